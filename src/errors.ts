@@ -1,0 +1,144 @@
+/**
+ * Every error the product raises on purpose is a BeadboardError with a stable `code`
+ * (for scripts and tests) and structured `data`. The CLI maps codes to exit codes in one
+ * place (src/cli/exit-codes.ts); nothing else calls process.exit.
+ */
+export type ErrorCode =
+  | "E_PARSE"
+  | "E_INVALID_ARGUMENT"
+  | "E_INVALID_ID"
+  | "E_NOT_FOUND"
+  | "E_NOT_A_BOARD"
+  | "E_CLAIM_REFUSED"
+  | "E_NOT_HOLDER"
+  | "E_CONFLICT"
+  | "E_LOCK_TIMEOUT"
+  | "E_REF_MOVED"
+  | "E_GIT"
+  | "E_CONFIG"
+  | "E_MODEL"
+  | "E_MODEL_UNREACHABLE"
+  | "E_GATE"
+  | "E_REMOTE"
+  | "E_AUTH"
+  | "E_PUSH_REJECTED"
+  | "E_UNSAVED_EDIT"
+  | "E_COMMAND_REFUSED"
+  | "E_LINT";
+
+export class BeadboardError extends Error {
+  readonly code: ErrorCode;
+  readonly data: Record<string, unknown>;
+  constructor(code: ErrorCode, message: string, data: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+    this.data = data;
+  }
+}
+
+/** A file that cannot be understood. `line` is 1-based; `fix` tells a person what to do. */
+export class ParseError extends BeadboardError {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly reason: string,
+    readonly fix?: string,
+  ) {
+    super("E_PARSE", `${file}:${line}: ${reason}${fix ? ` (${fix})` : ""}`, { file, line, reason, fix });
+  }
+}
+
+export class InvalidArgumentError extends BeadboardError {
+  constructor(message: string, data: Record<string, unknown> = {}) {
+    super("E_INVALID_ARGUMENT", message, data);
+  }
+}
+
+export class InvalidIdError extends BeadboardError {
+  constructor(readonly id: string, reason: string) {
+    super("E_INVALID_ID", `invalid bead id ${JSON.stringify(id)}: ${reason}`, { id, reason });
+  }
+}
+
+export class NotFoundError extends BeadboardError {
+  constructor(what: string, readonly id: string, hint?: string) {
+    super("E_NOT_FOUND", `${what} not found: ${id}${hint ? ` (${hint})` : ""}`, { what, id });
+  }
+}
+
+export class NotABoardError extends BeadboardError {
+  constructor(readonly dir: string) {
+    super("E_NOT_A_BOARD", `${dir} is not inside a git repository (run \`bead init\` there first)`, { dir });
+  }
+}
+
+export class ClaimRefusedError extends BeadboardError {
+  constructor(
+    readonly id: string,
+    reason: string,
+    readonly holder?: string,
+    readonly leaseUntil?: string,
+  ) {
+    super("E_CLAIM_REFUSED", `cannot claim ${id}: ${reason}`, { id, reason, holder, leaseUntil });
+  }
+}
+
+export class NotHolderError extends BeadboardError {
+  constructor(readonly id: string, readonly as: string, readonly holder: string | undefined) {
+    super("E_NOT_HOLDER", `${id} is not held by ${as}${holder ? ` (held by ${holder})` : ""}`, { id, as, holder });
+  }
+}
+
+/** Someone changed a file between our read and our write; we refuse rather than clobber. */
+export class ConflictError extends BeadboardError {
+  constructor(readonly file: string, reason: string) {
+    super("E_CONFLICT", `${file}: ${reason}`, { file, reason });
+  }
+}
+
+export class LockTimeoutError extends BeadboardError {
+  constructor(readonly lockPath: string, waitedMs: number) {
+    super("E_LOCK_TIMEOUT", `could not take the board lock ${lockPath} within ${waitedMs} ms (another bead process is busy; retry)`, {
+      lockPath,
+      waitedMs,
+    });
+  }
+}
+
+/** The branch moved between our read and our ref update (compare-and-swap failed). */
+export class RefMovedError extends BeadboardError {
+  constructor(readonly ref: string, readonly expected: string | null, readonly actual: string | null) {
+    super("E_REF_MOVED", `${ref} moved from ${expected ?? "(none)"} to ${actual ?? "(none)"} while writing`, { ref, expected, actual });
+  }
+}
+
+export class GitError extends BeadboardError {
+  constructor(message: string, data: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+    super("E_GIT", message, data, options);
+  }
+}
+
+export class ConfigError extends BeadboardError {
+  constructor(message: string, data: Record<string, unknown> = {}) {
+    super("E_CONFIG", message, data);
+  }
+}
+
+export function isBeadboardError(error: unknown): error is BeadboardError {
+  return error instanceof BeadboardError;
+}
+
+/** The model server did not answer (refused, DNS, timeout before any byte). The bead is released, not failed. */
+export class ModelUnreachableError extends BeadboardError {
+  constructor(readonly host: string, reason: string, options?: { cause?: unknown }) {
+    super("E_MODEL_UNREACHABLE", `model server ${host} unreachable: ${reason}`, { host, reason }, options);
+  }
+}
+
+/** The model server answered, but with an error, a timeout mid-reply, or unusable output. */
+export class ModelError extends BeadboardError {
+  constructor(message: string, data: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+    super("E_MODEL", message, data, options);
+  }
+}

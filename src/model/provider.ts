@@ -1,0 +1,43 @@
+/**
+ * One interface for every model backend. A provider turns a chat request into a reply; it
+ * knows nothing about beads, boards or policy (the worker and the gate do).
+ */
+export interface ChatMessage {
+  role: "system" | "user" | "assistant";
+  content: string;
+}
+
+export interface ChatRequest {
+  model: string;
+  messages: ChatMessage[];
+  /** A JSON Schema the reply must follow (structured output); omitted for plain text. */
+  format?: Record<string, unknown>;
+  /** Provider options, passed through (Ollama: num_ctx, num_predict, temperature, keep_alive...). */
+  options?: Record<string, unknown>;
+  /** Whole-call timeout in milliseconds. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface ChatReply {
+  content: string;
+  model: string;
+  tokensIn: number;
+  tokensOut: number;
+  durationMs: number;
+}
+
+export interface ModelInfo {
+  name: string;
+  /** Context length the server reports for the model, when it does. */
+  contextLength?: number;
+}
+
+export interface Provider {
+  readonly kind: "ollama" | "openai" | "builtin";
+  /** The server this provider talks to (for locality decisions and logs); undefined for builtin. */
+  readonly host: string | undefined;
+  chat(request: ChatRequest): Promise<ChatReply>;
+  /** Models the server has; throws ModelUnreachableError when the server does not answer. */
+  listModels(signal?: AbortSignal): Promise<ModelInfo[]>;
+}
