@@ -1,0 +1,91 @@
+import { readFileSync } from "node:fs";
+import { ConfigError } from "../errors.js";
+import { SENSITIVITIES, type Sensitivity } from "../bead/fields.js";
+
+/** .beadboard.yml, parsed once at the edge into typed values. Every setting is optional. */
+export interface BoardConfig {
+  prefix: string;
+  remote?: { url: string; branch: string; tokenEnv: string; username: string };
+  policy: { remoteMax: Sensitivity; localOnly: boolean };
+  memoryCapBytes: number;
+  tokenBudget: number;
+  maxAttempts: number;
+  routerAgent?: string;
+  syncInterval?: string;
+}
+
+export const DEFAULT_CONFIG: BoardConfig = {
+  prefix: "bb",
+  policy: { remoteMax: "internal", localOnly: false },
+  memoryCapBytes: 64 * 1024,
+  tokenBudget: 8192,
+  maxAttempts: 3,
+};
+
+export async function readBoardConfig(configFile: string): Promise<BoardConfig> {
+  let text: string;
+  try {
+    text = readFileSync(configFile, "utf8");
+  } catch {
+    return structuredClone(DEFAULT_CONFIG);
+  }
+  const { parse } = await import("yaml");
+  let raw: unknown;
+  try {
+    raw = parse(text, { maxAliasCount: 10 }) ?? {};
+  } catch (error) {
+    throw new ConfigError(`${configFile}: invalid YAML: ${(error as Error).message.split("\n")[0]}`, { file: configFile });
+  }
+  return toConfig(raw, configFile);
+}
+
+function toConfig(raw: unknown, file: string): BoardConfig {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new ConfigError(`${file}: expected key: value settings`, { file });
+  const record = raw as Record<string, unknown>;
+  const config = structuredClone(DEFAULT_CONFIG);
+  if (record.prefix !== undefined) config.prefix = asString(record.prefix, "prefix", file);
+  const policy = asRecord(record.policy, "policy", file);
+  if (policy.remote_max !== undefined) {
+    const value = asString(policy.remote_max, "policy.remote_max", file);
+    if (!(SENSITIVITIES as readonly string[]).includes(value)) {
+      throw new ConfigError(`${file}: policy.remote_max must be one of ${SENSITIVITIES.join(", ")}`, { file });
+    }
+    config.policy.remoteMax = value as Sensitivity;
+  }
+  if (record.local_only !== undefined || policy.local_only !== undefined) {
+    config.policy.localOnly = (record.local_only ?? policy.local_only) === true;
+  }
+  if (record.memory_cap_bytes !== undefined) config.memoryCapBytes = asNumber(record.memory_cap_bytes, "memory_cap_bytes", file);
+  if (record.token_budget !== undefined) config.tokenBudget = asNumber(record.token_budget, "token_budget", file);
+  if (record.max_attempts !== undefined) config.maxAttempts = asNumber(record.max_attempts, "max_attempts", file);
+  if (record.router !== undefined) config.routerAgent = asString(record.router, "router", file);
+  if (record.sync_interval !== undefined) config.syncInterval = asString(record.sync_interval, "sync_interval", file);
+  if (record.remote !== undefined) {
+    const remote = typeof record.remote === "string" ? { url: record.remote } : asRecord(record.remote, "remote", file);
+    config.remote = {
+      url: asString(remote.url, "remote.url", file),
+      branch: remote.branch === undefined ? "main" : asString(remote.branch, "remote.branch", file),
+      tokenEnv: remote.token_env === undefined ? "BEAD_TOKEN" : asString(remote.token_env, "remote.token_env", file),
+      username: remote.username === undefined ? "beadboard" : asString(remote.username, "remote.username", file),
+    };
+  }
+  return config;
+}
+
+function asRecord(value: unknown, key: string, file: string): Record<string, unknown> {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== "object" || Array.isArray(value)) throw new ConfigError(`${file}: ${key} must be a map of settings`, { file, key });
+  return value as Record<string, unknown>;
+}
+
+function asString(value: unknown, key: string, file: string): string {
+  if (typeof value !== "string" || value === "") throw new ConfigError(`${file}: ${key} must be text`, { file, key });
+  return value;
+}
+
+function asNumber(value: unknown, key: string, file: string): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
+    throw new ConfigError(`${file}: ${key} must be a positive number`, { file, key });
+  }
+  return value;
+}

@@ -1,0 +1,40 @@
+import type { Bead } from "../bead/fields.js";
+import type { BoardProblem } from "./load.js";
+import { findCycles } from "./queries.js";
+
+/**
+ * Problems that only show across files: deps on beads that do not exist, dependency cycles,
+ * and ids that differ only in case (they collide on case-insensitive file systems and in
+ * people's heads). `lineOf` finds the line of a key in a bead file, for the report.
+ */
+export function boardProblems(beads: readonly Bead[], lineOf: (bead: Bead, key: string) => number): BoardProblem[] {
+  const problems: BoardProblem[] = [];
+  const ids = new Set(beads.map((bead) => bead.id));
+  for (const bead of beads) {
+    for (const dep of bead.fields.deps) {
+      if (!ids.has(dep)) {
+        problems.push({ path: bead.path, line: lineOf(bead, "deps"), reason: `unknown dep ${dep}: no bead beads/${dep}.md`, fix: "fix the id or remove it from deps" });
+      }
+    }
+  }
+  const byId = new Map(beads.map((bead) => [bead.id, bead]));
+  for (const cycle of findCycles(beads)) {
+    const text = [...cycle, cycle[0]].join(" -> ");
+    for (const id of cycle) {
+      const bead = byId.get(id)!;
+      problems.push({ path: bead.path, line: lineOf(bead, "deps"), reason: `dependency cycle: ${text}`, fix: "remove one of these deps" });
+    }
+  }
+  const seen = new Map<string, Bead>();
+  for (const bead of beads) {
+    const key = bead.id.toLowerCase();
+    const first = seen.get(key);
+    if (first) problems.push({ path: bead.path, line: 1, reason: `duplicate id: ${bead.id} and ${first.id} differ only in case`, fix: "rename one of the files" });
+    else seen.set(key, bead);
+  }
+  return problems;
+}
+
+export function formatProblem(problem: BoardProblem): string {
+  return `${problem.path}:${problem.line}: ${problem.reason}${problem.fix ? ` (${problem.fix})` : ""}`;
+}

@@ -1,0 +1,52 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Bead, BeadWithBody } from "../bead/fields.js";
+import { decodeBeadBytes, parseBead } from "../bead/parse.js";
+import { ParseError } from "../errors.js";
+import { beadPath } from "./paths.js";
+import { idFromFileName } from "../bead/ids.js";
+import type { BoardProblem } from "./load.js";
+
+/** Parse one bead file into a board entry: a bead, or the problem that keeps it off the board. */
+export function readBeadEntry(beadsDir: string, name: string, mtimeMs: number): { bead?: Bead; problem?: BoardProblem } {
+  const path = `beads/${name}`;
+  const id = idFromFileName(name);
+  if (id === undefined) {
+    return {
+      problem: {
+        path,
+        line: 1,
+        reason: "file name is not a valid bead id",
+        fix: "rename it to letters, digits, '.', '_' or '-' ending in .md",
+      },
+    };
+  }
+  try {
+    const { body: _body, ...bead } = parseBeadFile(join(beadsDir, name), id, mtimeMs);
+    return { bead };
+  } catch (error) {
+    if (error instanceof ParseError) {
+      const problem: BoardProblem = { path, line: error.line, reason: error.reason };
+      if (error.fix !== undefined) problem.fix = error.fix;
+      return { problem };
+    }
+    throw error;
+  }
+}
+
+/** Read and validate one bead file, throwing ParseError naming `beads/<id>.md` and the line. */
+export function parseBeadFile(fullPath: string, id: string, mtimeMs?: number): BeadWithBody {
+  const path = beadPath(id);
+  const text = decodeBeadBytes(readFileSync(fullPath), path);
+  return beadFromText(text, id, mtimeMs ?? Date.now());
+}
+
+export function beadFromText(text: string, id: string, mtimeMs: number): BeadWithBody {
+  const path = beadPath(id);
+  const { fields, body } = parseBead(text, path);
+  if (fields.id !== undefined && String(fields.id) !== id) {
+    throw new ParseError(path, 2, `id mismatch: the file says id ${String(fields.id)} but its name makes it ${id}`, "rename the file or remove the id: line");
+  }
+  const created = fields.created ? Date.parse(fields.created) : Number.NaN;
+  return { id, path, fields, body, createdMs: Number.isNaN(created) ? mtimeMs : created };
+}

@@ -1,0 +1,90 @@
+/** Files `bead init` writes into a new board. Kept as data here so init stays a thin command. */
+
+export const AGENTS_MD = `# Working on this board (for coding agents)
+
+This repository is a **beadboard**: work items ("beads") are markdown files in \`beads/\`,
+one per file, with YAML front-matter. Use the \`bead\` CLI rather than editing status fields
+by hand, so that claims stay exactly-once and every change is a small git commit.
+
+## Find work
+
+    bead ready --json            # open beads whose deps are done, most urgent first
+    bead show <id> --json        # one bead with its body
+
+## Claim before you start, and only work what you hold
+
+    bead claim <id> --as <your-name> --lease 30m   # exit 3: someone else holds it; pick another
+    bead release <id> --as <your-name>             # give it back if you stop
+
+## Record results
+
+- Put your result under a \`## Result\` heading in the bead's body.
+- \`bead close <id> --reason "..."\` when done; \`bead set <id> status=failed\` if it cannot be done.
+- New work you discover: \`bead new "<title>" --dep <id> --label <label>\` (prints the new id).
+- What you learned that others should know: append a bullet to \`memory/MEMORY.md\`.
+
+## Rules
+
+- Never change \`claimed_by\`, \`claimed_at\` or \`lease_until\` yourself.
+- Beads marked \`sensitivity: private\` or \`secret\` must not be sent to any remote service.
+- \`bead lint\` must pass before you commit (the pre-commit hook runs it).
+`;
+
+export const MEMORY_MD = `# Shared memory
+
+Long-term notes shared by every agent of this board. People curate this file; agents append
+notes marked as shared under dated headings. Edit freely.
+`;
+
+export const EXAMPLE_AGENT = `---
+name: reporter
+provider: builtin
+action: report
+takes: { labels: [report] }
+concurrency: 1
+lease: 5m
+---
+Writes a status summary of the board as the result of any bead labelled \`report\`.
+Needs no model server.
+
+An Ollama agent looks like this (save as agents/<name>.md):
+
+    ---
+    name: codemonkey
+    provider: ollama
+    model: qwen3:8b
+    takes: { labels: [code], types: [task, bug] }
+    options: { num_ctx: 16384, temperature: 0.2 }
+    ---
+    You are CodeMonkey. Persona, rules and style go here: this body is the system prompt.
+`;
+
+export const BOARD_CONFIG = (prefix: string, remote?: string) => `# beadboard settings (all optional)
+prefix: ${prefix}            # new bead ids look like ${prefix}-k3q9
+policy:
+  remote_max: internal  # the most sensitive bead a remote (cloud) model may see
+  local_only: false     # true forbids remote models outright
+${remote ? `remote:\n  url: ${remote}\n  token_env: BEAD_TOKEN   # the token is read from this environment variable, never stored here\n` : ""}`;
+
+export function preCommitHook(fallbackBin: string): string {
+  return `#!/bin/sh
+# Installed by \`bead init\`: refuse commits that would put an invalid bead or agent file on the board.
+if command -v bead >/dev/null 2>&1; then
+  exec bead lint --staged
+elif [ -f "${fallbackBin}" ]; then
+  exec node "${fallbackBin}" lint --staged
+fi
+echo "beadboard: 'bead' is not on PATH; bead files were not checked" >&2
+exit 0
+`;
+}
+
+export const VSCODE_SETTINGS = `{
+  "yaml.schemas": {
+    "./.beadboard/bead.schema.json": ["beads/*.md"]
+  },
+  "files.associations": {
+    "beads/*.md": "markdown"
+  }
+}
+`;

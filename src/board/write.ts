@@ -1,0 +1,102 @@
+import { chmodSync, mkdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import type { BeadWithBody } from "../bead/fields.js";
+import { ConflictError, NotFoundError } from "../errors.js";
+import { resolveIdentity, type Identity } from "../git/author.js";
+import { withBoardLock } from "../git/board-lock.js";
+import { commitPaths, type CommitResult } from "../git/commit-paths.js";
+import { createFileExclusive, writeFileAtomic } from "./atomic-write.js";
+import type { BoardPaths } from "./paths.js";
+import { beadPath } from "./paths.js";
+import { beadFromText } from "./read-bead.js";
+import { decodeBeadBytes } from "../bead/parse.js";
+
+/** What every write needs: where the board is, who commits, and a shared git object cache. */
+export interface WriteContext {
+  paths: BoardPaths;
+  identity: Identity;
+  cache: object;
+}
+
+export function writeContext(paths: BoardPaths, env: NodeJS.ProcessEnv = process.env): WriteContext {
+  return { paths, identity: resolveIdentity(paths.gitdir, env), cache: {} };
+}
+
+export interface BeadEdit {
+  /** The new file text, or null for "nothing to do". Must be pure: it may run again on a newer text. */
+  (text: string, bead: BeadWithBody): string | null;
+}
+
+export interface EditResult {
+  bead: BeadWithBody;
+  commit: CommitResult | null;
+}
+
+/**
+ * Read-check-write-commit one bead under the board lock. `edit` sees the file as it is on disk
+ * now (a person may have saved it a moment ago) and returns the new text; if the file changes
+ * again between our read and our write, the edit is applied to the newer text instead, so a
+ * person's save is never clobbered.
+ */
+/** A commit message, or a function of the edited bead for messages that depend on what the edit decided. */
+export type CommitMessage = string | ((updated: BeadWithBody) => string);
+
+export async function editBead(ctx: WriteContext, id: string, edit: BeadEdit, message: CommitMessage): Promise<EditResult> {
+  return withBoardLock(ctx.paths.stateDir, () => editBeadLocked(ctx, id, edit, message));
+}
+
+/** The same as editBead, for callers that already hold the board lock. */
+export async function editBeadLocked(ctx: WriteContext, id: string, edit: BeadEdit, message: CommitMessage): Promise<EditResult> {
+  const file = join(ctx.paths.root, beadPath(id));
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const text = readBeadText(file, id);
+    const bead = beadFromText(text, id, Date.now());
+    const next = edit(text, bead);
+    if (next === null || next === text) return { bead, commit: null };
+    const updated = beadFromText(next, id, Date.now());
+    if (readBeadText(file, id) !== text) continue; // saved by someone meanwhile: redo on the new text
+    writeFileAtomic(file, next);
+    const commitMessage = typeof message === "string" ? message : message(updated);
+    const commit = await commitPaths({ ...gitTarget(ctx), changes: [{ path: beadPath(id), content: next }], message: commitMessage });
+    return { bead: updated, commit };
+  }
+  throw new ConflictError(beadPath(id), "the file kept changing while bead tried to write it; nothing was written, try again");
+}
+
+/** Create a new bead file (never overwriting one) and commit it. Returns false if the id is taken. */
+export async function createBead(ctx: WriteContext, id: string, text: string, message: string): Promise<CommitResult | null | false> {
+  return withBoardLock(ctx.paths.stateDir, async () => {
+    beadFromText(text, id, Date.now()); // refuse to create a bead the board could not read
+    mkdirSync(ctx.paths.beadsDir, { recursive: true });
+    if (!createFileExclusive(join(ctx.paths.root, beadPath(id)), text)) return false;
+    return commitPaths({ ...gitTarget(ctx), changes: [{ path: beadPath(id), content: text }], message });
+  });
+}
+
+/** Write arbitrary board files (memory, agents, config) and commit exactly them. Caller holds the lock. */
+export async function writeFilesLocked(
+  ctx: WriteContext,
+  files: Array<{ path: string; content: string; executable?: boolean }>,
+  message: string,
+): Promise<CommitResult | null> {
+  for (const file of files) {
+    const full = join(ctx.paths.root, file.path);
+    mkdirSync(dirname(full), { recursive: true });
+    writeFileAtomic(full, file.content);
+    if (file.executable) chmodSync(full, 0o755);
+  }
+  return commitPaths({ ...gitTarget(ctx), changes: files, message });
+}
+
+function gitTarget(ctx: WriteContext) {
+  return { root: ctx.paths.root, gitdir: ctx.paths.gitdir, author: ctx.identity, cache: ctx.cache };
+}
+
+function readBeadText(file: string, id: string): string {
+  try {
+    return decodeBeadBytes(readFileSync(file), beadPath(id));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new NotFoundError("bead", id, `no file ${beadPath(id)}`);
+    throw error;
+  }
+}

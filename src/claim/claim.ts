@@ -1,0 +1,97 @@
+import { existsSync } from "node:fs";
+import { hostname } from "node:os";
+import { join } from "node:path";
+import { setFields } from "../bead/edit.js";
+import type { BeadWithBody } from "../bead/fields.js";
+import { beadPath } from "../board/paths.js";
+import { parseBeadFile } from "../board/read-bead.js";
+import { editBead, type WriteContext } from "../board/write.js";
+import { ClaimRefusedError, NotHolderError } from "../errors.js";
+import { checkClaimable, holderName, isHeldBy } from "./rules.js";
+
+export interface ClaimOptions {
+  agent: string;
+  leaseMs: number;
+  host?: string;
+  now?: () => number;
+}
+
+export interface ClaimOutcome {
+  bead: BeadWithBody;
+  holder: string;
+  leaseUntil: string;
+  renewed: boolean;
+  commit: string | null;
+}
+
+/**
+ * Claim a bead under the board lock (read, check, write, commit with ref compare-and-swap).
+ * Exactly one claimer wins; the others get ClaimRefusedError naming the holder. Claiming what
+ * you already hold renews the lease.
+ */
+export async function claimBead(ctx: WriteContext, id: string, options: ClaimOptions): Promise<ClaimOutcome> {
+  const now = options.now ?? Date.now;
+  const holder = holderName(options.agent, options.host ?? hostname());
+  let renewed = false;
+  let leaseUntil = "";
+  const result = await editBead(
+    ctx,
+    id,
+    (text, bead) => {
+      const at = now();
+      const verdict = checkClaimable({ fields: bead.fields, holder, agent: options.agent, depStatus: (dep) => depStatus(ctx, dep), now: at });
+      if (!verdict.ok) throw new ClaimRefusedError(id, verdict.reason, verdict.holder, verdict.leaseUntil);
+      renewed = verdict.renew;
+      leaseUntil = new Date(at + options.leaseMs).toISOString();
+      const stamp = new Date(at).toISOString();
+      const changes: Record<string, unknown> = { status: "claimed", claimed_by: holder, lease_until: leaseUntil, updated: stamp };
+      if (!verdict.renew) changes.claimed_at = stamp;
+      // Taking over a lapsed lease means the previous attempt died: count it.
+      if (verdict.takeover) changes.attempts = bead.fields.attempts + 1;
+      return setFields(text, changes, beadPath(id));
+    },
+    `claim ${id} by ${options.agent}`,
+  );
+  return { bead: result.bead, holder, leaseUntil, renewed, commit: result.commit?.oid ?? null };
+}
+
+/** Give a claimed bead back to the board (status open), if `agent` holds it. */
+export async function releaseBead(ctx: WriteContext, id: string, options: { agent: string; host?: string; reason?: string }): Promise<void> {
+  const holder = holderName(options.agent, options.host ?? hostname());
+  await editBead(
+    ctx,
+    id,
+    (text, bead) => {
+      if (!isHeldBy(bead.fields, holder)) throw new NotHolderError(id, holder, bead.fields.status === "claimed" ? bead.fields.claimed_by : undefined);
+      return setFields(text, { status: "open", claimed_by: undefined, claimed_at: undefined, lease_until: undefined, updated: new Date().toISOString() }, beadPath(id));
+    },
+    `release ${id} by ${options.agent}${options.reason ? `: ${options.reason}` : ""}`,
+  );
+}
+
+/** Extend the lease of a bead we hold; throws NotHolderError if the claim was lost. */
+export async function renewLease(ctx: WriteContext, id: string, options: ClaimOptions): Promise<string> {
+  const now = options.now ?? Date.now;
+  const holder = holderName(options.agent, options.host ?? hostname());
+  const leaseUntil = new Date(now() + options.leaseMs).toISOString();
+  await editBead(
+    ctx,
+    id,
+    (text, bead) => {
+      if (!isHeldBy(bead.fields, holder)) throw new NotHolderError(id, holder, bead.fields.claimed_by);
+      return setFields(text, { lease_until: leaseUntil }, beadPath(id));
+    },
+    `renew ${id} by ${options.agent}`,
+  );
+  return leaseUntil;
+}
+
+function depStatus(ctx: WriteContext, id: string): string | undefined {
+  const file = join(ctx.paths.root, beadPath(id));
+  if (!existsSync(file)) return undefined;
+  try {
+    return parseBeadFile(file, id).fields.status;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,43 @@
+import type { Bead, Status } from "../../bead/fields.js";
+import { loadBoard } from "../../board/load.js";
+import { byPriorityThenAge } from "../../board/queries.js";
+import { boardFor, type CliIo, type GlobalOptions } from "../io.js";
+import { fit } from "../output.js";
+
+const COLUMNS: Array<{ title: string; statuses: Status[] }> = [
+  { title: "OPEN", statuses: ["open"] },
+  { title: "CLAIMED", statuses: ["claimed"] },
+  { title: "BLOCKED", statuses: ["blocked"] },
+  { title: "DONE", statuses: ["done"] },
+  { title: "FAILED", statuses: ["failed", "cancelled"] },
+];
+const MAX_ROWS = 20;
+
+/** A terminal kanban: one column per status, as wide as the terminal allows. */
+export async function board(io: CliIo, options: GlobalOptions): Promise<void> {
+  const loaded = await loadBoard(boardFor(io, options));
+  io.out(renderBoard(loaded.beads, io.columns ?? 100));
+}
+
+export function renderBoard(beads: readonly Bead[], width: number): string {
+  const columns = COLUMNS.map((column) => ({
+    title: column.title,
+    beads: beads.filter((bead) => column.statuses.includes(bead.fields.status)).sort(byPriorityThenAge),
+  }));
+  const columnWidth = Math.max(12, Math.floor((width - (columns.length - 1) * 3) / columns.length));
+  const lines = [columns.map((column) => fit(`${column.title} (${column.beads.length})`, columnWidth)).join(" │ ")];
+  lines.push(columns.map(() => "─".repeat(columnWidth)).join("─┼─"));
+  const rows = Math.min(MAX_ROWS, Math.max(0, ...columns.map((column) => column.beads.length)));
+  for (let row = 0; row < rows; row++) {
+    const cells = columns.map((column) => {
+      const bead = column.beads[row];
+      if (!bead) return " ".repeat(columnWidth);
+      const who = bead.fields.status === "claimed" && bead.fields.claimed_by ? ` @${bead.fields.claimed_by.split("@")[0]}` : "";
+      return fit(`P${bead.fields.priority} ${bead.id}${who} ${bead.fields.title}`, columnWidth);
+    });
+    lines.push(cells.join(" │ ").trimEnd());
+  }
+  const hidden = columns.map((column) => Math.max(0, column.beads.length - MAX_ROWS));
+  if (hidden.some((count) => count > 0)) lines.push(columns.map((column, i) => fit(hidden[i] ? `… ${hidden[i]} more` : "", columnWidth)).join(" │ ").trimEnd());
+  return `${lines.join("\n")}\n`;
+}

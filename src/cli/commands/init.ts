@@ -1,0 +1,69 @@
+import * as fs from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import git from "isomorphic-git";
+import { assertValidPrefix } from "../../bead/ids.js";
+import { beadJsonSchema } from "../../bead/schema.js";
+import { boardPaths, findBoard, type BoardPaths } from "../../board/paths.js";
+import { AGENTS_MD, BOARD_CONFIG, EXAMPLE_AGENT, MEMORY_MD, preCommitHook, VSCODE_SETTINGS } from "../../board/templates.js";
+import { withBoardLock } from "../../git/board-lock.js";
+import { writeContext, writeFilesLocked } from "../../board/write.js";
+import { NotABoardError } from "../../errors.js";
+import type { CliIo, GlobalOptions } from "../io.js";
+
+interface InitOptions extends GlobalOptions {
+  prefix?: string;
+  remote?: string;
+}
+
+/**
+ * Prepare a board. Idempotent: files a person may have edited are written only when missing;
+ * the generated schema is refreshed; nothing is committed when nothing changed.
+ */
+export async function init(io: CliIo, options: InitOptions): Promise<void> {
+  const start = options.dir ? resolve(io.cwd, options.dir) : io.cwd;
+  const paths = await openOrCreateRepo(start);
+  const prefix = assertValidPrefix(options.prefix ?? "bb");
+  const fallbackBin = fileURLToPath(new URL("../../../bin/bead.js", import.meta.url));
+  const wanted: Array<{ path: string; content: string; refresh?: boolean; executable?: boolean }> = [
+    { path: "beads/.gitkeep", content: "" },
+    { path: "agents/reporter.md", content: EXAMPLE_AGENT },
+    { path: "memory/MEMORY.md", content: MEMORY_MD },
+    { path: "AGENTS.md", content: AGENTS_MD },
+    { path: ".beadboard.yml", content: BOARD_CONFIG(prefix, options.remote) },
+    { path: ".beadboard/bead.schema.json", content: `${JSON.stringify(beadJsonSchema(), null, 2)}\n`, refresh: true },
+    { path: ".vscode/settings.json", content: VSCODE_SETTINGS },
+    { path: ".githooks/pre-commit", content: preCommitHook(fallbackBin), executable: true },
+  ];
+  const ctx = writeContext(paths, io.env);
+  const written = await withBoardLock(paths.stateDir, async () => {
+    const files = wanted.filter((file) => {
+      const full = join(paths.root, file.path);
+      if (!existsSync(full)) return true;
+      return file.refresh === true && readFileSync(full, "utf8") !== file.content;
+    });
+    if (files.length === 0) return [];
+    await writeFilesLocked(ctx, files, "init beadboard");
+    return files.map((file) => file.path);
+  });
+  await git.setConfig({ fs, dir: paths.root, gitdir: paths.gitdir, path: "core.hooksPath", value: ".githooks" });
+  if (options.remote) await addRemote(paths, options.remote);
+  io.out(written.length > 0 ? `board ready at ${paths.root} (wrote ${written.join(", ")})\n` : `board at ${paths.root} is already set up\n`);
+}
+
+async function openOrCreateRepo(start: string): Promise<BoardPaths> {
+  try {
+    return findBoard(start);
+  } catch (error) {
+    if (!(error instanceof NotABoardError)) throw error;
+    fs.mkdirSync(start, { recursive: true });
+    await git.init({ fs, dir: start, defaultBranch: "main" });
+    return boardPaths(start);
+  }
+}
+
+async function addRemote(paths: BoardPaths, url: string): Promise<void> {
+  const remotes = await git.listRemotes({ fs, dir: paths.root, gitdir: paths.gitdir });
+  if (!remotes.some((remote) => remote.remote === "origin")) await git.addRemote({ fs, dir: paths.root, gitdir: paths.gitdir, remote: "origin", url });
+}

@@ -1,0 +1,115 @@
+import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { parseAgent } from "../../agent/parse.js";
+import type { Bead } from "../../bead/fields.js";
+import { idFromFileName } from "../../bead/ids.js";
+import { decodeBeadBytes } from "../../bead/parse.js";
+import { boardProblems, formatProblem } from "../../board/lint.js";
+import { loadBoard, type BoardProblem } from "../../board/load.js";
+import type { BoardPaths } from "../../board/paths.js";
+import { beadFromText } from "../../board/read-bead.js";
+import { ParseError } from "../../errors.js";
+import { EXIT } from "../exit-codes.js";
+import { boardFor, type CliIo, type GlobalOptions } from "../io.js";
+import { json } from "../output.js";
+
+interface LintOptions extends GlobalOptions {
+  staged?: boolean;
+}
+
+export async function lint(io: CliIo, paths: string[], options: LintOptions): Promise<number> {
+  const board = boardFor(io, options);
+  const loaded = await loadBoard(board);
+  let beads = loaded.beads;
+  let problems: BoardProblem[] = [...loaded.problems, ...lintAgents(board)];
+  let only: Set<string> | undefined = paths.length > 0 ? new Set(paths.map((p) => relative(board.root, join(io.cwd, p)))) : undefined;
+  if (options.staged) {
+    const staged = stagedFiles(board);
+    only = new Set(staged.map((file) => file.path));
+    ({ beads, problems } = overlayStaged(beads, problems, staged));
+  }
+  problems.push(...boardProblems(beads, (bead, key) => keyLine(board, bead, key)));
+  const shown = only ? problems.filter((problem) => only.has(problem.path)) : problems;
+  if (options.json) io.out(json(shown));
+  else for (const problem of shown) io.out(`${formatProblem(problem)}\n`);
+  if (shown.length > 0) {
+    if (!options.json) io.err(`${shown.length} problem(s); the board keeps working around these files, but no agent touches them\n`);
+    return EXIT.failure;
+  }
+  return EXIT.ok;
+}
+
+function lintAgents(board: BoardPaths): BoardProblem[] {
+  let names: string[];
+  try {
+    names = readdirSync(board.agentsDir).filter((name) => name.endsWith(".md") && !name.startsWith("."));
+  } catch {
+    return [];
+  }
+  const problems: BoardProblem[] = [];
+  for (const name of names) {
+    const path = `agents/${name}`;
+    const problem = agentProblem(readFileSync(join(board.agentsDir, name)), path);
+    if (problem) problems.push(problem);
+  }
+  return problems;
+}
+
+function agentProblem(bytes: Uint8Array, path: string): BoardProblem | undefined {
+  try {
+    parseAgent(decodeBeadBytes(bytes, path), path);
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof ParseError)) throw error;
+    return { path, line: error.line, reason: error.reason, ...(error.fix ? { fix: error.fix } : {}) };
+  }
+}
+
+interface StagedFile {
+  path: string;
+  bytes: Buffer;
+}
+
+/** The versions staged for commit. Runs in the pre-commit hook, where the git CLI is at hand by definition. */
+function stagedFiles(board: BoardPaths): StagedFile[] {
+  const git = (args: string[]) => execFileSync("git", args, { cwd: board.root, maxBuffer: 64 * 1024 * 1024 });
+  const names = git(["diff", "--cached", "--name-only", "--diff-filter=ACMR", "-z", "--", "beads", "agents"]).toString("utf8").split("\0").filter(Boolean);
+  return names.filter((path) => /^(beads|agents)\/[^/]+\.md$/.test(path)).map((path) => ({ path, bytes: git(["show", `:${path}`]) }));
+}
+
+function overlayStaged(beads: Bead[], problems: BoardProblem[], staged: StagedFile[]): { beads: Bead[]; problems: BoardProblem[] } {
+  const stagedPaths = new Set(staged.map((file) => file.path));
+  const result = beads.filter((bead) => !stagedPaths.has(bead.path));
+  const kept = problems.filter((problem) => !stagedPaths.has(problem.path));
+  for (const file of staged) {
+    if (file.path.startsWith("agents/")) {
+      const problem = agentProblem(file.bytes, file.path);
+      if (problem) kept.push(problem);
+      continue;
+    }
+    const id = idFromFileName(file.path.slice("beads/".length));
+    if (!id) {
+      kept.push({ path: file.path, line: 1, reason: "file name is not a valid bead id" });
+      continue;
+    }
+    try {
+      const { body: _body, ...bead } = beadFromText(decodeBeadBytes(file.bytes, file.path), id, Date.now());
+      result.push(bead);
+    } catch (error) {
+      if (!(error instanceof ParseError)) throw error;
+      kept.push({ path: file.path, line: error.line, reason: error.reason, ...(error.fix ? { fix: error.fix } : {}) });
+    }
+  }
+  return { beads: result, problems: kept };
+}
+
+function keyLine(board: BoardPaths, bead: Bead, key: string): number {
+  try {
+    const lines = readFileSync(join(board.root, bead.path), "utf8").split("\n");
+    const index = lines.findIndex((line) => line.startsWith(`${key}:`));
+    return index === -1 ? 1 : index + 1;
+  } catch {
+    return 1;
+  }
+}

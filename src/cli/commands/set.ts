@@ -1,0 +1,45 @@
+import { setFields } from "../../bead/edit.js";
+import { assertValidId } from "../../bead/ids.js";
+import { beadPath } from "../../board/paths.js";
+import { editBead, writeContext } from "../../board/write.js";
+import { InvalidArgumentError } from "../../errors.js";
+import { boardFor, type CliIo, type GlobalOptions } from "../io.js";
+
+const KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+/** Fields whose meaning depends on the claim protocol; changing them by hand would bypass it. */
+const PROTECTED = new Set(["claimed_by", "claimed_at", "lease_until", "id"]);
+
+export async function set(io: CliIo, id: string, assignments: string[], options: GlobalOptions): Promise<void> {
+  assertValidId(id);
+  const { parse } = await import("yaml");
+  const changes: Record<string, unknown> = {};
+  for (const assignment of assignments) {
+    const eq = assignment.indexOf("=");
+    if (eq <= 0) throw new InvalidArgumentError(`expected key=value, got ${JSON.stringify(assignment)} (use key= to remove a field)`);
+    const key = assignment.slice(0, eq);
+    const raw = assignment.slice(eq + 1);
+    if (!KEY.test(key)) throw new InvalidArgumentError(`${JSON.stringify(key)} is not a field name`);
+    if (PROTECTED.has(key)) throw new InvalidArgumentError(`${key} is managed by the claim protocol; use \`bead claim\` / \`bead release\``);
+    if (key === "status" && raw.trim() === "claimed") throw new InvalidArgumentError("use `bead claim <id> --as <name>` to claim a bead");
+    changes[key] = raw === "" ? undefined : parseValue(parse, raw);
+  }
+  changes.updated = new Date().toISOString();
+  const paths = boardFor(io, options);
+  const result = await editBead(
+    writeContext(paths, io.env),
+    id,
+    (text) => setFields(text, changes, beadPath(id)),
+    `set ${id} ${assignments.join(" ")}`.slice(0, 200),
+  );
+  io.out(result.commit ? `${id}: updated\n` : `${id}: unchanged\n`);
+}
+
+/** `priority=1` is a number and `labels=[a, b]` a list, as they would be in the file; anything unparsable stays text. */
+function parseValue(parse: typeof import("yaml").parse, raw: string): unknown {
+  try {
+    const value: unknown = parse(raw, { maxAliasCount: 0 });
+    return value === null ? raw : value;
+  } catch {
+    return raw;
+  }
+}

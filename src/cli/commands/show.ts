@@ -1,0 +1,27 @@
+import { join } from "node:path";
+import { assertValidId } from "../../bead/ids.js";
+import { beadPath } from "../../board/paths.js";
+import { parseBeadFile } from "../../board/read-bead.js";
+import { NotFoundError } from "../../errors.js";
+import { boardFor, type CliIo, type GlobalOptions } from "../io.js";
+import { beadJson, json } from "../output.js";
+import { existsSync } from "node:fs";
+
+export async function show(io: CliIo, id: string, options: GlobalOptions): Promise<void> {
+  const paths = boardFor(io, options);
+  assertValidId(id);
+  const file = join(paths.root, beadPath(id));
+  if (!existsSync(file)) throw new NotFoundError("bead", id, `no file ${beadPath(id)}`);
+  const bead = parseBeadFile(file, id);
+  if (options.json) {
+    io.out(json(beadJson(bead)));
+    return;
+  }
+  const f = bead.fields;
+  const lines = [`${bead.id}: ${f.title}`, `  status: ${f.status}   priority: ${f.priority}   type: ${f.type}   sensitivity: ${f.sensitivity}`];
+  if (f.agent) lines.push(`  agent: ${f.agent}`);
+  if (f.labels.length) lines.push(`  labels: ${f.labels.join(", ")}`);
+  if (f.deps.length) lines.push(`  deps: ${f.deps.join(", ")}`);
+  if (f.claimed_by) lines.push(`  claimed by ${f.claimed_by} at ${f.claimed_at ?? "?"}, lease until ${f.lease_until ?? "?"}`);
+  io.out(`${lines.join("\n")}\n\n${bead.body.trim()}\n`);
+}

@@ -1,0 +1,41 @@
+import { findBoard, type BoardPaths } from "../board/paths.js";
+
+/** Everything a command touches of the outside world, so commands run the same in tests and in a terminal. */
+export interface CliIo {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  out(text: string): void;
+  err(text: string): void;
+  readStdin(): Promise<string>;
+  columns: number | undefined;
+  isTTY: boolean;
+}
+
+export function processIo(): CliIo {
+  return {
+    cwd: process.cwd(),
+    env: process.env,
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString("utf8");
+    },
+    columns: process.stdout.columns,
+    isTTY: process.stdout.isTTY === true,
+  };
+}
+
+export interface GlobalOptions {
+  dir?: string;
+  json?: boolean;
+}
+
+export function boardFor(io: CliIo, options: GlobalOptions): BoardPaths {
+  return findBoard(options.dir ? resolveFrom(io.cwd, options.dir) : io.cwd);
+}
+
+function resolveFrom(cwd: string, dir: string): string {
+  return dir.startsWith("/") ? dir : `${cwd}/${dir}`;
+}

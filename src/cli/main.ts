@@ -1,0 +1,82 @@
+import { Command, CommanderError, Option } from "commander";
+import { describeError, EXIT, exitCodeFor } from "./exit-codes.js";
+import { processIo, type CliIo } from "./io.js";
+import { STATUSES } from "../bead/fields.js";
+
+/**
+ * The `bead` command line. Commands live one per file under ./commands and are imported only
+ * when run, so that read-only commands start fast (DESIGN §11). Commands throw; this is the
+ * one place that turns an error into a message and an exit code.
+ */
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const program = buildProgram(io, (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.failure;
+    io.err(`${describeError(error, io.env.BEAD_DEBUG === "1")}\n`);
+    return exitCodeFor(error);
+  }
+}
+
+type Run = (io: CliIo, ...args: never[]) => Promise<number | void>;
+
+function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+  const program = new Command("bead")
+    .description("a git-native bead board: work items are markdown files in git, worked by agents")
+    .version("0.1.0")
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .showHelpAfterError();
+
+  /** Wire a subcommand to `./commands/<file>.js` export `name`, with -C and (optionally) --json. */
+  const command = (parent: Command, spec: string, description: string, file: string, exportName: string, withJson = false): Command => {
+    const sub = parent.command(spec).description(description).option("-C, --dir <board>", "the board (default: the enclosing git repo)");
+    if (withJson) sub.option("--json", "print JSON");
+    sub.action(async (...args: unknown[]) => {
+      const module = (await import(`./commands/${file}.js`)) as Record<string, Run>;
+      const run = module[exportName] as (io: CliIo, ...rest: unknown[]) => Promise<number | void>;
+      // commander passes positional args, then the options object, then the command.
+      const code = await run(io, ...args.slice(0, -1));
+      if (typeof code === "number") setExit(code);
+    });
+    return sub;
+  };
+
+  const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+  command(program, "init", "prepare this git repo (or a new one) as a board", "init", "init").option("--prefix <prefix>", "id prefix for new beads").option("--remote <url>", "remote git URL to sync with");
+  command(program, "new <title>", "create a bead; prints its id", "new", "newBead", true)
+    .option("--body <text>", "the bead's markdown body ('-' reads stdin)")
+    .option("--priority <n>", "0 urgent … 4 someday")
+    .option("--type <type>", "task | bug | research | chore | epic")
+    .option("--label <label>", "a label (repeatable)", collect)
+    .option("--agent <name>", "who should do it")
+    .option("--dep <id>", "a bead that must be done first (repeatable)", collect)
+    .option("--sensitivity <level>", "public | internal | private | secret");
+  command(program, "ls", "list beads", "ls", "ls", true)
+    .addOption(new Option("--status <status>", "only this status (repeatable)").choices([...STATUSES]).argParser(collect))
+    .option("--agent <name>", "only beads assigned to this agent")
+    .option("--label <label>", "only beads with this label (repeatable)", collect);
+  command(program, "show <id>", "show one bead", "show", "show", true);
+  command(program, "ready", "open beads whose deps are done, by priority then age", "ready", "ready", true).option("--agent <name>", "only beads this agent may take (assigned to it or unassigned)");
+  command(program, "blocked", "beads waiting on others, with what blocks them", "ready", "blocked", true);
+  command(program, "set <id> <assignments...>", "set front-matter fields (key=value; key= removes)", "set", "set");
+  command(program, "close <id>", "mark a bead done", "close", "close").option("--reason <text>", "why it is closed");
+  command(program, "reopen <id>", "put a bead back to open", "close", "reopen");
+  const dep = program.command("dep").description("manage dependencies");
+  command(dep, "add <id> <blocker>", "make <id> wait for <blocker>", "dep", "depAdd");
+  command(dep, "rm <id> <blocker>", "remove a dependency", "dep", "depRm");
+  command(program, "claim <id>", "claim a bead (exit 3 when it is not claimable)", "claim", "claim", true)
+    .requiredOption("--as <name>", "who claims it")
+    .option("--lease <duration>", "how long the claim holds without renewal", "15m");
+  command(program, "release <id>", "give a claimed bead back", "claim", "release").requiredOption("--as <name>", "who holds it");
+  command(program, "lint [paths...]", "check beads and agent files; exit 1 on any problem", "lint", "lint", true).option("--staged", "check the versions staged for commit");
+  command(program, "log <id>", "the bead's history from git", "log", "log", true);
+  command(program, "board", "terminal kanban", "board", "board");
+  return program;
+}

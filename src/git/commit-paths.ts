@@ -1,0 +1,152 @@
+import * as fs from "node:fs";
+import { unlinkSync } from "node:fs";
+import { join } from "node:path";
+import git, { type TreeEntry } from "isomorphic-git";
+import { GitError } from "../errors.js";
+import type { Identity } from "./author.js";
+import { compareAndSwapRef, currentBranchRef, openExclusive, readRef } from "./refs.js";
+
+export interface FileChange {
+  /** Path relative to the board root, forward slashes. */
+  path: string;
+  /** New content, or null to delete the path. */
+  content: string | Uint8Array | null;
+  executable?: boolean;
+}
+
+type Blob = { oid: string; mode: "100644" | "100755" };
+
+export interface CommitRequest {
+  root: string;
+  gitdir: string;
+  changes: FileChange[];
+  message: string;
+  author: Identity;
+  /** Shared isomorphic-git object cache for a long-lived process. */
+  cache?: object;
+}
+
+export interface CommitResult {
+  oid: string;
+  parent: string | null;
+}
+
+/**
+ * Commit exactly `changes` on top of the branch tip: the new tree is HEAD's tree with those
+ * paths replaced, so whatever a person has staged or left modified elsewhere is never swept
+ * in. The branch moves only if it still points at the commit we built on; the index is then
+ * brought in line with HEAD for the paths written, so `git status` stays clean for them.
+ * Returns null when nothing changed (no empty commits). The caller holds the board lock.
+ */
+export async function commitPaths(request: CommitRequest): Promise<CommitResult | null> {
+  const { root: dir, gitdir, cache = {} } = request;
+  const ref = currentBranchRef(gitdir);
+  // Hold index.lock for the whole commit, as `git commit` does, so a person's git command
+  // waits for us (or we for it) instead of interleaving index writes.
+  const indexLock = join(gitdir, "index.lock");
+  const lockFd = await openExclusive(indexLock);
+  fs.closeSync(lockFd);
+  try {
+    const parent = readRef(gitdir, ref);
+    const baseTree = parent ? (await git.readCommit({ fs, dir, gitdir, oid: parent, cache })).commit.tree : null;
+    const blobs = new Map<string, Blob | null>();
+    for (const change of request.changes) {
+      const content = change.content;
+      if (content === null) {
+        blobs.set(change.path, null);
+        continue;
+      }
+      const blob = typeof content === "string" ? Buffer.from(content, "utf8") : content;
+      blobs.set(change.path, { oid: await git.writeBlob({ fs, dir, gitdir, blob }), mode: change.executable ? "100755" : "100644" });
+    }
+    const tree = await rewriteTree(dir, gitdir, cache, baseTree, "", blobs);
+    if (tree === baseTree) return null;
+    const now = Math.floor(Date.now() / 1000);
+    const person = { ...request.author, timestamp: now, timezoneOffset: 0 };
+    const oid = await git.writeCommit({
+      fs,
+      dir,
+      gitdir,
+      commit: { message: ensureNewline(request.message), tree: tree ?? (await emptyTree(dir, gitdir)), parent: parent ? [parent] : [], author: person, committer: person },
+    });
+    await compareAndSwapRef({
+      gitdir,
+      ref,
+      expected: parent,
+      next: oid,
+      message: `commit: ${request.message}`,
+      committer: `${request.author.name} <${request.author.email}>`,
+    });
+    await syncIndex(dir, gitdir, cache, blobs);
+    return { oid, parent };
+  } finally {
+    unlinkSync(indexLock);
+  }
+}
+
+/** Rebuild only the trees on the paths that changed; every other subtree keeps its oid. */
+async function rewriteTree(
+  dir: string,
+  gitdir: string,
+  cache: object,
+  treeOid: string | null,
+  prefix: string,
+  blobs: ReadonlyMap<string, Blob | null>,
+): Promise<string | null> {
+  const entries: TreeEntry[] = treeOid ? [...(await git.readTree({ fs, dir, gitdir, oid: treeOid, cache })).tree] : [];
+  const children = new Map<string, Map<string, Blob | null>>();
+  let changed = false;
+  for (const [path, blob] of blobs) {
+    if (!path.startsWith(prefix)) continue;
+    const rest = path.slice(prefix.length);
+    const slash = rest.indexOf("/");
+    if (slash === -1) {
+      const at = entries.findIndex((entry) => entry.path === rest);
+      if (blob === null) {
+        if (at !== -1) {
+          entries.splice(at, 1);
+          changed = true;
+        }
+      } else if (at === -1) {
+        entries.push({ mode: blob.mode, path: rest, oid: blob.oid, type: "blob" });
+        changed = true;
+      } else if (entries[at]!.oid !== blob.oid || entries[at]!.type !== "blob" || entries[at]!.mode !== blob.mode) {
+        entries[at] = { mode: blob.mode, path: rest, oid: blob.oid, type: "blob" };
+        changed = true;
+      }
+    } else {
+      const name = rest.slice(0, slash);
+      if (!children.has(name)) children.set(name, new Map());
+      children.get(name)!.set(path, blob);
+    }
+  }
+  for (const [name, childBlobs] of children) {
+    const at = entries.findIndex((entry) => entry.path === name);
+    const existing = at === -1 ? null : entries[at]!;
+    if (existing && existing.type !== "tree") throw new GitError(`cannot write below ${prefix}${name}: it is a file in HEAD`, { path: prefix + name });
+    const childOid = await rewriteTree(dir, gitdir, cache, existing?.oid ?? null, `${prefix}${name}/`, childBlobs);
+    if (childOid === (existing?.oid ?? null)) continue;
+    changed = true;
+    if (childOid === null) entries.splice(at, 1);
+    else if (existing) entries[at] = { ...existing, oid: childOid };
+    else entries.push({ mode: "040000", path: name, oid: childOid, type: "tree" });
+  }
+  if (!changed) return treeOid;
+  if (entries.length === 0) return null;
+  return git.writeTree({ fs, dir, gitdir, tree: entries });
+}
+
+async function emptyTree(dir: string, gitdir: string): Promise<string> {
+  return git.writeTree({ fs, dir, gitdir, tree: [] });
+}
+
+async function syncIndex(dir: string, gitdir: string, cache: object, blobs: ReadonlyMap<string, Blob | null>): Promise<void> {
+  for (const [filepath, blob] of blobs) {
+    if (blob === null) await git.updateIndex({ fs, dir, gitdir, cache, filepath, remove: true, force: true });
+    else await git.updateIndex({ fs, dir, gitdir, cache, filepath, oid: blob.oid, mode: parseInt(blob.mode, 8), add: true });
+  }
+}
+
+function ensureNewline(message: string): string {
+  return message.endsWith("\n") ? message : `${message}\n`;
+}

@@ -1,0 +1,165 @@
+/**
+ * The Ollama provider, on the `ollama` package. Every chat is streamed: Node's fetch gives up on
+ * a response body that has not arrived within five minutes, and a local model can take longer
+ * than that to write a whole reply.
+ */
+import { Ollama, type ChatResponse, type Options } from "ollama";
+import type { ChatReply, ChatRequest, ModelInfo, Provider } from "./provider.js";
+import { LIST_TIMEOUT_MS, httpStatusOf, openCall, readApiKey, type CallScope } from "./call.js";
+
+export const DEFAULT_OLLAMA_HOST = "http://127.0.0.1:11434";
+
+export interface OllamaProviderOptions {
+  /** Server URL; defaults to $OLLAMA_HOST, then the Ollama default. */
+  host?: string;
+  /** Name of the environment variable holding a bearer token (for an Ollama behind a proxy). */
+  apiKeyEnv?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * The URL to reach: the explicit host, else $OLLAMA_HOST (which people write the way `ollama serve`
+ * reads it: `0.0.0.0:11434`, `host:port`, `:port`), else the default. A bind-all address is not
+ * somewhere to connect to, so it means this machine.
+ */
+export function resolveOllamaHost(host: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  let raw = (host ?? env.OLLAMA_HOST ?? "").trim();
+  if (raw === "") return DEFAULT_OLLAMA_HOST;
+  const explicitScheme = raw.includes("://");
+  if (raw.startsWith(":")) raw = `127.0.0.1${raw}`;
+  const url = new URL(explicitScheme ? raw : `http://${raw}`);
+  if (url.hostname === "0.0.0.0" || url.hostname === "[::]") url.hostname = "127.0.0.1";
+  // Without a scheme Ollama means its own port; with one, the scheme's default.
+  if (url.port === "" && !explicitScheme) url.port = "11434";
+  return url.toString().replace(/\/+$/, "");
+}
+
+export function createOllamaProvider(options: OllamaProviderOptions = {}): Provider {
+  const env = options.env ?? process.env;
+  const host = resolveOllamaHost(options.host, env);
+  const token = readApiKey(options.apiKeyEnv, env);
+  const headers: Record<string, string> = token === undefined ? {} : { Authorization: `Bearer ${token}` };
+  // One client per call: the package passes no signal to GET or non-streamed POST, so the call's
+  // signal rides in through the fetch it is given.
+  const clientFor = (scope: CallScope): Ollama => new Ollama({ host, headers, fetch: scopedFetch(scope) });
+
+  return {
+    kind: "ollama",
+    host,
+
+    async chat(request: ChatRequest): Promise<ChatReply> {
+      const started = performance.now();
+      const scope = openCall({ host, model: request.model, timeoutMs: request.timeoutMs, signal: request.signal });
+      try {
+        const { keep_alive: keepAlive, ...rest } = request.options ?? {};
+        const stream = await clientFor(scope).chat({
+          model: request.model,
+          messages: request.messages,
+          stream: true,
+          ...(request.format === undefined ? {} : { format: request.format }),
+          // Options are the caller's to choose; the package's Options type is a subset of what servers take.
+          ...(request.options === undefined ? {} : { options: rest as Partial<Options> }),
+          // keep_alive is a request field in the Ollama API, though agent files list it among the options.
+          ...(typeof keepAlive === "string" || typeof keepAlive === "number" ? { keep_alive: keepAlive } : {}),
+        });
+        let content = "";
+        let final: ChatResponse | undefined;
+        for await (const part of stream) {
+          content += part.message?.content ?? "";
+          if (part.done) final = part;
+        }
+        return {
+          content,
+          model: final?.model ?? request.model,
+          tokensIn: final?.prompt_eval_count ?? 0,
+          tokensOut: final?.eval_count ?? 0,
+          durationMs: Math.round(performance.now() - started),
+        };
+      } catch (error) {
+        throw scope.fail(error);
+      } finally {
+        scope.dispose();
+      }
+    },
+
+    async listModels(signal?: AbortSignal): Promise<ModelInfo[]> {
+      const scope = openCall({ host, timeoutMs: LIST_TIMEOUT_MS, signal });
+      try {
+        const client = clientFor(scope);
+        const { models } = await client.list();
+        return await Promise.all(
+          models.map(async ({ name }) => {
+            try {
+              const contextLength = contextLengthIn((await client.show({ model: name })).model_info);
+              return contextLength === undefined ? { name } : { name, contextLength };
+            } catch (error) {
+              // A model deleted between the two calls still lists; anything else fails the listing.
+              if (httpStatusOf(error) !== undefined) return { name };
+              throw error;
+            }
+          }),
+        );
+      } catch (error) {
+        throw scope.fail(error);
+      } finally {
+        scope.dispose();
+      }
+    },
+  };
+}
+
+/** The context length the server reports for `model` (with or without the `:latest` tag). */
+export async function contextLengthOf(provider: Provider, model: string, signal?: AbortSignal): Promise<number | undefined> {
+  const models = await provider.listModels(signal);
+  const found = models.find((m) => m.name === model) ?? models.find((m) => m.name === `${model}:latest`);
+  return found?.contextLength;
+}
+
+/** `model_info` keys are prefixed by architecture (`qwen3.context_length`, `llama.context_length`). */
+function contextLengthIn(modelInfo: unknown): number | undefined {
+  if (typeof modelInfo !== "object" || modelInfo === null) return undefined;
+  const entries = modelInfo instanceof Map ? [...(modelInfo as Map<unknown, unknown>).entries()] : Object.entries(modelInfo);
+  for (const [key, value] of entries) {
+    if (typeof key === "string" && key.endsWith(".context_length") && typeof value === "number") return value;
+  }
+  return undefined;
+}
+
+function scopedFetch(scope: CallScope): typeof fetch {
+  return async (input, init) => {
+    const signal = init?.signal ? AbortSignal.any([init.signal, scope.signal]) : scope.signal;
+    const response = await fetch(input, { ...init, signal });
+    scope.responded();
+    const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+    if (!response.ok || response.body === null || !url.endsWith("/api/chat")) return response;
+    return new Response(response.body.pipeThrough(ndjsonGuard()), {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
+  };
+}
+
+/**
+ * Passes the bytes through unchanged but fails the stream on a line that is not JSON: the package
+ * skips such lines with a console warning, which would silently drop part of a reply.
+ */
+function ndjsonGuard(): TransformStream<Uint8Array, Uint8Array> {
+  const decoder = new TextDecoder();
+  let pending = "";
+  const check = (line: string): void => {
+    if (line.trim() !== "") JSON.parse(line);
+  };
+  return new TransformStream({
+    transform(chunk, controller) {
+      pending += decoder.decode(chunk, { stream: true });
+      const lines = pending.split("\n");
+      pending = lines.pop() ?? "";
+      lines.forEach(check);
+      controller.enqueue(chunk);
+    },
+    flush() {
+      check(pending + decoder.decode());
+    },
+  });
+}

@@ -1,0 +1,122 @@
+/**
+ * The provider for any OpenAI-compatible server (llama-server, vLLM, LM Studio, Ollama's /v1),
+ * on the official `openai` package. Streamed for the same reason as the Ollama provider; the
+ * package's retries and deadline are switched off because the call scope and the agent runtime
+ * own both.
+ */
+import OpenAI from "openai";
+import type { ChatCompletionCreateParamsStreaming } from "openai/resources/chat/completions";
+import type { ChatReply, ChatRequest, ModelInfo, Provider } from "./provider.js";
+import { LIST_TIMEOUT_MS, NO_TIMEOUT_MS, openCall, readApiKey } from "./call.js";
+
+export interface OpenAIProviderOptions {
+  /** e.g. `http://127.0.0.1:8080/v1` for llama-server, `http://127.0.0.1:11434/v1` for Ollama. */
+  baseURL: string;
+  /** Name of the environment variable holding the API key; local servers usually need none. */
+  apiKeyEnv?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The package refuses to start without a key; servers started without --api-key ignore it. */
+const PLACEHOLDER_KEY = "not-needed";
+
+export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
+  const env = options.env ?? process.env;
+  const host = options.baseURL.replace(/\/+$/, "");
+  const client = new OpenAI({
+    baseURL: host,
+    apiKey: readApiKey(options.apiKeyEnv, env) ?? PLACEHOLDER_KEY,
+    // null, not undefined: undefined lets the package pick these up from OPENAI_* variables.
+    organization: null,
+    project: null,
+    maxRetries: 0,
+    timeout: NO_TIMEOUT_MS,
+    // The package logs malformed chunks to the console before throwing; the thrown error is enough.
+    logLevel: "off",
+  });
+
+  return {
+    kind: "openai",
+    host,
+
+    async chat(request: ChatRequest): Promise<ChatReply> {
+      const started = performance.now();
+      const scope = openCall({ host, model: request.model, timeoutMs: request.timeoutMs, signal: request.signal });
+      try {
+        const params: ChatCompletionCreateParamsStreaming = {
+          model: request.model,
+          messages: request.messages,
+          stream: true,
+          stream_options: { include_usage: true },
+          ...mapOptions(request.options ?? {}),
+          ...(request.format === undefined
+            ? {}
+            : { response_format: { type: "json_schema", json_schema: { name: "reply", schema: request.format, strict: false } } }),
+        };
+        const stream = await client.chat.completions.create(params, { signal: scope.signal });
+        scope.responded();
+        let content = "";
+        let model = request.model;
+        let tokensIn = 0;
+        let tokensOut = 0;
+        for await (const chunk of stream) {
+          content += chunk.choices[0]?.delta?.content ?? "";
+          if (chunk.model) model = chunk.model;
+          if (chunk.usage) {
+            tokensIn = chunk.usage.prompt_tokens;
+            tokensOut = chunk.usage.completion_tokens;
+          }
+        }
+        // The package ends the iteration quietly when the request is aborted; an abort is not a reply.
+        if (scope.signal.aborted) throw scope.signal.reason;
+        return { content, model, tokensIn, tokensOut, durationMs: Math.round(performance.now() - started) };
+      } catch (error) {
+        throw scope.fail(error);
+      } finally {
+        scope.dispose();
+      }
+    },
+
+    async listModels(signal?: AbortSignal): Promise<ModelInfo[]> {
+      const scope = openCall({ host, timeoutMs: LIST_TIMEOUT_MS, signal });
+      try {
+        const models: ModelInfo[] = [];
+        for await (const model of client.models.list({ signal: scope.signal })) {
+          const contextLength = contextLengthIn(model);
+          models.push(contextLength === undefined ? { name: model.id } : { name: model.id, contextLength });
+        }
+        if (scope.signal.aborted) throw scope.signal.reason;
+        return models;
+      } catch (error) {
+        throw scope.fail(error);
+      } finally {
+        scope.dispose();
+      }
+    },
+  };
+}
+
+/** Ollama-style option names to the OpenAI request fields that mean the same; the rest have no equivalent. */
+function mapOptions(options: Record<string, unknown>): Partial<ChatCompletionCreateParamsStreaming> {
+  const mapped: Partial<ChatCompletionCreateParamsStreaming> = {};
+  const number = (key: string): number | undefined => (typeof options[key] === "number" ? options[key] : undefined);
+  const temperature = number("temperature");
+  const maxTokens = number("num_predict") ?? number("max_tokens");
+  const topP = number("top_p");
+  const seed = number("seed");
+  if (temperature !== undefined) mapped.temperature = temperature;
+  // Ollama's num_predict -1 means "no limit"; the OpenAI API says that by omitting the field.
+  if (maxTokens !== undefined && maxTokens > 0) mapped.max_tokens = maxTokens;
+  if (topP !== undefined) mapped.top_p = topP;
+  if (seed !== undefined) mapped.seed = seed;
+  return mapped;
+}
+
+/** Servers that report a context length put it in non-standard fields (vLLM, OpenRouter). */
+function contextLengthIn(model: object): number | undefined {
+  for (const key of ["max_model_len", "context_length"]) {
+    const value: unknown = Reflect.get(model, key);
+    if (typeof value === "number") return value;
+  }
+  return undefined;
+}
