@@ -142,3 +142,13 @@ export class ModelError extends BeadboardError {
     super("E_MODEL", message, data, options);
   }
 }
+
+/** The builtin `run` action refused a command: not allow-listed, shell syntax, or a path leaving the board. */
+export class CommandRefusedError extends BeadboardError {
+  constructor(
+    readonly argv: string[],
+    readonly reason: string,
+  ) {
+    super("E_COMMAND_REFUSED", `command refused: ${reason}`, { program: argv[0], reason });
+  }
+}

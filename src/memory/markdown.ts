@@ -81,9 +81,10 @@ export interface Outline {
 }
 
 /**
- * Parsing is the expensive step (micromark runs at a few MB/s at best, and an agent reads its
- * memory and then appends to it in the same turn), so one walk collects everything this module
- * needs, and the last few outlines are kept. Keyed by the full text, so it cannot go stale.
+ * Parsing is the expensive step (tens of milliseconds for a 10 KB file on a 2-core machine,
+ * and an agent reads its memory and then appends to the same text in one turn), so one walk
+ * collects everything this module needs and the last few outlines are kept. The key is the
+ * whole text, so a cached outline can never describe a different text.
  */
 const outlines = new Map<string, Outline>();
 const OUTLINES_KEPT = 4;

@@ -104,7 +104,10 @@ export function appendNotes(text: string, notes: MemoryNote[], date: string): { 
 function assertAppended(out: string, from: number, at: number, newHeading: string | undefined, count: number): void {
   const { headings, items } = scan(out.slice(from));
   const later = headings.filter((heading) => heading.line >= at - from);
-  const headingOk = newHeading === undefined ? later.length === 0 : later.length === 1 && later[0]?.line === at - from && later[0].text === newHeading;
+  const headingOk =
+    newHeading === undefined
+      ? later.length === 0
+      : later.length === 1 && later[0]?.line === at - from && later[0].text === newHeading;
   if (headingOk && items.filter((item) => item.start >= at - from).length === count) return;
   throw new InvalidArgumentError(
     "memory file ends inside an open block (an unclosed ``` fence or HTML comment); close it so notes can be appended",
