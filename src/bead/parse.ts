@@ -1,8 +1,8 @@
-import { parse as parseYaml, YAMLParseError, YAMLWarning } from "yaml";
+import { isMap, isScalar, parse as parseYaml, parseDocument, YAMLParseError, YAMLWarning } from "yaml";
 import type { ZodError } from "zod";
 import { ParseError } from "../errors.js";
 import type { BeadFields } from "./fields.js";
-import { splitFrontMatter } from "./frontmatter.js";
+import { lineAt, splitFrontMatter } from "./frontmatter.js";
 import { beadFieldsSchema } from "./schema.js";
 
 /** Beads are notes, not attachments: anything bigger is almost certainly a mistake. */
@@ -35,14 +35,14 @@ export function decodeBeadBytes(bytes: Uint8Array, file: string): string {
 export function parseFrontMatterYaml(yaml: string, yamlLine: number, file: string): Record<string, unknown> {
   let data: unknown;
   try {
-    data = parseYaml(yaml, { maxAliasCount: MAX_ALIASES, uniqueKeys: true, prettyErrors: false, strict: true });
+    // logLevel "error": an unknown tag is the person's business, not a warning on our stderr.
+    data = parseYaml(yaml, { maxAliasCount: MAX_ALIASES, uniqueKeys: true, prettyErrors: false, strict: true, logLevel: "error" });
   } catch (error) {
-    if (error instanceof YAMLParseError || error instanceof YAMLWarning) {
-      const line = (error.linePos?.[0]?.line ?? 1) + yamlLine - 1;
-      throw new ParseError(file, line, `invalid YAML: ${firstLine(error.message)}`, "fix the front-matter syntax");
-    }
+    if (error instanceof YAMLParseError || error instanceof YAMLWarning) throw yamlSyntaxError(error, yaml, yamlLine, file);
     if (error instanceof ReferenceError || (error instanceof Error && /alias/i.test(error.message))) {
-      throw new ParseError(file, yamlLine, `invalid YAML: ${firstLine(error.message)}`, "remove YAML aliases (*name) from the front-matter");
+      const alias = /(?:^|[\s,[{:])\*[^\s,\]}]+/m.exec(yaml);
+      const line = yamlLine - 1 + (alias ? lineAt(yaml, alias.index + alias[0].indexOf("*")) : 1);
+      throw new ParseError(file, line, `invalid YAML: ${firstLine(error.message)}`, "remove YAML aliases (*name) from the front-matter");
     }
     throw error;
   }
@@ -51,6 +51,36 @@ export function parseFrontMatterYaml(yaml: string, yamlLine: number, file: strin
     throw new ParseError(file, yamlLine, "front-matter must be a set of `key: value` lines", "write e.g. `title: Fix the login page`");
   }
   return data as Record<string, unknown>;
+}
+
+/**
+ * A YAML syntax error at the line a person must look at. yaml reports positions as offsets
+ * (linePos is only filled with prettyErrors), and reports an unclosed quote or bracket where
+ * the text ran out: the person needs the line where it was opened.
+ */
+function yamlSyntaxError(error: YAMLParseError | YAMLWarning, yaml: string, yamlLine: number, file: string): ParseError {
+  const pos = Math.min(error.pos[0], yaml.length);
+  const lastLine = Math.max(1, yaml.replace(/\r?\n$/, "").split("\n").length);
+  let line = Math.min(lineAt(yaml, pos), lastLine);
+  if (error.code === "MISSING_CHAR" || /Missing closing|end with a [\]}]/.test(error.message)) {
+    const opened = openingKeyLine(yaml, pos);
+    if (opened !== undefined) line = opened;
+  }
+  const fileLine = yamlLine - 1 + line;
+  if (error.code === "DUPLICATE_KEY") {
+    const key = /^["']?([^"':\r\n]*)/.exec(yaml.slice(pos))?.[1]?.trim() ?? "";
+    return new ParseError(file, fileLine, `invalid YAML: duplicate key ${JSON.stringify(key)}`, "keep one of the lines with this key and delete the other");
+  }
+  const reason = firstLine(error.message).replace(/ at line \d+, column \d+:?$/, "");
+  return new ParseError(file, fileLine, `invalid YAML: ${reason}`, "fix the front-matter syntax");
+}
+
+/** The line of the last top-level key that starts before `pos`: where an unclosed value began. */
+function openingKeyLine(yaml: string, pos: number): number | undefined {
+  const contents = parseDocument(yaml, { logLevel: "silent" }).contents;
+  if (!isMap(contents)) return undefined;
+  const opened = contents.items.filter((pair) => isScalar(pair.key) && (pair.key.range?.[0] ?? Infinity) < pos).pop();
+  return isScalar(opened?.key) && opened.key.range ? lineAt(yaml, opened.key.range[0]) : undefined;
 }
 
 /** Parse and validate a whole bead file's text. */
@@ -72,6 +102,16 @@ function zodToParseError(error: ZodError, yaml: string, yamlLine: number, file: 
   const line = key === undefined ? yamlLine : keyLine(yaml, key, yamlLine);
   const message = issue?.message ?? "invalid front-matter";
   return new ParseError(file, line, key && !message.includes(key) ? `${key}: ${message}` : message);
+}
+
+/** The 1-based file line of a top-level front-matter key in a bead's text, or 1 when it is not there. */
+export function frontMatterKeyLine(text: string, key: string, file = ""): number {
+  try {
+    const split = splitFrontMatter(text, file);
+    return keyLine(split.yaml, key, split.yamlLine);
+  } catch {
+    return 1;
+  }
 }
 
 /** The file line of a top-level key, found by scanning rather than re-parsing: errors are rare. */

@@ -20,7 +20,14 @@ const timestamp = z.preprocess(
 );
 
 export const beadFieldsSchema = z.looseObject({
-  title: z.string({ error: "title is missing; add a line `title: <what needs doing>`" }).trim().min(1, "title is empty"),
+  // `title: 2024 budget` is text, but `title: 42` reads as a number: a title is whatever the person wrote.
+  title: z.preprocess(
+    (value) => (typeof value === "number" || typeof value === "boolean" ? String(value) : value),
+    z
+      .string({ error: (issue) => (issue.input === undefined || issue.input === null ? "title is missing; add a line `title: <what needs doing>`" : "title must be text") })
+      .trim()
+      .min(1, "title is empty"),
+  ),
   status: z.enum(STATUSES, { error: `status must be one of ${STATUSES.join(", ")}` }).default("open"),
   priority: z.preprocess(
     (value) => (typeof value === "string" && /^\s*[0-4]\s*$/.test(value) ? Number(value) : value),

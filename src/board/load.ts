@@ -33,6 +33,13 @@ interface CacheFile {
 
 const CACHE_VERSION = 2;
 const CACHE_FILE = "beads-cache.json";
+/**
+ * File systems stamp mtimes from a coarse clock (a few ms on Linux, 1-2 s on some), so a file
+ * saved twice within one tick at the same size keeps its (mtime, size, inode) key. Like git's
+ * "racily clean" index entries, a file modified this recently when we read it is parsed again
+ * next time rather than trusted from the cache.
+ */
+const RACY_MS = 2000;
 
 /**
  * Load every bead of the board. Parsed beads are cached under .git/beadboard/ keyed by file
@@ -40,6 +47,7 @@ const CACHE_FILE = "beads-cache.json";
  * with it yaml and zod) is only loaded when some file changed.
  */
 export async function loadBoard(paths: BoardPaths): Promise<Board> {
+  const startedMs = Date.now();
   const names = listBeadFiles(paths.beadsDir);
   const cache = readCache(paths.stateDir);
   const fresh: Record<string, CacheEntry> = {};
@@ -54,8 +62,8 @@ export async function loadBoard(paths: BoardPaths): Promise<Board> {
     if (!stat.isFile()) continue;
     const key = `${stat.mtimeMs}:${stat.size}:${stat.ino}`;
     const cached = cache.entries[name];
-    if (cached && cached.key === key) fresh[name] = cached;
-    else misses.push({ name, key, mtimeMs: stat.mtimeMs });
+    if (cached && cached.key === key && usable(cached)) fresh[name] = cached;
+    else misses.push({ name, key: stat.mtimeMs > startedMs - RACY_MS ? `racy:${key}` : key, mtimeMs: stat.mtimeMs });
   }
   if (misses.length > 0) {
     const { readBeadEntry } = await import("./read-bead.js");
@@ -97,10 +105,18 @@ export function listBeadFiles(beadsDir: string): string[] {
   }
 }
 
+/** A cache entry as we write them; anything else (a hand-edited or truncated cache) is a miss. */
+function usable(entry: CacheEntry): boolean {
+  if (entry.problem) return typeof entry.problem.path === "string" && typeof entry.problem.reason === "string";
+  const bead = entry.bead;
+  return typeof bead === "object" && bead !== null && typeof bead.id === "string" && typeof bead.fields === "object" && bead.fields !== null;
+}
+
 function readCache(stateDir: string): CacheFile {
   try {
     const parsed = JSON.parse(readFileSync(join(stateDir, CACHE_FILE), "utf8")) as CacheFile;
-    if (parsed.version === CACHE_VERSION && typeof parsed.entries === "object") return parsed;
+    const entries: unknown = parsed?.entries;
+    if (parsed.version === CACHE_VERSION && typeof entries === "object" && entries !== null && !Array.isArray(entries)) return parsed;
   } catch {
     // missing or corrupt: rebuild
   }

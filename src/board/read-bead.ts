@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Bead, BeadWithBody } from "../bead/fields.js";
-import { decodeBeadBytes, parseBead } from "../bead/parse.js";
+import { decodeBeadBytes, frontMatterKeyLine, parseBead } from "../bead/parse.js";
 import { ParseError } from "../errors.js";
 import { beadPath } from "./paths.js";
 import { idFromFileName } from "../bead/ids.js";
@@ -30,6 +30,10 @@ export function readBeadEntry(beadsDir: string, name: string, mtimeMs: number): 
       if (error.fix !== undefined) problem.fix = error.fix;
       return { problem };
     }
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return {}; // deleted between listing and reading
+    // One unreadable file must not take the whole board down.
+    if (typeof code === "string") return { problem: { path, line: 1, reason: `cannot read the file (${code})`, fix: "check its permissions" } };
     throw error;
   }
 }
@@ -45,7 +49,7 @@ export function beadFromText(text: string, id: string, mtimeMs: number): BeadWit
   const path = beadPath(id);
   const { fields, body } = parseBead(text, path);
   if (fields.id !== undefined && String(fields.id) !== id) {
-    throw new ParseError(path, 2, `id mismatch: the file says id ${String(fields.id)} but its name makes it ${id}`, "rename the file or remove the id: line");
+    throw new ParseError(path, frontMatterKeyLine(text, "id", path), `id mismatch: the file says id ${String(fields.id)} but its name makes it ${id}`, "rename the file or remove the id: line");
   }
   const created = fields.created ? Date.parse(fields.created) : Number.NaN;
   return { id, path, fields, body, createdMs: Number.isNaN(created) ? mtimeMs : created };

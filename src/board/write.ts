@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { BeadWithBody } from "../bead/fields.js";
-import { ConflictError, NotFoundError } from "../errors.js";
+import { ConflictError, InvalidArgumentError, NotFoundError, ParseError } from "../errors.js";
 import { resolveIdentity, type Identity } from "../git/author.js";
 import { withBoardLock } from "../git/board-lock.js";
 import { commitPaths, type CommitResult } from "../git/commit-paths.js";
@@ -53,7 +53,7 @@ export async function editBeadLocked(ctx: WriteContext, id: string, edit: BeadEd
     const bead = beadFromText(text, id, Date.now());
     const next = edit(text, bead);
     if (next === null || next === text) return { bead, commit: null };
-    const updated = beadFromText(next, id, Date.now());
+    const updated = validEdit(next, id);
     if (readBeadText(file, id) !== text) continue; // saved by someone meanwhile: redo on the new text
     writeFileAtomic(file, next);
     const commitMessage = typeof message === "string" ? message : message(updated);
@@ -86,6 +86,19 @@ export async function writeFilesLocked(
     if (file.executable) chmodSync(full, 0o755);
   }
   return commitPaths({ ...gitTarget(ctx), changes: files, message });
+}
+
+/** The bead an edit produces; an edit that would make it unreadable is refused before anything is written. */
+function validEdit(next: string, id: string): BeadWithBody {
+  try {
+    return beadFromText(next, id, Date.now());
+  } catch (error) {
+    if (!(error instanceof ParseError)) throw error;
+    throw new InvalidArgumentError(`${beadPath(id)}: refused, the change would make the bead invalid: ${error.reason}; nothing was written`, {
+      file: beadPath(id),
+      reason: error.reason,
+    });
+  }
 }
 
 function gitTarget(ctx: WriteContext) {

@@ -5,7 +5,8 @@ import { setFields } from "../bead/edit.js";
 import type { BeadWithBody } from "../bead/fields.js";
 import { beadPath } from "../board/paths.js";
 import { parseBeadFile } from "../board/read-bead.js";
-import { editBead, type WriteContext } from "../board/write.js";
+import { editBead, editBeadLocked, type WriteContext } from "../board/write.js";
+import { withBoardLock } from "../git/board-lock.js";
 import { ClaimRefusedError, NotHolderError } from "../errors.js";
 import { checkClaimable, holderName, isHeldBy } from "./rules.js";
 
@@ -30,11 +31,16 @@ export interface ClaimOutcome {
  * you already hold renews the lease.
  */
 export async function claimBead(ctx: WriteContext, id: string, options: ClaimOptions): Promise<ClaimOutcome> {
+  return withBoardLock(ctx.paths.stateDir, () => claimBeadLocked(ctx, id, options));
+}
+
+/** The same as claimBead, for callers that already hold the board lock (claims across clones, src/claim/remote-claim.ts). */
+export async function claimBeadLocked(ctx: WriteContext, id: string, options: ClaimOptions): Promise<ClaimOutcome> {
   const now = options.now ?? Date.now;
   const holder = holderName(options.agent, options.host ?? hostname());
   let renewed = false;
   let leaseUntil = "";
-  const result = await editBead(
+  const result = await editBeadLocked(
     ctx,
     id,
     (text, bead) => {
@@ -56,14 +62,21 @@ export async function claimBead(ctx: WriteContext, id: string, options: ClaimOpt
 }
 
 /** Give a claimed bead back to the board (status open), if `agent` holds it. */
-export async function releaseBead(ctx: WriteContext, id: string, options: { agent: string; host?: string; reason?: string }): Promise<void> {
+export async function releaseBead(
+  ctx: WriteContext,
+  id: string,
+  options: { agent: string; host?: string; reason?: string; countAttempt?: boolean },
+): Promise<void> {
   const holder = holderName(options.agent, options.host ?? hostname());
   await editBead(
     ctx,
     id,
     (text, bead) => {
       if (!isHeldBy(bead.fields, holder)) throw new NotHolderError(id, holder, bead.fields.status === "claimed" ? bead.fields.claimed_by : undefined);
-      return setFields(text, { status: "open", claimed_by: undefined, claimed_at: undefined, lease_until: undefined, updated: new Date().toISOString() }, beadPath(id));
+      const changes: Record<string, unknown> = { status: "open", claimed_by: undefined, claimed_at: undefined, lease_until: undefined, updated: new Date().toISOString() };
+      // A release after a failed try counts it; a release because the model was unreachable does not.
+      if (options.countAttempt) changes.attempts = bead.fields.attempts + 1;
+      return setFields(text, changes, beadPath(id));
     },
     `release ${id} by ${options.agent}${options.reason ? `: ${options.reason}` : ""}`,
   );

@@ -78,5 +78,15 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   command(program, "lint [paths...]", "check beads and agent files; exit 1 on any problem", "lint", "lint", true).option("--staged", "check the versions staged for commit");
   command(program, "log <id>", "the bead's history from git", "log", "log", true);
   command(program, "board", "terminal kanban", "board", "board");
+  const agent = program.command("agent").description("agents of this board");
+  command(agent, "ls", "each agent, its model and what it is doing", "agent", "agentLs", true);
+  command(agent, "start <name>", "run one agent in the foreground", "up", "agentStart")
+    .option("--once", "work everything ready, then exit")
+    .option("--local-only", "refuse remote model providers");
+  command(program, "up", "run every agent of the board in this process", "up", "up")
+    .option("--once", "work everything ready, then exit")
+    .option("--agents <names>", "only these agents (comma-separated)")
+    .option("--local-only", "refuse remote model providers");
+  command(program, "doctor", "check the board, hooks, model servers and models", "doctor", "doctor", true);
   return program;
 }

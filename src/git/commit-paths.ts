@@ -24,6 +24,11 @@ export interface CommitRequest {
   author: Identity;
   /** Shared isomorphic-git object cache for a long-lived process. */
   cache?: object;
+  /**
+   * Further parents after the branch tip: a merge commit (src/git/sync.ts). A merge commit is
+   * written even when the tree did not change, since it records that the other side is merged.
+   */
+  mergeParents?: string[];
 }
 
 export interface CommitResult {
@@ -60,14 +65,15 @@ export async function commitPaths(request: CommitRequest): Promise<CommitResult 
       blobs.set(change.path, { oid: await git.writeBlob({ fs, dir, gitdir, blob }), mode: change.executable ? "100755" : "100644" });
     }
     const tree = await rewriteTree(dir, gitdir, cache, baseTree, "", blobs);
-    if (tree === baseTree) return null;
+    const mergeParents = request.mergeParents ?? [];
+    if (tree === baseTree && mergeParents.length === 0) return null;
     const now = Math.floor(Date.now() / 1000);
     const person = { ...request.author, timestamp: now, timezoneOffset: 0 };
     const oid = await git.writeCommit({
       fs,
       dir,
       gitdir,
-      commit: { message: ensureNewline(request.message), tree: tree ?? (await emptyTree(dir, gitdir)), parent: parent ? [parent] : [], author: person, committer: person },
+      commit: { message: ensureNewline(request.message), tree: tree ?? (await emptyTree(dir, gitdir)), parent: [...(parent ? [parent] : []), ...mergeParents], author: person, committer: person },
     });
     await compareAndSwapRef({
       gitdir,

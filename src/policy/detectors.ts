@@ -13,6 +13,12 @@
  * - Documentation placeholders (`user:password@`, `TOKEN=<your token>`, `${VAR}`, `xxxx`) and
  *   RFC 2606 example domains are not findings.
  */
+import { TOKEN, hasMixedCaseAndDigit, isHighEntropySecret } from "./entropy.js";
+import { isPhoneNumber, isValidIban } from "./pii.js";
+
+export { shannonEntropy } from "./entropy.js";
+export { isValidIban } from "./pii.js";
+
 export type FindingLevel = "private" | "secret";
 
 export interface Finding {
@@ -50,15 +56,23 @@ export const KIND_DESCRIPTIONS: Readonly<Record<string, string>> = {
 interface Detector {
   kind: string;
   level: FindingLevel;
-  /** Must be global; group 1, when present, is the part that must pass `accept`. */
+  /** Must be global; `accept`, when present, vets each match. */
   pattern: RegExp;
   accept?: (match: RegExpExecArray, text: string) => boolean;
+  /**
+   * After a rejected match, look again from the next character instead of after the match
+   * (so `01.02.2024 0151 23456789` still yields the number). Only for patterns whose matches
+   * are short, so that retrying stays linear.
+   */
+  retry?: boolean;
 }
+
+// RFC 2606 names for documentation: never real people or servers. (Not localhost: a
+// password for a local database is still a password.)
+const RESERVED_DOMAIN = /(?:^|\.)(?:example\.(?:com|org|net)|example|test|invalid)$/i;
 
 const B = "(?<![A-Za-z0-9_-])"; // start-of-token guard shared by the token patterns
 const E = "(?![A-Za-z0-9_-])";
-
-const hasMixedCaseAndDigit = (s: string): boolean => /[a-z]/.test(s) && /[A-Z]/.test(s) && /[0-9]/.test(s);
 
 // Listed most specific first: when two findings overlap, the earlier detector wins.
 const DETECTORS: Detector[] = [
@@ -86,14 +100,17 @@ const DETECTORS: Detector[] = [
   {
     kind: "url-password",
     level: "secret",
-    pattern: /(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/[^\s:/@]{1,256}:([^\s/@]{1,256})@[^\s/@]/g,
-    accept: (m) => isNonTrivialValue(m[1] ?? "", false),
+    pattern: /(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/[^\s:/@]{0,256}:([^\s/@]{1,256})@([^\s/@?#:]{1,253})/g,
+    accept: (m) => isNonTrivialValue(m[1] ?? "", false, 3) && !RESERVED_DOMAIN.test(m[2] ?? ""),
   },
   {
     kind: "env-secret",
     level: "secret",
-    // name, optional closing quote (JSON/YAML keys), separator, optional opening quote, value
-    pattern: /(?<![A-Za-z0-9_$.-])([A-Za-z_][A-Za-z0-9_.-]{0,63})(["']?)[ \t]{0,4}(:|=|:=)[ \t]{0,4}(["']?)([^\s"'`,;]{1,512})/g,
+    // name, optional closing quote (JSON/YAML keys), separator, optional opening quote, value.
+    // The keyword is part of the pattern, not only of `accept`: a rejected match consumes its
+    // value, and `db: DB_PASSWORD=x` must not be swallowed by a match on `db`.
+    pattern:
+      /(?<![A-Za-z0-9_$.-])([A-Za-z0-9_.-]{0,40}?(?:key|secret|token|passw(?:or)?d|pwd|credentials?|passphrase)[A-Za-z0-9_.-]{0,24})(["']?)([ \t]{0,4})(:=|:|=)([ \t]{0,4})(["']?)([^\s"'`,;]{1,512})/gi,
     accept: acceptAssignment,
   },
   {
@@ -108,7 +125,8 @@ const DETECTORS: Detector[] = [
     level: "private",
     pattern: /(?<![\w+@./:#=,-])(?:\+|\(|\d)[\d ().-]{5,22}\d(?![\w@/]|[.-]\d)/g,
     // `a0 8b 01 00 00 00 50 32` is a hex dump, not a number
-    accept: (m, text) => isPhoneNumber(m[0]) && !/[0-9a-fA-F]{2} $/.test(text.slice(Math.max(0, m.index - 3), m.index)),
+    accept: (m, text) => isPhoneNumber(m[0]) && !/(?:^|[\s<])[0-9a-fA-F]{2} $/.test(text.slice(Math.max(0, m.index - 4), m.index)),
+    retry: true,
   },
 ];
 
@@ -132,10 +150,11 @@ export function detectSensitive(text: string): Finding[] {
     found.push({ kind, level, index, length, preview: preview(text.slice(index, index + length)) });
   };
   for (const detector of DETECTORS) {
-    detector.pattern.lastIndex = 0;
-    for (const match of text.matchAll(detector.pattern)) {
-      if (detector.accept && !detector.accept(match, text)) continue;
-      add(detector.kind, detector.level, match.index, match[0].length);
+    const re = detector.pattern;
+    re.lastIndex = 0;
+    for (let match = re.exec(text); match; match = re.exec(text)) {
+      if (!detector.accept || detector.accept(match, text)) add(detector.kind, detector.level, match.index, match[0].length);
+      else if (detector.retry) re.lastIndex = match.index + 1;
     }
   }
   for (const token of text.matchAll(TOKEN)) {
@@ -167,18 +186,19 @@ function nameWords(name: string): string[] {
     .filter(Boolean);
 }
 
-function isNonTrivialValue(value: string, strict: boolean): boolean {
-  if (value.length < 6 || PLACEHOLDERS.test(value)) return false;
+function isNonTrivialValue(value: string, strict: boolean, minLength = 6): boolean {
+  if (value.length < minLength || PLACEHOLDERS.test(value)) return false;
   if (/^[$<{%[:=]/.test(value) || /[()]/.test(value)) return false; // ${VAR}, <token>, {{x}}, %s, calls
   if (/^(.)\1*$/.test(value) || /^[0-9.]+$/.test(value)) return false; // xxxxxx, numbers and versions
   if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(value)) return false; // config.apiKey, process.env.X
   if (/^(?:\/|\.{1,2}\/|~\/)/.test(value)) return false; // paths, e.g. PWD=/home/me
+  if (/^(?:process\.env|import\.meta\.env|os\.environ|os\.getenv|ENV\[)/.test(value)) return false; // references
   if (strict) return value.length >= 16 && /[0-9]/.test(value) && /[A-Za-z]/.test(value);
   return true;
 }
 
 function acceptAssignment(m: RegExpExecArray): boolean {
-  const [, name = "", closeQuote = "", sep = "", openQuote = "", value = ""] = m;
+  const [, name = "", closeQuote = "", before = "", sep = "", after = "", openQuote = "", value = ""] = m;
   const words = nameWords(name);
   const last = words[words.length - 1] ?? "";
   if (NOT_SECRET_NAMES.has(last)) return false;
@@ -186,13 +206,14 @@ function acceptAssignment(m: RegExpExecArray): boolean {
   const keyish = !strong && words.some((w) => KEY_NAME.test(w) && !NOT_SECRET_NAMES.has(w));
   if (!strong && !keyish) return false;
   const quoted = openQuote !== "" || closeQuote !== "";
-  const dotenv = sep === "=" && !quoted && /^[A-Z][A-Z0-9_]*$/.test(name);
+  // `.env`, shell and `.properties` lines: an upper-case name, or `name=value` without spaces.
+  const dotenv = sep !== ":" && !quoted && (/^[A-Z][A-Z0-9_]*$/.test(name) || before + after === "");
   if (!dotenv) {
     // Outside `.env` lines: prose ("Token: expires hourly"), enum-like strings
     // (`credentials: 'same-origin'`), and in code, types and variables (`token: BlockMap`,
     // `type T = Token<Kind>`, `password = input;`) are not values.
     const typeName = /^[A-Z][a-z]/.test(name);
-    if ((sep !== "=" || typeName) && /^[a-z]+(?:[-_][a-z]+)*$/.test(value)) return false;
+    if ((sep === ":" || typeName) && /^[a-z]+(?:[-_][a-z]+)*$/.test(value)) return false;
     if (!quoted && /^[A-Za-z_$][\w$.]*(?:[<[|&].*)?$/.test(value)) return false;
   }
   // "key" names much that is not a credential (sort keys, cache keys): demand a key-like value.
@@ -201,141 +222,9 @@ function acceptAssignment(m: RegExpExecArray): boolean {
 
 // ---- email -------------------------------------------------------------------------------
 
-const RESERVED_DOMAIN = /(?:^|\.)(?:example\.(?:com|org|net)|example|test|invalid|localhost)$/i;
-
 function acceptEmailDomain(domain: string, whole: string): boolean {
-  if (RESERVED_DOMAIN.test(domain)) return false;
+  if (RESERVED_DOMAIN.test(domain) || /(?:^|\.)localhost$/i.test(domain)) return false;
   if (/^git@/i.test(whole)) return false; // ssh remotes such as git@github.com
   if (/^\d+(?:\.\d+)?x\./i.test(domain)) return false; // logo@2x.png and other asset names
   return true;
-}
-
-// ---- phone -------------------------------------------------------------------------------
-
-/**
- * The candidate pattern is loose on purpose; this decides. International numbers (`+CC`, or
- * `00CC`) need 8–15 digits (E.164). National ones need a trunk `0` followed by a non-zero
- * digit and 10–12 digits, or the North American 3-3-4 shape. Dates, versions, IPs and plain
- * digit runs fail these shapes.
- */
-function isPhoneNumber(candidate: string): boolean {
-  const s = candidate.trim();
-  const digits = s.replace(/\D/g, "");
-  if (/[.]/.test(s) && /^\d{1,3}(?:\.\d{1,3}){3}$/.test(s)) return false; // IPv4
-  if (/^\d{4}[-./ ]\d{1,2}[-./ ]\d{1,2}\b/.test(s) || /^\d{1,2}[-./]\d{1,2}[-./]\d{2,4}\b/.test(s)) return false; // dates
-  const groups = s.split(/[ ().-]+/).filter(Boolean);
-  if (groups.length > 6 || groups.some((g) => g.length > 12)) return false;
-  if (/[.-]{2}|\s{2}/.test(s)) return false;
-  if (s.startsWith("+")) return /^\+[1-9]/.test(s) && digits.length >= 8 && digits.length <= 15 && groups.length >= 2;
-  if (/^00[1-9]/.test(s)) return digits.length >= 10 && digits.length <= 17 && groups.length >= 2;
-  if (/^\(?\d{3}\)?[ .-]?\d{3}[ .-]\d{4}$/.test(s)) return /^\(?[2-9]/.test(s); // North American
-  if (/^\(?0[1-9]/.test(s)) return digits.length >= 10 && digits.length <= 12 && (groups.length >= 2 || digits.length === 11);
-  return false;
-}
-
-// ---- IBAN --------------------------------------------------------------------------------
-
-// Registered IBAN lengths (SWIFT registry): a well-formed country and length plus the check
-// digits leaves about one false positive in 97 × (chance of that exact length).
-const IBAN_LENGTHS: Record<string, number> = Object.fromEntries(
-  (
-    "AD24 AE23 AL28 AT20 AZ28 BA20 BE16 BG22 BH22 BR29 BY28 CH21 CR22 CY28 CZ24 DE22 DK18 DO28 EE20 EG29 ES24 " +
-    "FI18 FO18 FR27 GB22 GE22 GI23 GL18 GR27 GT28 HR21 HU28 IE22 IL23 IQ23 IS26 IT27 JO30 KW30 KZ20 LB28 LC32 " +
-    "LI21 LT20 LU20 LV21 MC27 MD24 ME22 MK19 MR27 MT31 MU30 NL18 NO15 PK24 PL28 PS29 PT25 QA29 RO24 RS22 SA24 " +
-    "SC31 SE24 SI19 SK24 SM27 ST25 SV28 TL23 TN24 TR26 UA29 VA22 VG24 XK20"
-  )
-    .split(" ")
-    .map((entry) => [entry.slice(0, 2), Number(entry.slice(2))]),
-);
-
-/** ISO 13616: move the first four characters to the end, letters to 10–35, value mod 97 must be 1. */
-export function isValidIban(input: string): boolean {
-  const iban = input.replace(/ /g, "").toUpperCase();
-  if (!/^[A-Z]{2}[0-9]{2}[A-Z0-9]+$/.test(iban)) return false;
-  if (IBAN_LENGTHS[iban.slice(0, 2)] !== iban.length) return false;
-  let remainder = 0;
-  for (const ch of iban.slice(4) + iban.slice(0, 4)) {
-    const code = ch.charCodeAt(0);
-    const value = code >= 65 ? code - 55 : code - 48;
-    remainder = (remainder * (value >= 10 ? 100 : 10) + value) % 97;
-  }
-  return remainder === 1;
-}
-
-// ---- entropy -----------------------------------------------------------------------------
-
-const TOKEN = /(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/=_-]{24,}(?![A-Za-z0-9+/=_-])/g;
-
-export function shannonEntropy(value: string): number {
-  const counts = new Map<string, number>();
-  for (const ch of value) counts.set(ch, (counts.get(ch) ?? 0) + 1);
-  let bits = 0;
-  for (const n of counts.values()) {
-    const p = n / value.length;
-    bits -= p * Math.log2(p);
-  }
-  return bits;
-}
-
-/**
- * A base64/base64url-ish token of 24–512 characters that mixes upper case, lower case and
- * digits, is not hex or an integrity hash, does not read like an identifier, and whose
- * entropy reaches what random text of its length almost always reaches. Tuned on random
- * tokens (misses ~6% at 24 chars, ~2% at 40, none past 100) against the ~30,000 long tokens in
- * this project's node_modules *.d.ts and *.md files (flags only base64 digests and doc ids).
- */
-function isHighEntropySecret(token: string, text: string, index: number): boolean {
-  if (token.length > 512) return false; // blobs such as inline images and minified data
-  if (text.slice(Math.max(0, index - 7), index).toLowerCase() === "base64,") return false;
-  if (/^[0-9a-fA-F-]+$/.test(token)) return false; // SHAs, digests, UUIDs
-  if (/^sha(?:1|256|384|512)-/.test(token)) return false; // subresource integrity
-  // Published digests and key pins (`pin-sha256="…"`, `integrity: …`) are public by design.
-  if (/sha(?:1|256|384|512)|integrity|digest|checksum/i.test(text.slice(Math.max(0, index - 16), index))) return false;
-  const core = token.replace(/=+$/, "");
-  if (!hasMixedCaseAndDigit(core)) return false;
-  if (core.split("/").some((part) => /^[a-z][a-z-]{3,}$/.test(part))) return false; // paths
-  if (caseSwitchRate(core) < 0.2 || wordiness(core) >= 0.6) return false; // identifiers
-  return shannonEntropy(core) >= entropyThreshold(core.length);
-}
-
-/** Identifiers change case only at word starts (~0.1–0.2); random text about half the time. */
-function caseSwitchRate(s: string): number {
-  let pairs = 0;
-  let switches = 0;
-  for (let i = 1; i < s.length; i++) {
-    const a = s.charAt(i - 1);
-    const b = s.charAt(i);
-    if (!/[A-Za-z]/.test(a) || !/[A-Za-z]/.test(b)) continue;
-    pairs++;
-    if ((a >= "a") !== (b >= "a")) switches++;
-  }
-  return pairs === 0 ? 0 : switches / pairs;
-}
-
-/** Share of the token inside word-like runs (`Word`, `word`): high for names, low for keys. */
-function wordiness(s: string): number {
-  let covered = 0;
-  for (const m of s.matchAll(/[A-Z][a-z]{2,}|[a-z]{3,}/g)) covered += m[0].length;
-  return covered / s.length;
-}
-
-// Roughly the 0.5th percentile of the entropy of random base64/alphanumeric text per length.
-const ENTROPY_TABLE: ReadonlyArray<readonly [number, number]> = [
-  [24, 3.85],
-  [32, 4.15],
-  [40, 4.4],
-  [48, 4.55],
-  [64, 4.8],
-  [100, 5.1],
-  [200, 5.4],
-];
-
-function entropyThreshold(length: number): number {
-  let [prevLen, prevBits] = ENTROPY_TABLE[0] ?? [24, 3.85];
-  if (length <= prevLen) return prevBits;
-  for (const [len, bits] of ENTROPY_TABLE) {
-    if (length <= len) return prevBits + ((bits - prevBits) * (length - prevLen)) / (len - prevLen);
-    [prevLen, prevBits] = [len, bits];
-  }
-  return prevBits;
 }

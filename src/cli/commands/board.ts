@@ -19,25 +19,43 @@ export async function board(io: CliIo, options: GlobalOptions): Promise<void> {
   io.out(renderBoard(loaded.beads, io.columns ?? 100));
 }
 
+const MIN_COLUMN = 12;
+const GAP = 3; // " │ "
+
 export function renderBoard(beads: readonly Bead[], width: number): string {
   const columns = COLUMNS.map((column) => ({
     title: column.title,
     beads: beads.filter((bead) => column.statuses.includes(bead.fields.status)).sort(byPriorityThenAge),
   }));
-  const columnWidth = Math.max(12, Math.floor((width - (columns.length - 1) * 3) / columns.length));
+  const columnWidth = Math.floor((width - (columns.length - 1) * GAP) / columns.length);
+  // Too narrow for side-by-side columns: one status under the other, each line fitted to the width.
+  if (columnWidth < MIN_COLUMN) return renderStacked(columns, Math.max(1, width));
   const lines = [columns.map((column) => fit(`${column.title} (${column.beads.length})`, columnWidth)).join(" │ ")];
   lines.push(columns.map(() => "─".repeat(columnWidth)).join("─┼─"));
   const rows = Math.min(MAX_ROWS, Math.max(0, ...columns.map((column) => column.beads.length)));
   for (let row = 0; row < rows; row++) {
     const cells = columns.map((column) => {
       const bead = column.beads[row];
-      if (!bead) return " ".repeat(columnWidth);
-      const who = bead.fields.status === "claimed" && bead.fields.claimed_by ? ` @${bead.fields.claimed_by.split("@")[0]}` : "";
-      return fit(`P${bead.fields.priority} ${bead.id}${who} ${bead.fields.title}`, columnWidth);
+      return bead ? fit(cardText(bead), columnWidth) : " ".repeat(columnWidth);
     });
     lines.push(cells.join(" │ ").trimEnd());
   }
   const hidden = columns.map((column) => Math.max(0, column.beads.length - MAX_ROWS));
   if (hidden.some((count) => count > 0)) lines.push(columns.map((column, i) => fit(hidden[i] ? `… ${hidden[i]} more` : "", columnWidth)).join(" │ ").trimEnd());
   return `${lines.join("\n")}\n`;
+}
+
+function renderStacked(columns: Array<{ title: string; beads: Bead[] }>, width: number): string {
+  const lines: string[] = [];
+  for (const column of columns) {
+    lines.push(fit(`${column.title} (${column.beads.length})`, width).trimEnd());
+    for (const bead of column.beads.slice(0, MAX_ROWS)) lines.push(fit(`  ${cardText(bead)}`, width).trimEnd());
+    if (column.beads.length > MAX_ROWS) lines.push(fit(`  … ${column.beads.length - MAX_ROWS} more`, width).trimEnd());
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+function cardText(bead: Bead): string {
+  const who = bead.fields.status === "claimed" && bead.fields.claimed_by ? ` @${bead.fields.claimed_by.split("@")[0]}` : "";
+  return `P${bead.fields.priority} ${bead.id}${who} ${bead.fields.title.replace(/\s+/g, " ")}`;
 }

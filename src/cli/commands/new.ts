@@ -2,12 +2,12 @@ import { randomInt } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { setFields } from "../../bead/edit.js";
-import { generateId } from "../../bead/ids.js";
+import { assertValidId, generateId } from "../../bead/ids.js";
 import { readBoardConfig } from "../../board/config.js";
 import { listBeadFiles } from "../../board/load.js";
 import { beadPath } from "../../board/paths.js";
 import { createBead, writeContext } from "../../board/write.js";
-import { InvalidArgumentError } from "../../errors.js";
+import { InvalidArgumentError, NotFoundError, ParseError } from "../../errors.js";
 import { boardFor, type CliIo, type GlobalOptions } from "../io.js";
 import { json } from "../output.js";
 import { newBeadText, type NewBeadFields } from "../../board/new-bead.js";
@@ -34,14 +34,25 @@ export async function newBead(io: CliIo, title: string, options: NewOptions): Pr
   if (options.type !== undefined) fields.type = options.type;
   if (options.label) fields.labels = options.label;
   if (options.agent !== undefined) fields.agent = options.agent;
-  if (options.dep) fields.deps = options.dep;
+  if (options.dep) {
+    // Like `bead dep add`: a dep must name a bead that exists, or the new bead could never be ready.
+    for (const dep of options.dep) {
+      assertValidId(dep);
+      if (!existsSync(join(paths.root, beadPath(dep)))) throw new NotFoundError("bead", dep, `--dep names no file ${beadPath(dep)}`);
+    }
+    fields.deps = options.dep;
+  }
   if (options.sensitivity !== undefined) fields.sensitivity = options.sensitivity;
   const ctx = writeContext(paths, io.env);
   const count = listBeadFiles(paths.beadsDir).length;
   for (let attempt = 0; attempt < 5; attempt++) {
     const id = generateId(config.prefix, (candidate) => existsSync(join(paths.root, beadPath(candidate))), count, randomInt);
     const text = newBeadText(fields, body, new Date(), setFields);
-    const created = await createBead(ctx, id, text, `new ${id}: ${title.split("\n")[0]}`);
+    const created = await createBead(ctx, id, text, `new ${id}: ${title.split("\n")[0]}`).catch((error: unknown) => {
+      // The options made a bead the board could not read (`--type feature`): say which, in the options' terms.
+      if (error instanceof ParseError) throw new InvalidArgumentError(`refused: ${error.reason}; nothing was written`, { reason: error.reason });
+      throw error;
+    });
     if (created === false) continue; // another process minted the same id a moment ago
     io.out(options.json ? json({ id, path: beadPath(id) }) : `${id}\n`);
     return;

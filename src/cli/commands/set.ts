@@ -23,22 +23,34 @@ export async function set(io: CliIo, id: string, assignments: string[], options:
     if (key === "status" && raw.trim() === "claimed") throw new InvalidArgumentError("use `bead claim <id> --as <name>` to claim a bead");
     changes[key] = raw === "" ? undefined : parseValue(parse, raw);
   }
-  changes.updated = new Date().toISOString();
   const paths = boardFor(io, options);
+  const updated = new Date().toISOString();
   const result = await editBead(
     writeContext(paths, io.env),
     id,
-    (text) => setFields(text, changes, beadPath(id)),
+    (text) => {
+      // Only a real change is stamped and committed: setting a value a bead already has is a no-op.
+      const next = setFields(text, changes, beadPath(id));
+      return next === text ? null : setFields(next, { updated }, beadPath(id));
+    },
     `set ${id} ${assignments.join(" ")}`.slice(0, 200),
   );
   io.out(result.commit ? `${id}: updated\n` : `${id}: unchanged\n`);
 }
 
-/** `priority=1` is a number and `labels=[a, b]` a list, as they would be in the file; anything unparsable stays text. */
+/**
+ * `priority=1` is a number, `done=true` a boolean and `labels=[a, b]` a list, as they would be
+ * in the file. Anything else is text: `title=Fix: login` must not turn into a map, nor
+ * `title=- item` into a list, and anything unparsable stays text too.
+ */
 function parseValue(parse: typeof import("yaml").parse, raw: string): unknown {
+  const flow = /^\s*[[{]/.test(raw);
   try {
-    const value: unknown = parse(raw, { maxAliasCount: 0 });
-    return value === null ? raw : value;
+    const value: unknown = parse(raw, { maxAliasCount: 0, logLevel: "silent" });
+    if (value === null || value === undefined) return raw;
+    if (typeof value === "object" && !flow) return raw;
+    if (typeof value === "string") return /^\s*["']/.test(raw) ? value : raw;
+    return value;
   } catch {
     return raw;
   }

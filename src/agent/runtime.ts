@@ -1,0 +1,214 @@
+import { basename, join } from "node:path";
+import type { FSWatcher } from "chokidar";
+import PQueue from "p-queue";
+import type { ScheduledTask } from "node-cron";
+import type { BoardConfig } from "../board/config.js";
+import { loadBoard } from "../board/load.js";
+import type { BoardPaths } from "../board/paths.js";
+import type { WriteContext } from "../board/write.js";
+import { expireLeases } from "../claim/expire.js";
+import type { GatePolicy } from "../policy/gate.js";
+import type { AgentTakes } from "../policy/router.js";
+import type { Provider } from "../model/provider.js";
+import type { Claimer } from "./claimer.js";
+import type { MetricsLog } from "./metrics.js";
+import type { AgentDefinition } from "./schema.js";
+import { beadsFor, takesOf } from "./select.js";
+import { workBead, type WorkOutcome, type WorkerEnv } from "./worker.js";
+
+export interface RuntimeOptions {
+  ctx: WriteContext;
+  config: BoardConfig;
+  agent: AgentDefinition;
+  everyone: AgentTakes[];
+  provider: Provider | undefined;
+  locality: "local" | "remote";
+  gatePolicy: GatePolicy;
+  claimer: Claimer;
+  metrics: MetricsLog;
+  log: (line: string) => void;
+  /** One limit shared by every agent that talks to the same model server. */
+  serverQueue: PQueue | undefined;
+}
+
+const MAX_BACKOFF_MS = 60_000;
+
+/**
+ * One agent at work: watch the board (events are only hints), reconcile what is ready for this
+ * agent, queue it with the agent's concurrency, and keep claimed leases renewed. Stopping
+ * aborts model calls in flight and releases their beads.
+ */
+export class AgentRuntime {
+  readonly name: string;
+  private readonly queue: PQueue;
+  private readonly queued = new Set<string>();
+  private readonly held = new Map<string, { abort: AbortController; renewing: boolean }>();
+  private readonly shutdown = new AbortController();
+  private backoffMs = 0;
+  private backoffUntil = 0;
+  private watcher: FSWatcher | undefined;
+  private tasks: ScheduledTask[] = [];
+  private reconcileTimer: NodeJS.Timeout | undefined;
+  private reconciling: Promise<number> | undefined;
+  readonly outcomes: Record<string, number> = {};
+
+  constructor(private readonly options: RuntimeOptions) {
+    this.name = options.agent.name;
+    this.queue = new PQueue({ concurrency: options.agent.fields.concurrency });
+  }
+
+  get status(): { queued: number; working: string[]; backoffUntil: number } {
+    return { queued: this.queued.size, working: [...this.held.keys()], backoffUntil: this.backoffUntil };
+  }
+
+  /** Enqueue every bead ready for this agent that is not already queued; returns how many were added. */
+  reconcile(): Promise<number> {
+    // Coalesce: a burst of file events runs one reconcile at a time.
+    this.reconciling ??= this.reconcileNow().finally(() => {
+      this.reconciling = undefined;
+    });
+    return this.reconciling;
+  }
+
+  private async reconcileNow(): Promise<number> {
+    if (this.shutdown.signal.aborted || Date.now() < this.backoffUntil) return 0;
+    const board = await loadBoard(this.options.ctx.paths);
+    const me = takesOf(this.options.agent, this.options.locality);
+    let added = 0;
+    for (const bead of beadsFor(me, this.options.everyone, board.beads, board.byId, Date.now())) {
+      if (this.queued.has(bead.id) || this.held.has(bead.id)) continue;
+      this.queued.add(bead.id);
+      added++;
+      void this.queue.add(() => this.work(bead.id));
+    }
+    return added;
+  }
+
+  private async work(id: string): Promise<void> {
+    try {
+      if (this.shutdown.signal.aborted || Date.now() < this.backoffUntil) return;
+      const run = () => workBead(this.workerEnv(), id, this.shutdown.signal);
+      const outcome = (await (this.options.serverQueue ? this.options.serverQueue.add(run) : run())) as WorkOutcome;
+      this.outcomes[outcome] = (this.outcomes[outcome] ?? 0) + 1;
+      if (outcome === "unreachable") this.backOff();
+      else if (outcome !== "skipped" && outcome !== "released") this.backoffMs = 0;
+    } catch (error) {
+      // A bug or an unexpected failure on one bead must never stop the loop.
+      this.options.log(`${id}: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    } finally {
+      this.queued.delete(id);
+    }
+  }
+
+  private backOff(): void {
+    this.backoffMs = Math.min(MAX_BACKOFF_MS, this.backoffMs === 0 ? 5_000 : this.backoffMs * 2);
+    this.backoffUntil = Date.now() + this.backoffMs;
+    this.queue.clear();
+    this.queued.clear();
+    this.options.log(`model server unreachable; pausing ${Math.round(this.backoffMs / 1000)} s before claiming again`);
+  }
+
+  private workerEnv(): WorkerEnv {
+    const o = this.options;
+    return {
+      ctx: o.ctx,
+      config: o.config,
+      agent: o.agent,
+      provider: o.provider,
+      locality: o.locality,
+      gatePolicy: o.gatePolicy,
+      claimer: o.claimer,
+      metrics: o.metrics,
+      log: o.log,
+      holding: (id, abort) => {
+        this.held.set(id, { abort, renewing: false });
+        return () => this.held.delete(id);
+      },
+    };
+  }
+
+  /** Renew leases that are past half their length; a lost claim aborts its work. */
+  async renewDue(): Promise<void> {
+    const leaseMs = this.options.agent.fields.lease;
+    for (const [id, hold] of this.held) {
+      if (hold.renewing) continue;
+      hold.renewing = true;
+      try {
+        const until = Date.parse(await this.leaseUntil(id));
+        if (Number.isNaN(until) || until - Date.now() < leaseMs / 2) await this.options.claimer.renew(id, this.name, leaseMs);
+      } catch (error) {
+        this.options.log(`${id}: lease renewal failed (${error instanceof Error ? error.message : String(error)}); stopping work on it`);
+        hold.abort.abort(new Error("claim lost"));
+      } finally {
+        hold.renewing = false;
+      }
+    }
+  }
+
+  private async leaseUntil(id: string): Promise<string> {
+    const board = await loadBoard(this.options.ctx.paths);
+    return board.byId.get(id)?.fields.lease_until ?? "";
+  }
+
+  /** Work everything ready, then return (for --once). Stops early when the model server is unreachable. */
+  async runOnce(): Promise<void> {
+    for (;;) {
+      const progressBefore = this.progress();
+      const added = await this.reconcile();
+      await this.queue.onIdle();
+      if (added === 0 || this.backoffUntil > Date.now() || this.shutdown.signal.aborted) return;
+      // Everything we tried was taken by someone else: nothing more this agent can do now.
+      if (this.progress() === progressBefore) return;
+    }
+  }
+
+  private progress(): number {
+    return Object.entries(this.outcomes).reduce((sum, [outcome, count]) => (outcome === "skipped" ? sum : sum + count), 0);
+  }
+
+  /** Watch the board and keep working until stop(). */
+  async start(): Promise<void> {
+    const { default: chokidar } = await import("chokidar");
+    const cron = await import("node-cron");
+    const paths: BoardPaths = this.options.ctx.paths;
+    this.watcher = chokidar.watch([paths.beadsDir, join(paths.gitdir, "refs", "heads")], {
+      ignoreInitial: true,
+      // Our own temp files and editors' swap files are not beads; the files are the truth anyway.
+      ignored: (path: string) => basename(path).startsWith(".") && path !== paths.beadsDir,
+    });
+    this.watcher.on("all", () => this.scheduleReconcile());
+    this.tasks.push(
+      cron.schedule("* * * * * *", () => this.renewDue(), { noOverlap: true }),
+      cron.schedule("*/10 * * * * *", () => this.reconcile(), { noOverlap: true }),
+    );
+    await new Promise<void>((resolve) => this.watcher!.once("ready", () => resolve()));
+    await this.reconcile();
+  }
+
+  private scheduleReconcile(): void {
+    if (this.reconcileTimer) return;
+    this.reconcileTimer = setTimeout(() => {
+      this.reconcileTimer = undefined;
+      void this.reconcile();
+    }, 25);
+  }
+
+  /** Stop claiming, abort model calls in flight (their beads are released), and wait for the queue to drain. */
+  async stop(): Promise<void> {
+    this.shutdown.abort(new Error("agent stopping"));
+    clearTimeout(this.reconcileTimer);
+    for (const task of this.tasks) await task.destroy();
+    this.tasks = [];
+    await this.watcher?.close();
+    this.queue.clear();
+    await this.queue.onIdle();
+  }
+}
+
+/** The expiry sweep, shared by every runtime of a board (one per process is enough). */
+export async function sweepExpired(ctx: WriteContext, config: BoardConfig, metrics: MetricsLog, log: (line: string) => void): Promise<void> {
+  for (const expired of await expireLeases(ctx, { maxAttempts: config.maxAttempts })) {
+    metrics.record({ event: "expire", agent: "sweep", bead: expired.id, previous: expired.previousHolder, attempts: expired.attempts, status: expired.status });
+    log(`${expired.id}: lease of ${expired.previousHolder ?? "unknown"} lapsed; now ${expired.status} (attempt ${expired.attempts})`);
+  }
+}

@@ -1,0 +1,32 @@
+import { sensitivityRank, type Bead } from "../bead/fields.js";
+import { readyBeads } from "../board/queries.js";
+import { hostLocality } from "../policy/locality.js";
+import { routeByRules, type AgentTakes } from "../policy/router.js";
+import type { AgentDefinition } from "./schema.js";
+
+export function agentLocality(agent: AgentDefinition, resolvedHost: string | undefined): "local" | "remote" {
+  return agent.fields.locality ?? (agent.fields.provider === "builtin" ? "local" : hostLocality(resolvedHost));
+}
+
+export function takesOf(agent: AgentDefinition, locality: "local" | "remote"): AgentTakes {
+  return { name: agent.name, takes: agent.fields.takes, locality, clearance: agent.fields.clearance };
+}
+
+/**
+ * The beads this agent should try to claim now, most urgent first: ready (or with a lapsed
+ * lease), within its clearance, and either assigned to it or routed to it by the rules among
+ * all the board's agents. Pure: the claim itself is what settles races.
+ */
+export function beadsFor(
+  agent: AgentTakes,
+  everyone: readonly AgentTakes[],
+  beads: readonly Bead[],
+  byId: ReadonlyMap<string, Bead>,
+  now: number,
+): Bead[] {
+  return readyBeads(beads, byId, { includeExpired: true, now }).filter((bead) => {
+    if (sensitivityRank(bead.fields.sensitivity) > sensitivityRank(agent.clearance)) return false;
+    if (bead.fields.agent !== undefined) return bead.fields.agent === agent.name;
+    return routeByRules(bead.fields, [...everyone])?.agent === agent.name;
+  });
+}

@@ -1,0 +1,120 @@
+import { mkdirSync } from "node:fs";
+import { hostname } from "node:os";
+import { join } from "node:path";
+import PQueue from "p-queue";
+import lockfile from "proper-lockfile";
+import { readBoardConfig, type BoardConfig } from "../board/config.js";
+import type { BoardPaths } from "../board/paths.js";
+import { writeContext, type WriteContext } from "../board/write.js";
+import { BeadboardError, NotFoundError } from "../errors.js";
+import { providerFor } from "../model/factory.js";
+import type { GatePolicy } from "../policy/gate.js";
+import { localClaimer, type Claimer } from "./claimer.js";
+import { loadAgents } from "./load.js";
+import { MetricsLog } from "./metrics.js";
+import { AgentRuntime, sweepExpired } from "./runtime.js";
+import { agentLocality, takesOf } from "./select.js";
+
+export interface SuperviseOptions {
+  paths: BoardPaths;
+  env: NodeJS.ProcessEnv;
+  /** Only these agents (default: every agent of the board). */
+  agents?: string[];
+  once: boolean;
+  localOnly?: boolean;
+  log: (line: string) => void;
+  /** Resolves when the supervisor should stop (SIGINT/SIGTERM in the CLI). */
+  stopSignal?: Promise<void>;
+  /** Builds the claimer; a synced board passes one that pushes claims (default: local commits). */
+  claimerFor?: (ctx: WriteContext, host: string, config: BoardConfig) => Claimer;
+}
+
+export interface SuperviseResult {
+  outcomes: Record<string, Record<string, number>>;
+}
+
+/** `bead up` and `bead agent start`: host agents of one board in this process. */
+export async function supervise(options: SuperviseOptions): Promise<SuperviseResult> {
+  const { paths, env, log } = options;
+  const config = await readBoardConfig(paths.configFile);
+  const loaded = loadAgents(paths);
+  for (const problem of loaded.problems) log(`skipping ${problem.message}`);
+  const wanted = options.agents ?? loaded.agents.map((agent) => agent.name);
+  for (const name of wanted) {
+    if (!loaded.agents.some((agent) => agent.name === name)) {
+      throw loaded.problems.find((problem) => problem.file === `agents/${name}.md`) ?? new NotFoundError("agent", name, `no file agents/${name}.md`);
+    }
+  }
+  if (wanted.length === 0) throw new BeadboardError("E_CONFIG", "this board has no valid agents in agents/; add one (see agents/reporter.md) or run `bead init`");
+  const ctx = writeContext(paths, env);
+  const host = env.BEAD_HOST ?? hostname();
+  const metrics = new MetricsLog(paths.stateDir);
+  const gatePolicy: GatePolicy = { remoteMax: config.policy.remoteMax, localOnly: config.policy.localOnly || options.localOnly === true };
+  const claimer = (options.claimerFor ?? ((c, h) => localClaimer(c, h)))(ctx, host, config);
+  const everyone = loaded.agents.map((agent) => takesOf(agent, agentLocality(agent, providerFor(agent, env)?.host)));
+  const serverQueues = new Map<string, PQueue>();
+  const runtimes: AgentRuntime[] = [];
+  const releases: Array<() => Promise<void>> = [];
+  try {
+    for (const agent of loaded.agents.filter((candidate) => wanted.includes(candidate.name))) {
+      const provider = providerFor(agent, env);
+      const locality = agentLocality(agent, provider?.host);
+      if (locality === "remote" && gatePolicy.localOnly) {
+        log(`${agent.name}: not started: it uses a remote model and this board runs local-only`);
+        continue;
+      }
+      releases.push(await singleInstance(paths, agent.name));
+      let serverQueue: PQueue | undefined;
+      if (provider?.host) {
+        serverQueue = serverQueues.get(provider.host) ?? new PQueue({ concurrency: Number(env.BEAD_SERVER_CONCURRENCY) || 1 });
+        serverQueues.set(provider.host, serverQueue);
+      }
+      runtimes.push(
+        new AgentRuntime({ ctx, config, agent, everyone, provider, locality, gatePolicy, claimer, metrics, serverQueue, log: (line) => log(`${agent.name}: ${line}`) }),
+      );
+    }
+    await sweepExpired(ctx, config, metrics, log);
+    if (options.once) {
+      await Promise.all(runtimes.map((runtime) => runtime.runOnce()));
+    } else {
+      await runUntilStopped(runtimes, options, () => sweepExpired(ctx, config, metrics, log), metrics);
+    }
+  } finally {
+    for (const release of releases) await release().catch(() => undefined);
+  }
+  return { outcomes: Object.fromEntries(runtimes.map((runtime) => [runtime.name, { ...runtime.outcomes }])) };
+}
+
+async function runUntilStopped(runtimes: AgentRuntime[], options: SuperviseOptions, sweep: () => Promise<void>, metrics: MetricsLog): Promise<void> {
+  const cron = await import("node-cron");
+  for (const runtime of runtimes) await runtime.start();
+  options.log(`${runtimes.length} agent(s) watching ${options.paths.root}: ${runtimes.map((runtime) => runtime.name).join(", ")}`);
+  const tasks = [
+    cron.schedule("*/15 * * * * *", () => sweep().catch((error: unknown) => options.log(`expiry sweep failed: ${String(error)}`)), { noOverlap: true }),
+    cron.schedule("0 * * * * *", () => {
+      for (const runtime of runtimes) {
+        const status = runtime.status;
+        metrics.record({ event: "heartbeat", agent: runtime.name, queued: status.queued, working: status.working });
+        options.log(`${runtime.name}: heartbeat: ${status.working.length} working, ${status.queued} queued`);
+      }
+    }),
+  ];
+  await (options.stopSignal ?? new Promise<void>(() => undefined));
+  options.log("stopping: no new claims; releasing beads in flight");
+  for (const task of tasks) await task.destroy();
+  await Promise.all(runtimes.map((runtime) => runtime.stop()));
+}
+
+/** Two processes running the same agent on one board would both believe they hold its claims. */
+async function singleInstance(paths: BoardPaths, agent: string): Promise<() => Promise<void>> {
+  const dir = join(paths.stateDir, "agents");
+  mkdirSync(dir, { recursive: true });
+  try {
+    return await lockfile.lock(join(dir, agent), { realpath: false, stale: 10_000, onCompromised: () => undefined });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ELOCKED") {
+      throw new BeadboardError("E_CONFIG", `agent ${agent} is already running on this board (another bead process holds ${join(dir, agent)}.lock)`);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,224 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { randomInt } from "node:crypto";
+import { getSection } from "../bead/edit.js";
+import type { BeadWithBody } from "../bead/fields.js";
+import { generateId } from "../bead/ids.js";
+import type { BoardConfig } from "../board/config.js";
+import { listBeadFiles } from "../board/load.js";
+import { newBeadText } from "../board/new-bead.js";
+import { beadPath } from "../board/paths.js";
+import { parseBeadFile } from "../board/read-bead.js";
+import { createBead, type WriteContext } from "../board/write.js";
+import { setFields } from "../bead/edit.js";
+import type { WorkResult } from "../claim/write-back.js";
+import { ClaimRefusedError, isBeadboardError, ModelUnreachableError } from "../errors.js";
+import { decide, type GatePolicy } from "../policy/gate.js";
+import type { Provider } from "../model/provider.js";
+import { askModel } from "./ask-model.js";
+import { runBuiltin } from "./builtin/index.js";
+import type { Claimer } from "./claimer.js";
+import { buildContext } from "./context.js";
+import { agentMemoryPath, compactMemory, readMemory, rememberNotes } from "./memory-writer.js";
+import type { MetricsLog } from "./metrics.js";
+import type { Reply } from "./reply.js";
+import type { AgentDefinition } from "./schema.js";
+
+export interface WorkerEnv {
+  ctx: WriteContext;
+  config: BoardConfig;
+  agent: AgentDefinition;
+  provider: Provider | undefined;
+  locality: "local" | "remote";
+  gatePolicy: GatePolicy;
+  claimer: Claimer;
+  metrics: MetricsLog;
+  log: (line: string) => void;
+  /** Called with the bead id while we hold it, so the runtime can renew the lease; returns the unregister function. */
+  holding: (id: string, abort: AbortController) => () => void;
+}
+
+export type WorkOutcome = "done" | "failed" | "blocked" | "released" | "skipped" | "late" | "unreachable";
+
+/** Claim one bead, work it, write it back. Never throws for a problem with the bead or the model. */
+export async function workBead(env: WorkerEnv, id: string, shutdown: AbortSignal): Promise<WorkOutcome> {
+  const { agent, claimer, metrics } = env;
+  const name = agent.name;
+  try {
+    await claimer.claim(id, name, agent.fields.lease);
+  } catch (error) {
+    if (error instanceof ClaimRefusedError || isBeadboardError(error)) return "skipped";
+    throw error;
+  }
+  metrics.record({ event: "claim", agent: name, bead: id });
+  const abort = new AbortController();
+  const onShutdown = () => abort.abort(new Error("agent shutting down"));
+  shutdown.addEventListener("abort", onShutdown, { once: true });
+  const unregister = env.holding(id, abort);
+  try {
+    await claimer.publish();
+    return await workClaimed(env, id, abort.signal);
+  } catch (error) {
+    if (abort.signal.aborted) {
+      await safeRelease(env, id, shutdown.aborted ? "agent stopped" : "claim lost");
+      return "released";
+    }
+    if (error instanceof ModelUnreachableError) {
+      env.log(`${id}: model server ${error.host} unreachable; released the bead (start it with \`ollama serve\`, then \`ollama pull ${agent.fields.model ?? "<model>"}\`)`);
+      metrics.record({ event: "release", agent: name, bead: id, reason: "model unreachable" });
+      await safeRelease(env, id, "model unreachable");
+      return "unreachable";
+    }
+    const reason = error instanceof Error ? error.message : String(error);
+    return finishFailedTry(env, id, reason);
+  } finally {
+    unregister();
+    shutdown.removeEventListener("abort", onShutdown);
+  }
+}
+
+async function workClaimed(env: WorkerEnv, id: string, signal: AbortSignal): Promise<WorkOutcome> {
+  const { agent, metrics } = env;
+  const started = performance.now();
+  metrics.record({ event: "start", agent: agent.name, bead: id });
+  const bead = parseBeadFile(join(env.ctx.paths.root, beadPath(id)), id);
+  if (!env.provider) return finish(env, id, await runBuiltin(env.ctx, agent, bead), undefined, started);
+  const context = buildContext({
+    agentName: agent.name,
+    systemPrompt: agent.prompt,
+    bead,
+    deps: readDeps(env, bead),
+    sharedMemory: readMemory(env.ctx, "memory/MEMORY.md"),
+    agentMemory: readMemory(env.ctx, agentMemoryPath(agent.name)),
+    budgetTokens: agent.fields.memory_budget ?? env.config.tokenBudget,
+  });
+  for (const note of context.notes) env.log(`${id}: ${note}`);
+  const numCtx = typeof agent.fields.options.num_ctx === "number" ? agent.fields.options.num_ctx : undefined;
+  if (numCtx !== undefined && context.tokens > numCtx) {
+    env.log(`${id}: warning: the prompt is about ${context.tokens} tokens but num_ctx is ${numCtx}; Ollama would cut it. Raise num_ctx in agents/${agent.name}.md or lower token_budget`);
+    metrics.record({ event: "guardrail", agent: agent.name, bead: id, reason: "prompt exceeds num_ctx", tokens: context.tokens, num_ctx: numCtx });
+  }
+  const gate = decide({ beadId: id, inputs: context.parts, provider: { name: agent.name, locality: env.locality } }, env.gatePolicy);
+  metrics.record({ event: "gate", agent: agent.name, bead: id, provider: env.provider.host, decision: gate.allowed ? "allow" : "block", reason: gate.reason, bytes: gate.allowed ? gate.bytes : 0 });
+  if (!gate.allowed) {
+    env.log(`${id}: sensitivity gate refused ${env.locality} model ${agent.fields.model}: ${gate.reason}`);
+    return finish(env, id, { outcome: "blocked", result: `Not sent to ${agent.name}: ${gate.reason}. Assign a local agent (agent: <name>) or remove the sensitive content, then reopen.`, reason: `sensitivity gate: ${gate.reason}` }, undefined, started);
+  }
+  const answer = await askModel({
+    provider: env.provider,
+    model: agent.fields.model ?? "",
+    messages: context.messages,
+    options: agent.fields.options,
+    timeoutMs: agent.fields.timeout,
+    signal,
+    retries: 2,
+    onCall: (reply, attempt) => metrics.record({ event: "model_call", agent: agent.name, bead: id, model: reply.model, tokens_in: reply.tokensIn, tokens_out: reply.tokensOut, latency_ms: Math.round(reply.durationMs), attempt, locality: env.locality, price_per_1k: agent.fields.price_per_1k }),
+    onInvalid: (error, attempt) => metrics.record({ event: "retry", agent: agent.name, bead: id, reason: error, attempt }),
+  });
+  const tokensIn = answer.calls.reduce((sum, call) => sum + call.tokensIn, 0);
+  const tokensOut = answer.calls.reduce((sum, call) => sum + call.tokensOut, 0);
+  const stats = { model: agent.fields.model ?? "", tokensIn, tokensOut, durationMs: performance.now() - started };
+  if (!answer.ok) return finishFailedTry(env, id, answer.error);
+  return finish(env, id, { outcome: answer.reply.outcome, result: answer.reply.result, stats }, answer.reply, started);
+}
+
+async function finish(env: WorkerEnv, id: string, work: WorkResult, reply: Reply | undefined, started: number): Promise<WorkOutcome> {
+  const { agent, metrics } = env;
+  const written = await env.claimer.writeBack(id, agent.name, { ...work, stats: { ...work.stats, durationMs: work.stats?.durationMs ?? performance.now() - started } });
+  if (written.kind === "late") {
+    env.log(`${id}: claim was lost while working; result kept as a late section`);
+    metrics.record({ event: "late", agent: agent.name, bead: id });
+    await env.claimer.publish();
+    return "late";
+  }
+  metrics.record({ event: work.outcome, agent: agent.name, bead: id, model: work.stats?.model, duration_ms: Math.round(performance.now() - started), reason: work.reason });
+  if (reply) await recordSideEffects(env, id, reply);
+  await env.claimer.publish();
+  env.log(`${id}: ${work.outcome}`);
+  return work.outcome;
+}
+
+/** Follow-up beads and memory notes; a failure here must not undo the result already written. */
+async function recordSideEffects(env: WorkerEnv, id: string, reply: Reply): Promise<void> {
+  const { agent, ctx, metrics } = env;
+  try {
+    for (const followup of reply.followups) {
+      const childId = await createFollowUp(env, id, followup);
+      metrics.record({ event: "followup", agent: agent.name, bead: id, created: childId });
+    }
+    const today = new Date().toISOString().slice(0, 10);
+    const added = await rememberNotes(ctx, agent.name, id, reply.memory, today);
+    if (added > 0) metrics.record({ event: "memory", agent: agent.name, bead: id, added });
+    for (const path of [agentMemoryPath(agent.name), "memory/MEMORY.md"]) {
+      const summarize = env.provider ? (text: string) => summarizeMemory(env, text) : undefined;
+      await compactMemory(ctx, path, env.config.memoryCapBytes, summarize, today);
+    }
+  } catch (error) {
+    env.log(`${id}: could not record follow-ups or memory: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+async function createFollowUp(env: WorkerEnv, parentId: string, followup: Reply["followups"][number]): Promise<string> {
+  const { paths } = env.ctx;
+  const count = listBeadFiles(paths.beadsDir).length;
+  for (;;) {
+    const childId = generateId(env.config.prefix, (candidate) => existsSync(join(paths.root, beadPath(candidate))), count, randomInt);
+    const text = newBeadText({ title: followup.title.slice(0, 200) || "Follow-up", priority: followup.priority, labels: followup.labels, discovered_from: parentId }, followup.body, new Date(), setFields);
+    if ((await createBead(env.ctx, childId, text, `new ${childId}: follow-up of ${parentId} by ${env.agent.name}`)) !== false) return childId;
+  }
+}
+
+async function summarizeMemory(env: WorkerEnv, text: string): Promise<string> {
+  if (!env.provider || env.locality === "remote") throw new Error("memory is summarised by local models only");
+  const reply = await env.provider.chat({
+    model: env.agent.fields.model ?? "",
+    messages: [
+      { role: "system", content: "Summarise these notes into a short bullet list of the facts still worth knowing. Reply with the bullets only." },
+      { role: "user", content: text },
+    ],
+    options: env.agent.fields.options,
+    timeoutMs: env.agent.fields.timeout,
+  });
+  return reply.content;
+}
+
+async function finishFailedTry(env: WorkerEnv, id: string, reason: string): Promise<WorkOutcome> {
+  const { agent, metrics } = env;
+  let attempts = 0;
+  try {
+    attempts = parseBeadFile(join(env.ctx.paths.root, beadPath(id)), id).fields.attempts + 1;
+  } catch {
+    attempts = Number.POSITIVE_INFINITY; // unreadable now: do not loop on it
+  }
+  const maxAttempts = agent.fields.max_attempts ?? env.config.maxAttempts;
+  metrics.record({ event: "failed", agent: agent.name, bead: id, reason, attempts });
+  if (attempts >= maxAttempts) {
+    env.log(`${id}: failed after ${Math.min(attempts, maxAttempts)} attempt(s): ${reason}`);
+    await env.claimer.writeBack(id, agent.name, { outcome: "failed", result: `Failed: ${reason}`, reason }).catch(() => undefined);
+    await env.claimer.publish().catch(() => undefined);
+    return "failed";
+  }
+  env.log(`${id}: attempt ${attempts} of ${maxAttempts} failed (${reason}); released for another try`);
+  await safeRelease(env, id, reason, true);
+  return "released";
+}
+
+async function safeRelease(env: WorkerEnv, id: string, reason: string, countAttempt = false): Promise<void> {
+  try {
+    await env.claimer.release(id, env.agent.name, { reason, countAttempt });
+    await env.claimer.publish();
+  } catch (error) {
+    env.log(`${id}: could not release (${error instanceof Error ? error.message : String(error)}); the lease will lapse`);
+  }
+}
+
+function readDeps(env: WorkerEnv, bead: BeadWithBody) {
+  return bead.fields.deps.flatMap((depId) => {
+    try {
+      const dep = parseBeadFile(join(env.ctx.paths.root, beadPath(depId)), depId);
+      return [{ id: depId, title: dep.fields.title, result: getSection(readFileSync(join(env.ctx.paths.root, beadPath(depId)), "utf8"), "Result"), sensitivity: dep.fields.sensitivity }];
+    } catch {
+      return [];
+    }
+  });
+}

@@ -1,0 +1,85 @@
+import * as fs from "node:fs";
+import { join } from "node:path";
+import git from "isomorphic-git";
+import { loadAgents } from "../../agent/load.js";
+import type { AgentDefinition } from "../../agent/schema.js";
+import { boardProblems } from "../../board/lint.js";
+import { loadBoard } from "../../board/load.js";
+import type { BoardPaths } from "../../board/paths.js";
+import { isBeadboardError } from "../../errors.js";
+import { providerFor } from "../../model/factory.js";
+import { EXIT } from "../exit-codes.js";
+import { boardFor, type CliIo, type GlobalOptions } from "../io.js";
+import { json } from "../output.js";
+
+export interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+/** `bead doctor`: is this board healthy, and can its agents reach their models? Exit 1 on any problem. */
+export async function doctor(io: CliIo, options: GlobalOptions): Promise<number> {
+  const paths = boardFor(io, options);
+  const checks: Check[] = [...(await boardChecks(paths)), ...(await hookChecks(paths))];
+  const loaded = loadAgents(paths);
+  for (const problem of loaded.problems) checks.push({ name: `agent file ${problem.file}`, ok: false, detail: problem.message });
+  for (const agent of loaded.agents) checks.push(...(await agentChecks(agent, io.env)));
+  if (options.json) io.out(json(checks));
+  else for (const check of checks) io.out(`${check.ok ? "ok  " : "FAIL"}  ${check.name}: ${check.detail}\n`);
+  return checks.every((check) => check.ok) ? EXIT.ok : EXIT.failure;
+}
+
+async function boardChecks(paths: BoardPaths): Promise<Check[]> {
+  const board = await loadBoard(paths);
+  const problems = [...board.problems, ...boardProblems(board.beads, () => 1)];
+  return [
+    {
+      name: "board",
+      ok: problems.length === 0,
+      detail: problems.length === 0 ? `${board.beads.length} beads, all valid` : `${problems.length} problem(s) in bead files; run \`bead lint\``,
+    },
+  ];
+}
+
+async function hookChecks(paths: BoardPaths): Promise<Check[]> {
+  const hooksPath = await git.getConfig({ fs, dir: paths.root, gitdir: paths.gitdir, path: "core.hooksPath" }).catch(() => undefined);
+  const hook = join(paths.root, ".githooks", "pre-commit");
+  let executable = false;
+  try {
+    executable = (fs.statSync(hook).mode & 0o111) !== 0;
+  } catch {
+    executable = false;
+  }
+  const ok = hooksPath === ".githooks" && executable;
+  return [{ name: "pre-commit hook", ok, detail: ok ? "bead lint runs before every commit" : "not installed; run `bead init` to install .githooks/pre-commit" }];
+}
+
+async function agentChecks(agent: AgentDefinition, env: NodeJS.ProcessEnv): Promise<Check[]> {
+  const name = `agent ${agent.name}`;
+  let provider;
+  try {
+    provider = providerFor(agent, env);
+  } catch (error) {
+    return [{ name, ok: false, detail: isBeadboardError(error) ? error.message : String(error) }];
+  }
+  if (!provider) return [{ name, ok: true, detail: `builtin ${agent.fields.action ?? ""} (no model needed)` }];
+  const model = agent.fields.model ?? "";
+  let models;
+  try {
+    models = await provider.listModels(AbortSignal.timeout(10_000));
+  } catch (error) {
+    const hint = agent.fields.provider === "ollama" ? `; start it with \`ollama serve\` and \`ollama pull ${model}\`` : "";
+    return [{ name, ok: false, detail: `${provider.host} does not answer (${isBeadboardError(error) ? error.message : String(error)})${hint}` }];
+  }
+  const found = models.find((info) => info.name === model || info.name === `${model}:latest`);
+  if (!found) {
+    const hint = agent.fields.provider === "ollama" ? `run \`ollama pull ${model}\`` : "load it on the server";
+    return [{ name, ok: false, detail: `${provider.host} answers but has no model ${model}; ${hint}` }];
+  }
+  const numCtx = typeof agent.fields.options.num_ctx === "number" ? agent.fields.options.num_ctx : undefined;
+  if (numCtx !== undefined && found.contextLength !== undefined && numCtx > found.contextLength) {
+    return [{ name, ok: false, detail: `num_ctx ${numCtx} exceeds ${model}'s context length ${found.contextLength}; lower it in ${agent.path}` }];
+  }
+  return [{ name, ok: true, detail: `${provider.host} has ${model}${found.contextLength ? ` (context ${found.contextLength})` : ""}` }];
+}

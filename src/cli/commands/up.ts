@@ -1,0 +1,45 @@
+import { supervise } from "../../agent/supervisor.js";
+import { boardFor, type CliIo, type GlobalOptions } from "../io.js";
+import { EXIT } from "../exit-codes.js";
+
+interface UpOptions extends GlobalOptions {
+  once?: boolean;
+  agents?: string;
+  localOnly?: boolean;
+}
+
+/** `bead up`: every agent of the board (or --agents a,b) in this process. */
+export async function up(io: CliIo, options: UpOptions): Promise<number> {
+  const agents = options.agents?.split(",").map((name) => name.trim()).filter(Boolean);
+  return runAgents(io, options, agents);
+}
+
+/** `bead agent start <name>`: one agent, e.g. for one systemd unit per agent. */
+export async function agentStart(io: CliIo, name: string, options: UpOptions): Promise<number> {
+  return runAgents(io, options, [name]);
+}
+
+async function runAgents(io: CliIo, options: UpOptions, agents: string[] | undefined): Promise<number> {
+  const paths = boardFor(io, options);
+  const log = (line: string) => io.err(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
+  const stopSignal = new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+  const result = await supervise({
+    paths,
+    env: io.env,
+    once: options.once === true,
+    localOnly: options.localOnly === true,
+    log,
+    stopSignal,
+    ...(agents ? { agents } : {}),
+  });
+  const summary = Object.entries(result.outcomes)
+    .map(([agent, outcomes]) => `${agent}: ${Object.entries(outcomes).map(([outcome, count]) => `${count} ${outcome}`).join(", ") || "nothing to do"}`)
+    .join("; ");
+  io.out(`${summary}\n`);
+  const unreachable = Object.values(result.outcomes).some((outcomes) => (outcomes.unreachable ?? 0) > 0);
+  return unreachable ? EXIT.failure : EXIT.ok;
+}
