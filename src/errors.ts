@@ -24,7 +24,9 @@ export type ErrorCode =
   | "E_PUSH_REJECTED"
   | "E_UNSAVED_EDIT"
   | "E_COMMAND_REFUSED"
-  | "E_LINT";
+  | "E_LINT"
+  | "E_REMOTE_NOT_FOUND"
+  | "E_REMOTE_UNREACHABLE";
 
 export class BeadboardError extends Error {
   readonly code: ErrorCode;
@@ -150,5 +152,64 @@ export class CommandRefusedError extends BeadboardError {
     readonly reason: string,
   ) {
     super("E_COMMAND_REFUSED", `command refused: ${reason}`, { program: argv[0], reason });
+  }
+}
+
+/** Something went wrong talking to the board's git remote (a catch-all for what has no class of its own). */
+export class RemoteError extends BeadboardError {
+  constructor(message: string, data: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+    super("E_REMOTE", message, data, options);
+  }
+}
+
+/** The git server refused our credentials (HTTP 401) or their scope (403). The token itself is never in the message. */
+export class RemoteAuthError extends BeadboardError {
+  constructor(readonly url: string, readonly status: number, readonly tokenEnv: string, tokenSet: boolean) {
+    const what =
+      status === 403
+        ? `the token in ${tokenEnv} may not do this (HTTP 403): give it the repository read and write scope, or use an account with write access to the repository`
+        : tokenSet
+          ? `the server refused the token in ${tokenEnv} (HTTP 401): create a new access token on the server (scope: repository read and write) and set ${tokenEnv} to it`
+          : `the server wants a token (HTTP 401) and ${tokenEnv} is not set: create an access token on the server (scope: repository read and write) and set ${tokenEnv} to it`;
+    super("E_AUTH", `${url}: ${what}`, { url, status, tokenEnv, tokenSet });
+  }
+}
+
+/** No repository at the remote URL (HTTP 404). */
+export class RemoteNotFoundError extends BeadboardError {
+  constructor(readonly url: string) {
+    super("E_REMOTE_NOT_FOUND", `${url}: no repository there (HTTP 404): create it on the server (an empty repository, no README) or fix remote.url in .beadboard.yml`, {
+      url,
+    });
+  }
+}
+
+/** The git server could not be reached (refused, reset, DNS, timeout). Local work is kept; sync later. */
+export class RemoteUnreachableError extends BeadboardError {
+  constructor(readonly url: string, reason: string, data: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+    super("E_REMOTE_UNREACHABLE", `${url}: git server unreachable (${reason}); local commits are kept and go out with the next sync`, { url, reason, ...data }, options);
+  }
+}
+
+/** Our pushes kept losing the race against other clones, even after fetching and merging each time. */
+export class PushKeepsLosingError extends BeadboardError {
+  constructor(readonly url: string, attempts: number, lastReason: string, data: Record<string, unknown> = {}) {
+    super("E_PUSH_REJECTED", `${url}: push rejected ${attempts} times in a row (${lastReason}); others keep pushing first, try again later`, {
+      url,
+      attempts,
+      lastReason,
+      ...data,
+    });
+  }
+}
+
+/** Sync would overwrite a file a person changed and did not commit: nothing was changed. */
+export class UnsavedEditError extends BeadboardError {
+  constructor(readonly files: string[]) {
+    super(
+      "E_UNSAVED_EDIT",
+      `${files.join(", ")}: changed here and not committed, and the remote changed ${files.length === 1 ? "it" : "them"} too; nothing was changed. Commit (git commit) or undo your edit, then sync again`,
+      { files },
+    );
   }
 }

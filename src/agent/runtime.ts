@@ -90,7 +90,7 @@ export class AgentRuntime {
       const run = () => workBead(this.workerEnv(), id, this.shutdown.signal);
       const outcome = (await (this.options.serverQueue ? this.options.serverQueue.add(run) : run())) as WorkOutcome;
       this.outcomes[outcome] = (this.outcomes[outcome] ?? 0) + 1;
-      if (outcome === "unreachable") this.backOff();
+      if (outcome === "unreachable") this.backOff(id);
       else if (outcome !== "skipped" && outcome !== "released") this.backoffMs = 0;
     } catch (error) {
       // A bug or an unexpected failure on one bead must never stop the loop.
@@ -100,12 +100,14 @@ export class AgentRuntime {
     }
   }
 
-  private backOff(): void {
+  private backOff(id: string): void {
     this.backoffMs = Math.min(MAX_BACKOFF_MS, this.backoffMs === 0 ? 5_000 : this.backoffMs * 2);
     this.backoffUntil = Date.now() + this.backoffMs;
     this.queue.clear();
     this.queued.clear();
-    this.options.log(`model server unreachable; pausing ${Math.round(this.backoffMs / 1000)} s before claiming again`);
+    const { fields } = this.options.agent;
+    const hint = fields.provider === "ollama" ? ` (start it with \`ollama serve\`, then \`ollama pull ${fields.model ?? "<model>"}\`)` : "";
+    this.options.log(`model server ${this.options.provider?.host ?? "?"} unreachable: released ${id}, pausing ${Math.round(this.backoffMs / 1000)} s before claiming again${hint}`);
   }
 
   private workerEnv(): WorkerEnv {

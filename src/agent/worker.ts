@@ -64,7 +64,6 @@ export async function workBead(env: WorkerEnv, id: string, shutdown: AbortSignal
       return "released";
     }
     if (error instanceof ModelUnreachableError) {
-      env.log(`${id}: model server ${error.host} unreachable; released the bead (start it with \`ollama serve\`, then \`ollama pull ${agent.fields.model ?? "<model>"}\`)`);
       metrics.record({ event: "release", agent: name, bead: id, reason: "model unreachable" });
       await safeRelease(env, id, "model unreachable");
       return "unreachable";

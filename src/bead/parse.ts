@@ -25,7 +25,8 @@ export function decodeBeadBytes(bytes: Uint8Array, file: string): string {
     throw new ParseError(file, 1, "binary file in beads/", "beads are UTF-8 markdown; move this file out of beads/");
   }
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    // ignoreBOM keeps a byte-order mark in the text, so that an edit writes it back.
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     throw new ParseError(file, 1, "not valid UTF-8 text", "save the file as UTF-8");
   }

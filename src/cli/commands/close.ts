@@ -6,16 +6,25 @@ import { boardFor, type CliIo, type GlobalOptions } from "../io.js";
 
 export async function close(io: CliIo, id: string, options: GlobalOptions & { reason?: string }): Promise<void> {
   assertValidId(id);
-  const now = new Date().toISOString();
-  const changes: Record<string, unknown> = { status: "done", updated: now, lease_until: undefined };
+  const changes: Record<string, unknown> = { status: "done", lease_until: undefined };
   if (options.reason !== undefined) changes.reason = options.reason;
-  await editBead(writeContext(boardFor(io, options), io.env), id, (text) => setFields(text, changes, beadPath(id)), `close ${id}${options.reason ? `: ${options.reason}` : ""}`);
-  io.out(`${id}: done\n`);
+  const message = `close ${id}${options.reason ? `: ${options.reason}` : ""}`;
+  const result = await editBead(writeContext(boardFor(io, options), io.env), id, stamped(id, changes), message);
+  io.out(result.commit ? `${id}: done\n` : `${id}: already done\n`);
 }
 
 export async function reopen(io: CliIo, id: string, options: GlobalOptions): Promise<void> {
   assertValidId(id);
-  const changes = { status: "open", claimed_by: undefined, claimed_at: undefined, lease_until: undefined, reason: undefined, updated: new Date().toISOString() };
-  await editBead(writeContext(boardFor(io, options), io.env), id, (text) => setFields(text, changes, beadPath(id)), `reopen ${id}`);
-  io.out(`${id}: open\n`);
+  const changes = { status: "open", claimed_by: undefined, claimed_at: undefined, lease_until: undefined, reason: undefined };
+  const result = await editBead(writeContext(boardFor(io, options), io.env), id, stamped(id, changes), `reopen ${id}`);
+  io.out(result.commit ? `${id}: open\n` : `${id}: already open\n`);
+}
+
+/** Apply `changes`, and stamp `updated` only when they changed something: no empty commits. */
+function stamped(id: string, changes: Record<string, unknown>): (text: string) => string | null {
+  const updated = new Date().toISOString();
+  return (text) => {
+    const next = setFields(text, changes, beadPath(id));
+    return next === text ? null : setFields(next, { updated }, beadPath(id));
+  };
 }

@@ -4,7 +4,7 @@ import { join, relative } from "node:path";
 import { parseAgent } from "../../agent/parse.js";
 import type { Bead } from "../../bead/fields.js";
 import { idFromFileName } from "../../bead/ids.js";
-import { decodeBeadBytes } from "../../bead/parse.js";
+import { decodeBeadBytes, frontMatterKeyLine } from "../../bead/parse.js";
 import { boardProblems, formatProblem } from "../../board/lint.js";
 import { loadBoard, type BoardProblem } from "../../board/load.js";
 import type { BoardPaths } from "../../board/paths.js";
@@ -22,7 +22,7 @@ export async function lint(io: CliIo, paths: string[], options: LintOptions): Pr
   const board = boardFor(io, options);
   const loaded = await loadBoard(board);
   let beads = loaded.beads;
-  let problems: BoardProblem[] = [...loaded.problems, ...lintAgents(board)];
+  let problems: BoardProblem[] = [...loaded.problems, ...strayFiles(board), ...lintAgents(board)];
   let only: Set<string> | undefined = paths.length > 0 ? new Set(paths.map((p) => relative(board.root, join(io.cwd, p)))) : undefined;
   if (options.staged) {
     const staged = stagedFiles(board);
@@ -38,6 +38,25 @@ export async function lint(io: CliIo, paths: string[], options: LintOptions): Pr
     return EXIT.failure;
   }
   return EXIT.ok;
+}
+
+/** A file in beads/ that is not `<id>.md` (an image, a binary): the board ignores it, so say so. */
+function strayFiles(board: BoardPaths): BoardProblem[] {
+  let entries;
+  try {
+    entries = readdirSync(board.beadsDir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries
+    .filter((entry) => entry.isFile() && !entry.name.startsWith(".") && !entry.name.endsWith(".md"))
+    .map((entry) => ({
+      path: `beads/${entry.name}`,
+      line: 1,
+      reason: "not a bead file: beads/ holds only <id>.md files, and the board ignores this one",
+      fix: "move it out of beads/ and link to it from a bead",
+    }))
+    .sort((a, b) => (a.path < b.path ? -1 : 1));
 }
 
 function lintAgents(board: BoardPaths): BoardProblem[] {
@@ -106,9 +125,7 @@ function overlayStaged(beads: Bead[], problems: BoardProblem[], staged: StagedFi
 
 function keyLine(board: BoardPaths, bead: Bead, key: string): number {
   try {
-    const lines = readFileSync(join(board.root, bead.path), "utf8").split("\n");
-    const index = lines.findIndex((line) => line.startsWith(`${key}:`));
-    return index === -1 ? 1 : index + 1;
+    return frontMatterKeyLine(readFileSync(join(board.root, bead.path), "utf8"), key, bead.path);
   } catch {
     return 1;
   }

@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+// The README quick start: copy the example board (beads/, agents/, memory/) into a fresh git
+// repository, prepare it with `bead init`, and let its agents work everything that is ready.
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const bead = join(root, "bin", "bead.js");
+const board = mkdtempSync(join(tmpdir(), "beadboard-demo-"));
+for (const dir of ["beads", "agents", "memory"]) cpSync(join(root, dir), join(board, dir), { recursive: true });
+
+function run(args, { allowFailure = false } = {}) {
+  console.log(`\n$ bead ${args.join(" ")}`);
+  const result = spawnSync(process.execPath, [bead, ...args], { cwd: board, stdio: "inherit", env: { BEAD_ACTOR: "beadboard demo <demo@beadboard.local>", ...process.env } });
+  if (result.status !== 0 && !allowFailure) process.exit(result.status ?? 1);
+  return result.status;
+}
+
+console.log(`Example board copied to ${board}`);
+run(["init"]);
+run(["board"]);
+const status = run(["up", "--once"], { allowFailure: true });
+run(["ls"]);
+run(["show", "bb-st4t"]);
+run(["log", "bb-st4t"]);
+if (status !== 0) {
+  console.log(`
+The builtin agent (reporter) needs no model and has done its bead. The other agents (scout,
+codemonkey) use Ollama, which is not answering here; their beads were released, not failed.
+To run them:
+    ollama serve &
+    ollama pull qwen3:1.7b
+    ollama pull qwen3:8b
+    node ${bead} -C ${board} up --once      # or \`bead up\` to keep watching
+\`bead -C ${board} doctor\` checks the servers and models.`);
+} else {
+  console.log(`\nAll agents worked their beads. Explore the board: cd ${board} && git log --oneline`);
+}
