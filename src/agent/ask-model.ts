@@ -1,6 +1,6 @@
 import { ModelError } from "../errors.js";
 import type { ChatMessage, ChatReply, Provider } from "../model/provider.js";
-import { checkReply, replyJsonSchema, type Reply } from "./reply.js";
+import { checkReply, MAX_RESULT_CHARS, replyJsonSchema, type Reply } from "./reply.js";
 
 export interface AskOptions {
   provider: Provider;
@@ -52,8 +52,12 @@ async function askPlain(options: AskOptions, calls: ChatReply[]): Promise<AskRes
   const reply = await options.provider.chat({ model: options.model, messages: options.messages, options: options.options, timeoutMs: options.timeoutMs, signal: options.signal });
   calls.push(reply);
   options.onCall(reply, 0);
+  // The prompt still asks for JSON, and many models comply without constrained decoding.
+  const check = checkReply(reply.content);
+  if (check.ok) return { ok: true, reply: check.reply, structured: false, calls };
   const text = reply.content.trim();
   if (!text) return { ok: false, error: "the model returned an empty reply", calls };
+  if (text.length > MAX_RESULT_CHARS) return { ok: false, error: `the reply was ${text.length} characters; keep it under ${MAX_RESULT_CHARS}`, calls };
   return { ok: true, reply: { result: text, outcome: "done", memory: [], followups: [] }, structured: false, calls };
 }
 

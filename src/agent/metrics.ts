@@ -17,7 +17,10 @@ export type MetricEvent =
   | "followup"
   | "expire"
   | "heartbeat"
-  | "shadow";
+  | "shadow"
+  | "route"
+  | "escalation"
+  | "plan";
 
 export interface Metric {
   event: MetricEvent;

@@ -18,8 +18,8 @@ export function parseAgent(text: string, path: string): AgentDefinition {
   }
   const fields = result.data;
   if (fields.name !== stem) throw new ParseError(path, findKeyLine(split.yaml, "name", split.yamlLine), `name ${fields.name} does not match the file name ${stem}.md`, "rename the file or fix name:");
-  if (fields.provider !== "builtin" && !fields.model) throw new ParseError(path, split.yamlLine, `provider ${fields.provider} needs a model`, "add e.g. `model: qwen3:8b`");
-  if (fields.provider === "builtin" && !fields.action) throw new ParseError(path, split.yamlLine, "a builtin agent needs an action", "add `action: report` (or write, run)");
+  if (fields.provider !== "builtin" && !fields.model) throw new ParseError(path, findKeyLine(split.yaml, "provider", split.yamlLine), `provider ${fields.provider} needs a model`, "add e.g. `model: qwen3:8b`");
+  if (fields.provider === "builtin" && !fields.action) throw new ParseError(path, findKeyLine(split.yaml, "provider", split.yamlLine), "a builtin agent needs an action", "add `action: report` (or write, run)");
   return { name: fields.name, path, fields, prompt: split.body.trim() };
 }
 

@@ -69,6 +69,10 @@ function withDefaults(data: unknown): unknown {
   const record = { ...(data as Record<string, unknown>) };
   record.memory ??= [];
   record.followups ??= [];
+  if (Array.isArray(record.memory)) {
+    // A note without `shared` is the agent's own.
+    record.memory = record.memory.map((item: unknown) => (typeof item === "object" && item !== null ? { shared: false, ...(item as Record<string, unknown>) } : item));
+  }
   if (Array.isArray(record.followups)) {
     record.followups = record.followups.map((item: unknown) =>
       typeof item === "object" && item !== null ? { body: "", labels: [], priority: 2, ...(item as Record<string, unknown>) } : item,

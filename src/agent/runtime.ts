@@ -12,6 +12,7 @@ import type { AgentTakes } from "../policy/router.js";
 import type { Provider } from "../model/provider.js";
 import type { Claimer } from "./claimer.js";
 import type { MetricsLog } from "./metrics.js";
+import type { AgentRegistry } from "./registry.js";
 import type { AgentDefinition } from "./schema.js";
 import { beadsFor, takesOf } from "./select.js";
 import { workBead, type WorkOutcome, type WorkerEnv } from "./worker.js";
@@ -29,6 +30,10 @@ export interface RuntimeOptions {
   log: (line: string) => void;
   /** One limit shared by every agent that talks to the same model server. */
   serverQueue: PQueue | undefined;
+  /** Every agent of the board, resolved (shadow mode, planner, escalation). */
+  registry?: AgentRegistry;
+  /** Assign unrouted beads (commits) before looking for work: src/agent/route.ts. */
+  route?: () => Promise<unknown>;
 }
 
 const MAX_BACKOFF_MS = 60_000;
@@ -46,10 +51,13 @@ export class AgentRuntime {
   private readonly shutdown = new AbortController();
   private backoffMs = 0;
   private backoffUntil = 0;
+  private lastUnusable: { what: string; hint: string } | undefined;
   private watcher: FSWatcher | undefined;
   private tasks: ScheduledTask[] = [];
   private reconcileTimer: NodeJS.Timeout | undefined;
   private reconciling: Promise<number> | undefined;
+  private reconcileAgain = false;
+  private wakeTimer: NodeJS.Timeout | undefined;
   readonly outcomes: Record<string, number> = {};
 
   constructor(private readonly options: RuntimeOptions) {
@@ -63,19 +71,41 @@ export class AgentRuntime {
 
   /** Enqueue every bead ready for this agent that is not already queued; returns how many were added. */
   reconcile(): Promise<number> {
-    // Coalesce: a burst of file events runs one reconcile at a time.
-    this.reconciling ??= this.reconcileNow().finally(() => {
+    // Coalesce: a burst of file events runs one reconcile at a time. An event during a reconcile
+    // may concern a file that reconcile already read past, so it runs once more after it.
+    if (this.reconciling) {
+      this.reconcileAgain = true;
+      return this.reconciling;
+    }
+    this.reconciling = (async () => {
+      let added = 0;
+      do {
+        this.reconcileAgain = false;
+        added += await this.reconcileNow();
+      } while (this.reconcileAgain && !this.shutdown.signal.aborted);
+      return added;
+    })().finally(() => {
       this.reconciling = undefined;
     });
     return this.reconciling;
   }
 
+  /** For timers and watchers: a failed look at the board is logged, never an unhandled rejection. */
+  private async reconcileSafely(): Promise<void> {
+    try {
+      await this.reconcile();
+    } catch (error) {
+      this.options.log(`could not read the board: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
   private async reconcileNow(): Promise<number> {
     if (this.shutdown.signal.aborted || Date.now() < this.backoffUntil) return 0;
+    await this.options.route?.().catch((error: unknown) => this.options.log(`routing failed: ${error instanceof Error ? error.message : String(error)}`));
     const board = await loadBoard(this.options.ctx.paths);
     const me = takesOf(this.options.agent, this.options.locality);
     let added = 0;
-    for (const bead of beadsFor(me, this.options.everyone, board.beads, board.byId, Date.now())) {
+    for (const bead of beadsFor(me, this.options.everyone, board.beads, board.byId, Date.now(), this.options.config.policy.approve)) {
       if (this.queued.has(bead.id) || this.held.has(bead.id)) continue;
       this.queued.add(bead.id);
       added++;
@@ -105,9 +135,15 @@ export class AgentRuntime {
     this.backoffUntil = Date.now() + this.backoffMs;
     this.queue.clear();
     this.queued.clear();
-    const { fields } = this.options.agent;
-    const hint = fields.provider === "ollama" ? ` (start it with \`ollama serve\`, then \`ollama pull ${fields.model ?? "<model>"}\`)` : "";
-    this.options.log(`model server ${this.options.provider?.host ?? "?"} unreachable: released ${id}, pausing ${Math.round(this.backoffMs / 1000)} s before claiming again${hint}`);
+    const why = this.lastUnusable ?? { what: `model server ${this.options.provider?.host ?? "?"} unreachable`, hint: "" };
+    this.lastUnusable = undefined;
+    // Look again as soon as the pause is over, not at the next periodic reconcile.
+    clearTimeout(this.wakeTimer);
+    if (this.watcher) {
+      this.wakeTimer = setTimeout(() => void this.reconcileSafely(), this.backoffMs + 10);
+      this.wakeTimer.unref();
+    }
+    this.options.log(`${why.what}: released ${id}, pausing ${Math.round(this.backoffMs / 1000)} s before claiming again${why.hint ? ` (${why.hint})` : ""}`);
   }
 
   private workerEnv(): WorkerEnv {
@@ -122,9 +158,13 @@ export class AgentRuntime {
       claimer: o.claimer,
       metrics: o.metrics,
       log: o.log,
+      registry: o.registry,
       holding: (id, abort) => {
         this.held.set(id, { abort, renewing: false });
         return () => this.held.delete(id);
+      },
+      unreachable: (why) => {
+        this.lastUnusable = why;
       },
     };
   }
@@ -181,7 +221,7 @@ export class AgentRuntime {
     this.watcher.on("all", () => this.scheduleReconcile());
     this.tasks.push(
       cron.schedule("* * * * * *", () => this.renewDue(), { noOverlap: true }),
-      cron.schedule("*/10 * * * * *", () => this.reconcile(), { noOverlap: true }),
+      cron.schedule("*/10 * * * * *", () => this.reconcileSafely(), { noOverlap: true }),
     );
     await new Promise<void>((resolve) => this.watcher!.once("ready", () => resolve()));
     await this.reconcile();
@@ -191,7 +231,7 @@ export class AgentRuntime {
     if (this.reconcileTimer) return;
     this.reconcileTimer = setTimeout(() => {
       this.reconcileTimer = undefined;
-      void this.reconcile();
+      void this.reconcileSafely();
     }, 25);
   }
 
@@ -199,6 +239,7 @@ export class AgentRuntime {
   async stop(): Promise<void> {
     this.shutdown.abort(new Error("agent stopping"));
     clearTimeout(this.reconcileTimer);
+    clearTimeout(this.wakeTimer);
     for (const task of this.tasks) await task.destroy();
     this.tasks = [];
     await this.watcher?.close();

@@ -1,5 +1,6 @@
 import { sensitivityRank, type Bead } from "../bead/fields.js";
 import { readyBeads } from "../board/queries.js";
+import { eligibleAgents, mayTake } from "../policy/escalation.js";
 import { hostLocality } from "../policy/locality.js";
 import { routeByRules, type AgentTakes } from "../policy/router.js";
 import type { AgentDefinition } from "./schema.js";
@@ -15,7 +16,10 @@ export function takesOf(agent: AgentDefinition, locality: "local" | "remote"): A
 /**
  * The beads this agent should try to claim now, most urgent first: ready (or with a lapsed
  * lease), within its clearance, and either assigned to it or routed to it by the rules among
- * all the board's agents. Pure: the claim itself is what settles races.
+ * all the board's agents. Remote agents take only beads approved for escalation (a person's
+ * `escalation: approved`, or a category in `approve`, the board's policy.approve); local agents
+ * leave beads waiting for that decision alone (src/policy/escalation.ts). Pure: the claim
+ * itself is what settles races.
  */
 export function beadsFor(
   agent: AgentTakes,
@@ -23,10 +27,12 @@ export function beadsFor(
   beads: readonly Bead[],
   byId: ReadonlyMap<string, Bead>,
   now: number,
+  approve: readonly string[] = [],
 ): Bead[] {
   return readyBeads(beads, byId, { includeExpired: true, now }).filter((bead) => {
     if (sensitivityRank(bead.fields.sensitivity) > sensitivityRank(agent.clearance)) return false;
+    if (!mayTake(agent, bead.fields, approve)) return false;
     if (bead.fields.agent !== undefined) return bead.fields.agent === agent.name;
-    return routeByRules(bead.fields, [...everyone])?.agent === agent.name;
+    return routeByRules(bead.fields, eligibleAgents(bead.fields, everyone, approve))?.agent === agent.name;
   });
 }

@@ -12,6 +12,8 @@ import type { GatePolicy } from "../policy/gate.js";
 import { localClaimer, type Claimer } from "./claimer.js";
 import { loadAgents } from "./load.js";
 import { MetricsLog } from "./metrics.js";
+import { buildRegistry } from "./registry.js";
+import { BoardRouter } from "./route.js";
 import { AgentRuntime, sweepExpired } from "./runtime.js";
 import { agentLocality, takesOf } from "./select.js";
 
@@ -52,6 +54,9 @@ export async function supervise(options: SuperviseOptions): Promise<SuperviseRes
   const gatePolicy: GatePolicy = { remoteMax: config.policy.remoteMax, localOnly: config.policy.localOnly || options.localOnly === true };
   const claimer = (options.claimerFor ?? ((c, h) => localClaimer(c, h)))(ctx, host, config);
   const everyone = loaded.agents.map((agent) => takesOf(agent, agentLocality(agent, providerFor(agent, env)?.host)));
+  const registry = buildRegistry(loaded.agents, env);
+  // Routing, escalation requests and hand-overs: one pass per reconcile, shared by every runtime.
+  const router = new BoardRouter({ ctx, config, registry, gatePolicy, metrics, log });
   const serverQueues = new Map<string, PQueue>();
   const runtimes: AgentRuntime[] = [];
   const releases: Array<() => Promise<void>> = [];
@@ -70,12 +75,18 @@ export async function supervise(options: SuperviseOptions): Promise<SuperviseRes
         serverQueues.set(provider.host, serverQueue);
       }
       runtimes.push(
-        new AgentRuntime({ ctx, config, agent, everyone, provider, locality, gatePolicy, claimer, metrics, serverQueue, log: (line) => log(`${agent.name}: ${line}`) }),
+        new AgentRuntime({ ctx, config, agent, everyone, provider, locality, gatePolicy, claimer, metrics, serverQueue, registry, route: () => router.run(), log: (line) => log(`${agent.name}: ${line}`) }),
       );
     }
     await sweepExpired(ctx, config, metrics, log);
     if (options.once) {
-      await Promise.all(runtimes.map((runtime) => runtime.runOnce()));
+      // One agent's work can make work for another (deps done, an epic planned, a bead escalated):
+      // go round again until a round changes nothing.
+      for (let round = 0; round < 20; round++) {
+        const before = progressOf(runtimes);
+        await Promise.all(runtimes.map((runtime) => runtime.runOnce()));
+        if (progressOf(runtimes) === before) break;
+      }
     } else {
       await runUntilStopped(runtimes, options, () => sweepExpired(ctx, config, metrics, log), metrics);
     }
@@ -83,6 +94,10 @@ export async function supervise(options: SuperviseOptions): Promise<SuperviseRes
     for (const release of releases) await release().catch(() => undefined);
   }
   return { outcomes: Object.fromEntries(runtimes.map((runtime) => [runtime.name, { ...runtime.outcomes }])) };
+}
+
+function progressOf(runtimes: readonly AgentRuntime[]): number {
+  return runtimes.reduce((sum, runtime) => sum + Object.entries(runtime.outcomes).reduce((n, [outcome, count]) => (outcome === "skipped" ? n : n + count), 0), 0);
 }
 
 async function runUntilStopped(runtimes: AgentRuntime[], options: SuperviseOptions, sweep: () => Promise<void>, metrics: MetricsLog): Promise<void> {

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { randomInt } from "node:crypto";
 import { getSection } from "../bead/edit.js";
-import type { BeadWithBody } from "../bead/fields.js";
+import type { BeadWithBody, Sensitivity } from "../bead/fields.js";
 import { generateId } from "../bead/ids.js";
 import type { BoardConfig } from "../board/config.js";
 import { listBeadFiles } from "../board/load.js";
@@ -12,13 +12,18 @@ import { parseBeadFile } from "../board/read-bead.js";
 import { createBead, type WriteContext } from "../board/write.js";
 import { setFields } from "../bead/edit.js";
 import type { WorkResult } from "../claim/write-back.js";
-import { ClaimRefusedError, isBeadboardError, ModelUnreachableError } from "../errors.js";
+import { ClaimRefusedError, isBeadboardError, ModelError, ModelUnreachableError } from "../errors.js";
 import { decide, type GatePolicy } from "../policy/gate.js";
 import type { Provider } from "../model/provider.js";
 import { askModel } from "./ask-model.js";
 import { runBuiltin } from "./builtin/index.js";
 import type { Claimer } from "./claimer.js";
 import { buildContext } from "./context.js";
+import { escalateAfterFailure } from "./escalate.js";
+import { keepPrivateNotesLocal, withMemoryLevels } from "./memory-level.js";
+import { planEpic } from "./planner.js";
+import type { AgentRegistry } from "./registry.js";
+import { runShadow } from "./shadow.js";
 import { agentMemoryPath, compactMemory, readMemory, rememberNotes } from "./memory-writer.js";
 import type { MetricsLog } from "./metrics.js";
 import type { Reply } from "./reply.js";
@@ -36,14 +41,20 @@ export interface WorkerEnv {
   log: (line: string) => void;
   /** Called with the bead id while we hold it, so the runtime can renew the lease; returns the unregister function. */
   holding: (id: string, abort: AbortController) => () => void;
+  /** Told why the model could not be used (outcome "unreachable"), for the runtime's one back-off log line. */
+  unreachable?: (why: { what: string; hint: string }) => void;
+  /** Every agent of the board, resolved: for shadow mode, the planner and escalation. */
+  registry?: AgentRegistry;
 }
 
-export type WorkOutcome = "done" | "failed" | "blocked" | "released" | "skipped" | "late" | "unreachable";
+export type WorkOutcome = "done" | "failed" | "blocked" | "released" | "skipped" | "late" | "unreachable" | "planned";
 
 /** Claim one bead, work it, write it back. Never throws for a problem with the bead or the model. */
 export async function workBead(env: WorkerEnv, id: string, shutdown: AbortSignal): Promise<WorkOutcome> {
   const { agent, claimer, metrics } = env;
   const name = agent.name;
+  // Queued work (behind a shared model-server limit, say) may start after the stop: claim nothing then.
+  if (shutdown.aborted) return "skipped";
   try {
     await claimer.claim(id, name, agent.fields.lease);
   } catch (error) {
@@ -53,7 +64,8 @@ export async function workBead(env: WorkerEnv, id: string, shutdown: AbortSignal
   metrics.record({ event: "claim", agent: name, bead: id });
   const abort = new AbortController();
   const onShutdown = () => abort.abort(new Error("agent shutting down"));
-  shutdown.addEventListener("abort", onShutdown, { once: true });
+  if (shutdown.aborted) onShutdown(); // stopped while we were claiming
+  else shutdown.addEventListener("abort", onShutdown, { once: true });
   const unregister = env.holding(id, abort);
   try {
     await claimer.publish();
@@ -63,9 +75,11 @@ export async function workBead(env: WorkerEnv, id: string, shutdown: AbortSignal
       await safeRelease(env, id, shutdown.aborted ? "agent stopped" : "claim lost");
       return "released";
     }
-    if (error instanceof ModelUnreachableError) {
-      metrics.record({ event: "release", agent: name, bead: id, reason: "model unreachable" });
-      await safeRelease(env, id, "model unreachable");
+    const unusable = modelUnusable(env, error);
+    if (unusable) {
+      // Nothing is wrong with the bead: give it back without counting an attempt.
+      env.unreachable?.(unusable);
+      await safeRelease(env, id, unusable.reason);
       return "unreachable";
     }
     const reason = error instanceof Error ? error.message : String(error);
@@ -81,7 +95,13 @@ async function workClaimed(env: WorkerEnv, id: string, signal: AbortSignal): Pro
   const started = performance.now();
   metrics.record({ event: "start", agent: agent.name, bead: id });
   const bead = parseBeadFile(join(env.ctx.paths.root, beadPath(id)), id);
-  if (!env.provider) return finish(env, id, await runBuiltin(env.ctx, agent, bead), undefined, started);
+  if (agent.fields.role === "planner" && bead.fields.type === "epic") {
+    const step = await planEpic(env, bead, signal);
+    if (step.kind === "finish") return finish(env, id, step.work, undefined, started);
+    await env.claimer.publish();
+    return "planned";
+  }
+  if (!env.provider) return finish(env, id, await runBuiltin(env.ctx, agent, bead, signal), undefined, started);
   const context = buildContext({
     agentName: agent.name,
     systemPrompt: agent.prompt,
@@ -97,8 +117,10 @@ async function workClaimed(env: WorkerEnv, id: string, signal: AbortSignal): Pro
     env.log(`${id}: warning: the prompt is about ${context.tokens} tokens but num_ctx is ${numCtx}; Ollama would cut it. Raise num_ctx in agents/${agent.name}.md or lower token_budget`);
     metrics.record({ event: "guardrail", agent: agent.name, bead: id, reason: "prompt exceeds num_ctx", tokens: context.tokens, num_ctx: numCtx });
   }
-  const gate = decide({ beadId: id, inputs: context.parts, provider: { name: agent.name, locality: env.locality } }, env.gatePolicy);
-  metrics.record({ event: "gate", agent: agent.name, bead: id, provider: env.provider.host, decision: gate.allowed ? "allow" : "block", reason: gate.reason, bytes: gate.allowed ? gate.bytes : 0 });
+  // Memory is as sensitive as the beads its notes came from (memory-level.ts).
+  const parts = withMemoryLevels(context.parts, (beadId) => beadLevel(env, beadId));
+  const gate = decide({ beadId: id, inputs: parts, provider: { name: agent.name, locality: env.locality } }, env.gatePolicy);
+  metrics.record({ event: "gate", agent: agent.name, bead: id, provider: env.provider.host, locality: env.locality, sensitivity: gate.sensitivity, decision: gate.allowed ? "allow" : "block", reason: gate.reason, bytes: gate.allowed ? gate.bytes : 0 });
   if (!gate.allowed) {
     env.log(`${id}: sensitivity gate refused ${env.locality} model ${agent.fields.model}: ${gate.reason}`);
     return finish(env, id, { outcome: "blocked", result: `Not sent to ${agent.name}: ${gate.reason}. Assign a local agent (agent: <name>) or remove the sensitive content, then reopen.`, reason: `sensitivity gate: ${gate.reason}` }, undefined, started);
@@ -118,7 +140,9 @@ async function workClaimed(env: WorkerEnv, id: string, signal: AbortSignal): Pro
   const tokensOut = answer.calls.reduce((sum, call) => sum + call.tokensOut, 0);
   const stats = { model: agent.fields.model ?? "", tokensIn, tokensOut, durationMs: performance.now() - started };
   if (!answer.ok) return finishFailedTry(env, id, answer.error);
-  return finish(env, id, { outcome: answer.reply.outcome, result: answer.reply.result, stats }, answer.reply, started);
+  // Shadow mode: the same context to the other agent's model, if the gate allows it there; measured, never written.
+  await runShadow(env, id, { messages: context.messages, parts }, { reply: answer.reply, calls: answer.calls }, signal);
+  return finish(env, id, { outcome: answer.reply.outcome, result: answer.reply.result, stats }, keepPrivateNotesLocal(answer.reply, bead.fields.sensitivity), started);
 }
 
 async function finish(env: WorkerEnv, id: string, work: WorkResult, reply: Reply | undefined, started: number): Promise<WorkOutcome> {
@@ -162,7 +186,7 @@ async function createFollowUp(env: WorkerEnv, parentId: string, followup: Reply[
   const count = listBeadFiles(paths.beadsDir).length;
   for (;;) {
     const childId = generateId(env.config.prefix, (candidate) => existsSync(join(paths.root, beadPath(candidate))), count, randomInt);
-    const text = newBeadText({ title: followup.title.slice(0, 200) || "Follow-up", priority: followup.priority, labels: followup.labels, discovered_from: parentId }, followup.body, new Date(), setFields);
+    const text = newBeadText({ title: followup.title.slice(0, 200) || "Follow-up", priority: followup.priority, labels: followup.labels, discovered_from: parentId, sensitivity: inheritedLevel(env, parentId) }, followup.body, new Date(), setFields);
     if ((await createBead(env.ctx, childId, text, `new ${childId}: follow-up of ${parentId} by ${env.agent.name}`)) !== false) return childId;
   }
 }
@@ -190,10 +214,11 @@ async function finishFailedTry(env: WorkerEnv, id: string, reason: string): Prom
     attempts = Number.POSITIVE_INFINITY; // unreadable now: do not loop on it
   }
   const maxAttempts = agent.fields.max_attempts ?? env.config.maxAttempts;
-  metrics.record({ event: "failed", agent: agent.name, bead: id, reason, attempts });
   if (attempts >= maxAttempts) {
+    metrics.record({ event: "failed", agent: agent.name, bead: id, reason, attempts: Math.min(attempts, maxAttempts) });
     env.log(`${id}: failed after ${Math.min(attempts, maxAttempts)} attempt(s): ${reason}`);
     await env.claimer.writeBack(id, agent.name, { outcome: "failed", result: `Failed: ${reason}`, reason }).catch(() => undefined);
+    if (env.locality === "local") await escalateAfterFailure(env, id, agent.name);
     await env.claimer.publish().catch(() => undefined);
     return "failed";
   }
@@ -205,6 +230,7 @@ async function finishFailedTry(env: WorkerEnv, id: string, reason: string): Prom
 async function safeRelease(env: WorkerEnv, id: string, reason: string, countAttempt = false): Promise<void> {
   try {
     await env.claimer.release(id, env.agent.name, { reason, countAttempt });
+    env.metrics.record({ event: "release", agent: env.agent.name, bead: id, reason, attempt_counted: countAttempt });
     await env.claimer.publish();
   } catch (error) {
     env.log(`${id}: could not release (${error instanceof Error ? error.message : String(error)}); the lease will lapse`);
@@ -220,4 +246,36 @@ function readDeps(env: WorkerEnv, bead: BeadWithBody) {
       return [];
     }
   });
+}
+
+/**
+ * The model cannot be used at all, through no fault of the bead: the server does not answer, or
+ * it answers that it does not have the model. Such beads are released, not failed.
+ */
+function modelUnusable(env: WorkerEnv, error: unknown): { what: string; hint: string; reason: string } | undefined {
+  const { fields } = env.agent;
+  const model = fields.model ?? "<model>";
+  const ollama = fields.provider === "ollama";
+  if (error instanceof ModelUnreachableError) {
+    return { what: error.message, hint: ollama ? `start it with \`ollama serve\`, then \`ollama pull ${model}\`` : "start the model server", reason: "model unreachable" };
+  }
+  if (error instanceof ModelError && error.data.status === 404 && /not found/i.test(error.message)) {
+    return { what: `model ${model} is not on ${env.provider?.host ?? "the model server"}`, hint: ollama ? `run \`ollama pull ${model}\`` : "load it on the server", reason: `model ${model} not found` };
+  }
+  return undefined;
+}
+
+/** A bead's declared sensitivity, or undefined when there is no such bead. */
+function beadLevel(env: WorkerEnv, id: string): Sensitivity | undefined {
+  try {
+    return parseBeadFile(join(env.ctx.paths.root, beadPath(id)), id).fields.sensitivity;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Follow-ups repeat what their parent said: a private parent has private follow-ups. */
+function inheritedLevel(env: WorkerEnv, parentId: string): Sensitivity | undefined {
+  const level = beadLevel(env, parentId);
+  return level === "private" || level === "secret" ? level : undefined;
 }

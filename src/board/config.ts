@@ -6,7 +6,8 @@ import { SENSITIVITIES, type Sensitivity } from "../bead/fields.js";
 export interface BoardConfig {
   prefix: string;
   remote?: { url: string; branch: string; tokenEnv: string; username: string };
-  policy: { remoteMax: Sensitivity; localOnly: boolean };
+  /** approve: bead categories (labels, `type:<t>`, `*`) remote agents may take without a person's `escalation: approved`. */
+  policy: { remoteMax: Sensitivity; localOnly: boolean; approve?: string[] };
   memoryCapBytes: number;
   tokenBudget: number;
   maxAttempts: number;
@@ -54,6 +55,13 @@ function toConfig(raw: unknown, file: string): BoardConfig {
   }
   if (record.local_only !== undefined || policy.local_only !== undefined) {
     config.policy.localOnly = (record.local_only ?? policy.local_only) === true;
+  }
+  if (policy.approve !== undefined) {
+    const approve = typeof policy.approve === "string" ? [policy.approve] : policy.approve;
+    if (!Array.isArray(approve) || approve.some((entry) => typeof entry !== "string" || entry.trim() === "")) {
+      throw new ConfigError(`${file}: policy.approve must be a list of labels, type:<type> or *`, { file, key: "policy.approve" });
+    }
+    config.policy.approve = approve.map(String);
   }
   if (record.memory_cap_bytes !== undefined) config.memoryCapBytes = asNumber(record.memory_cap_bytes, "memory_cap_bytes", file);
   if (record.token_budget !== undefined) config.tokenBudget = asNumber(record.token_budget, "token_budget", file);

@@ -50,39 +50,50 @@ export async function loadBoard(paths: BoardPaths): Promise<Board> {
   const startedMs = Date.now();
   const names = listBeadFiles(paths.beadsDir);
   const cache = readCache(paths.stateDir);
-  const fresh: Record<string, CacheEntry> = {};
-  const misses: Array<{ name: string; key: string; mtimeMs: number }> = [];
-  for (const name of names) {
+  const cached = cache.entries;
+  // One slot per listed name (undefined: not a file any more); misses are parsed afterwards.
+  const entries: Array<CacheEntry | undefined> = new Array<CacheEntry | undefined>(names.length);
+  const misses: Array<{ at: number; key: string; mtimeMs: number }> = [];
+  const prefix = `${paths.beadsDir}/`;
+  let kept = 0;
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
     let stat;
     try {
-      stat = statSync(join(paths.beadsDir, name));
+      stat = statSync(prefix + name, { throwIfNoEntry: false });
     } catch {
-      continue; // deleted while we listed
+      continue; // unreadable: as good as gone
     }
-    if (!stat.isFile()) continue;
-    const key = `${stat.mtimeMs}:${stat.size}:${stat.ino}`;
-    const cached = cache.entries[name];
-    if (cached && cached.key === key && usable(cached)) fresh[name] = cached;
-    else misses.push({ name, key: stat.mtimeMs > startedMs - RACY_MS ? `racy:${key}` : key, mtimeMs: stat.mtimeMs });
+    if (stat === undefined || !stat.isFile()) continue; // deleted while we listed, or not a file
+    kept++;
+    const { mtimeMs } = stat;
+    const key = `${mtimeMs}:${stat.size}:${stat.ino}`;
+    const hit = cached[name];
+    if (hit !== undefined && hit.key === key && usable(hit)) entries[i] = hit;
+    else misses.push({ at: i, key: mtimeMs > startedMs - RACY_MS ? `racy:${key}` : key, mtimeMs });
   }
   if (misses.length > 0) {
     const { readBeadEntry } = await import("./read-bead.js");
     for (const miss of misses) {
-      fresh[miss.name] = { key: miss.key, ...readBeadEntry(paths.beadsDir, miss.name, miss.mtimeMs) };
+      entries[miss.at] = { key: miss.key, ...readBeadEntry(paths.beadsDir, names[miss.at]!, miss.mtimeMs) };
     }
   }
-  if (misses.length > 0 || Object.keys(cache.entries).length !== Object.keys(fresh).length) {
+  if (misses.length > 0 || Object.keys(cached).length !== kept) {
+    const fresh: Record<string, CacheEntry> = {};
+    for (let i = 0; i < names.length; i++) {
+      const entry = entries[i];
+      if (entry !== undefined) fresh[names[i]!] = entry;
+    }
     writeCache(paths.stateDir, { version: CACHE_VERSION, entries: fresh });
   }
-  return assemble(paths, names, fresh);
+  return assemble(paths, entries);
 }
 
-function assemble(paths: BoardPaths, names: string[], entries: Record<string, CacheEntry>): Board {
+function assemble(paths: BoardPaths, entries: ReadonlyArray<CacheEntry | undefined>): Board {
   const beads: Bead[] = [];
   const byId = new Map<string, Bead>();
   const problems: BoardProblem[] = [];
-  for (const name of names) {
-    const entry = entries[name];
+  for (const entry of entries) {
     if (!entry) continue;
     if (entry.problem) problems.push(entry.problem);
     else if (entry.bead) {

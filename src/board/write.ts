@@ -1,11 +1,11 @@
-import { chmodSync, mkdirSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { BeadWithBody } from "../bead/fields.js";
-import { ConflictError, InvalidArgumentError, NotFoundError, ParseError } from "../errors.js";
+import { ConflictError, InvalidArgumentError, NotFoundError, ParseError, RefMovedError } from "../errors.js";
 import { resolveIdentity, type Identity } from "../git/author.js";
 import { withBoardLock } from "../git/board-lock.js";
 import { commitPaths, type CommitResult } from "../git/commit-paths.js";
-import { createFileExclusive, writeFileAtomic } from "./atomic-write.js";
+import { createFileExclusive } from "./atomic-write.js";
 import type { BoardPaths } from "./paths.js";
 import { beadPath } from "./paths.js";
 import { beadFromText } from "./read-bead.js";
@@ -41,6 +41,10 @@ export interface EditResult {
 /** A commit message, or a function of the edited bead for messages that depend on what the edit decided. */
 export type CommitMessage = string | ((updated: BeadWithBody) => string);
 
+/** Thrown by the check under index.lock when the file changed since it was read; never escapes editBeadLocked. */
+const SAVED_MEANWHILE = new Error("saved meanwhile");
+const MAX_ATTEMPTS = 3;
+
 export async function editBead(ctx: WriteContext, id: string, edit: BeadEdit, message: CommitMessage): Promise<EditResult> {
   return withBoardLock(ctx.paths.stateDir, () => editBeadLocked(ctx, id, edit, message));
 }
@@ -48,17 +52,28 @@ export async function editBead(ctx: WriteContext, id: string, edit: BeadEdit, me
 /** The same as editBead, for callers that already hold the board lock. */
 export async function editBeadLocked(ctx: WriteContext, id: string, edit: BeadEdit, message: CommitMessage): Promise<EditResult> {
   const file = join(ctx.paths.root, beadPath(id));
-  for (let attempt = 0; attempt < 3; attempt++) {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const text = readBeadText(file, id);
     const bead = beadFromText(text, id, Date.now());
     const next = edit(text, bead);
     if (next === null || next === text) return { bead, commit: null };
     const updated = validEdit(next, id);
-    if (readBeadText(file, id) !== text) continue; // saved by someone meanwhile: redo on the new text
-    writeFileAtomic(file, next);
     const commitMessage = typeof message === "string" ? message : message(updated);
-    const commit = await commitPaths({ ...gitTarget(ctx), changes: [{ path: beadPath(id), content: next }], message: commitMessage });
-    return { bead: updated, commit };
+    // The file is written under index.lock, right before the commit (and put back if the commit
+    // fails), after checking once more that nobody saved it since we read it.
+    const verify = (): void => {
+      if (readBeadText(file, id) !== text) throw SAVED_MEANWHILE;
+    };
+    try {
+      const commit = await commitPaths({ ...gitTarget(ctx), changes: [{ path: beadPath(id), content: next }], message: commitMessage, writeWorktree: true, verify });
+      return { bead: updated, commit };
+    } catch (error) {
+      if (error === SAVED_MEANWHILE) continue; // saved by someone meanwhile: redo on the new text
+      // A person's git command (a merge, say) moved the branch while we built our commit. Nothing
+      // was written (commitPaths put the file back), so redo the edit on the new tip.
+      if (error instanceof RefMovedError && attempt < MAX_ATTEMPTS - 1) continue;
+      throw error;
+    }
   }
   throw new ConflictError(beadPath(id), "the file kept changing while bead tried to write it; nothing was written, try again");
 }
@@ -79,13 +94,7 @@ export async function writeFilesLocked(
   files: Array<{ path: string; content: string; executable?: boolean }>,
   message: string,
 ): Promise<CommitResult | null> {
-  for (const file of files) {
-    const full = join(ctx.paths.root, file.path);
-    mkdirSync(dirname(full), { recursive: true });
-    writeFileAtomic(full, file.content);
-    if (file.executable) chmodSync(full, 0o755);
-  }
-  return commitPaths({ ...gitTarget(ctx), changes: files, message });
+  return commitPaths({ ...gitTarget(ctx), changes: files, message, writeWorktree: true });
 }
 
 /** The bead an edit produces; an edit that would make it unreadable is refused before anything is written. */

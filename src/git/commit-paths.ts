@@ -1,10 +1,12 @@
 import * as fs from "node:fs";
-import { unlinkSync } from "node:fs";
-import { join } from "node:path";
-import git, { type TreeEntry } from "isomorphic-git";
+import { chmodSync, mkdirSync, readFileSync, unlinkSync } from "node:fs";
+import { dirname, join } from "node:path";
+import git, { type PromiseFsClient, type TreeEntry } from "isomorphic-git";
+import { writeFileAtomic } from "../board/atomic-write.js";
 import { GitError } from "../errors.js";
 import type { Identity } from "./author.js";
-import { compareAndSwapRef, currentBranchRef, openExclusive, readRef } from "./refs.js";
+import { withIndexLock } from "./index-lock.js";
+import { compareAndSwapRef, currentBranchRef, readRef } from "./refs.js";
 
 export interface FileChange {
   /** Path relative to the board root, forward slashes. */
@@ -29,6 +31,18 @@ export interface CommitRequest {
    * written even when the tree did not change, since it records that the other side is merged.
    */
   mergeParents?: string[];
+  /**
+   * Also write `changes` into the work tree, under index.lock, just before the branch moves, and
+   * put the old files back if the commit fails. Then the work tree is never ahead of the index for
+   * these paths while a git command could look (only while we hold index.lock, which git respects).
+   */
+  writeWorktree?: boolean;
+  /**
+   * Runs under index.lock once the commit is built, just before the work tree, the ref and the
+   * index are written: throw to abort with nothing changed (e.g. the file was saved again since
+   * the caller read it).
+   */
+  verify?: () => void;
 }
 
 export interface CommitResult {
@@ -45,13 +59,10 @@ export interface CommitResult {
  */
 export async function commitPaths(request: CommitRequest): Promise<CommitResult | null> {
   const { root: dir, gitdir, cache = {} } = request;
-  const ref = currentBranchRef(gitdir);
   // Hold index.lock for the whole commit, as `git commit` does, so a person's git command
-  // waits for us (or we for it) instead of interleaving index writes.
-  const indexLock = join(gitdir, "index.lock");
-  const lockFd = await openExclusive(indexLock);
-  fs.closeSync(lockFd);
-  try {
+  // waits for us (or we for it) instead of interleaving index, work tree and ref writes.
+  return withIndexLock(gitdir, async (indexFs) => {
+    const ref = currentBranchRef(gitdir);
     const parent = readRef(gitdir, ref);
     const baseTree = parent ? (await git.readCommit({ fs, dir, gitdir, oid: parent, cache })).commit.tree : null;
     const blobs = new Map<string, Blob | null>();
@@ -66,27 +77,75 @@ export async function commitPaths(request: CommitRequest): Promise<CommitResult 
     }
     const tree = await rewriteTree(dir, gitdir, cache, baseTree, "", blobs);
     const mergeParents = request.mergeParents ?? [];
+    request.verify?.();
+    const restore = request.writeWorktree ? writeWorktree(dir, request.changes) : () => undefined;
     if (tree === baseTree && mergeParents.length === 0) return null;
-    const now = Math.floor(Date.now() / 1000);
-    const person = { ...request.author, timestamp: now, timezoneOffset: 0 };
-    const oid = await git.writeCommit({
-      fs,
-      dir,
-      gitdir,
-      commit: { message: ensureNewline(request.message), tree: tree ?? (await emptyTree(dir, gitdir)), parent: [...(parent ? [parent] : []), ...mergeParents], author: person, committer: person },
-    });
-    await compareAndSwapRef({
-      gitdir,
-      ref,
-      expected: parent,
-      next: oid,
-      message: `commit: ${request.message}`,
-      committer: `${request.author.name} <${request.author.email}>`,
-    });
-    await syncIndex(dir, gitdir, cache, blobs);
+    let oid: string;
+    try {
+      const now = Math.floor(Date.now() / 1000);
+      const person = { ...request.author, timestamp: now, timezoneOffset: 0 };
+      oid = await git.writeCommit({
+        fs,
+        dir,
+        gitdir,
+        commit: { message: ensureNewline(request.message), tree: tree ?? (await emptyTree(dir, gitdir)), parent: [...(parent ? [parent] : []), ...mergeParents], author: person, committer: person },
+      });
+      await compareAndSwapRef({
+        gitdir,
+        ref,
+        expected: parent,
+        next: oid,
+        message: `commit: ${request.message}`,
+        committer: `${request.author.name} <${request.author.email}>`,
+      });
+    } catch (error) {
+      restore();
+      throw error;
+    }
+    await syncIndex(indexFs, dir, gitdir, cache, blobs);
     return { oid, parent };
-  } finally {
-    unlinkSync(indexLock);
+  });
+}
+
+/**
+ * Write the changed files into the work tree (atomically, each), returning a function that puts
+ * back what was there, for files that still hold what we wrote.
+ */
+function writeWorktree(root: string, changes: readonly FileChange[]): () => void {
+  const previous: Array<{ full: string; before: Buffer | null; after: Buffer | null }> = [];
+  for (const change of changes) {
+    const full = join(root, change.path);
+    const before = readOrNull(full);
+    const after = change.content === null ? null : typeof change.content === "string" ? Buffer.from(change.content, "utf8") : Buffer.from(change.content);
+    previous.push({ full, before, after });
+    if (after === null) {
+      if (before !== null) unlinkSync(full);
+      continue;
+    }
+    mkdirSync(dirname(full), { recursive: true });
+    writeFileAtomic(full, after);
+    if (change.executable) chmodSync(full, 0o755);
+  }
+  return () => {
+    for (const { full, before, after } of previous.reverse()) {
+      try {
+        const now = readOrNull(full);
+        if (now === null ? after !== null : after === null || !now.equals(after)) continue; // changed since: someone else's
+        if (before === null) unlinkSync(full);
+        else writeFileAtomic(full, before);
+      } catch {
+        // Best effort: the commit's own error is the one to report.
+      }
+    }
+  };
+}
+
+function readOrNull(path: string): Buffer | null {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw error;
   }
 }
 
@@ -146,10 +205,11 @@ async function emptyTree(dir: string, gitdir: string): Promise<string> {
   return git.writeTree({ fs, dir, gitdir, tree: [] });
 }
 
-async function syncIndex(dir: string, gitdir: string, cache: object, blobs: ReadonlyMap<string, Blob | null>): Promise<void> {
+/** Index entries for the paths written, through the index lock's fs (see withIndexLock). */
+async function syncIndex(indexFs: PromiseFsClient, dir: string, gitdir: string, cache: object, blobs: ReadonlyMap<string, Blob | null>): Promise<void> {
   for (const [filepath, blob] of blobs) {
-    if (blob === null) await git.updateIndex({ fs, dir, gitdir, cache, filepath, remove: true, force: true });
-    else await git.updateIndex({ fs, dir, gitdir, cache, filepath, oid: blob.oid, mode: parseInt(blob.mode, 8), add: true });
+    if (blob === null) await git.updateIndex({ fs: indexFs, dir, gitdir, cache, filepath, remove: true, force: true });
+    else await git.updateIndex({ fs: indexFs, dir, gitdir, cache, filepath, oid: blob.oid, mode: parseInt(blob.mode, 8), add: true });
   }
 }
 

@@ -47,9 +47,42 @@ export async function init(io: CliIo, options: InitOptions): Promise<void> {
     await writeFilesLocked(ctx, files, "init beadboard");
     return files.map((file) => file.path);
   });
-  await git.setConfig({ fs, dir: paths.root, gitdir: paths.gitdir, path: "core.hooksPath", value: ".githooks" });
+  await installHooksPath(io, paths);
   if (options.remote) await addRemote(paths, options.remote);
   io.out(written.length > 0 ? `board ready at ${paths.root} (wrote ${written.join(", ")})\n` : `board at ${paths.root} is already set up\n`);
+}
+
+/**
+ * Point git at .githooks, unless that would switch off hooks the person already has (another
+ * core.hooksPath such as husky's, or hooks in .git/hooks): then say how to add the check instead.
+ */
+async function installHooksPath(io: CliIo, paths: BoardPaths): Promise<void> {
+  const current = (await git.getConfig({ fs, dir: paths.root, gitdir: paths.gitdir, path: "core.hooksPath" })) as unknown;
+  if (current === ".githooks") return;
+  const advice = "add `bead lint --staged` to your pre-commit hook, or see .githooks/pre-commit";
+  if (typeof current === "string" && current !== "") {
+    io.err(`bead: core.hooksPath is already ${current}; left as it is: ${advice}\n`);
+    return;
+  }
+  const own = existingHooks(join(paths.gitdir, "hooks"));
+  if (own.length > 0) {
+    io.err(`bead: .git/hooks has ${own.join(", ")}; core.hooksPath not set, so they keep running: ${advice}\n`);
+    return;
+  }
+  await git.setConfig({ fs, dir: paths.root, gitdir: paths.gitdir, path: "core.hooksPath", value: ".githooks" });
+}
+
+/** Hooks a person installed in .git/hooks (git's own `*.sample` files do not count). */
+function existingHooks(dir: string): string[] {
+  try {
+    return fs
+      .readdirSync(dir, { withFileTypes: true })
+      .filter((entry) => entry.isFile() && !entry.name.endsWith(".sample"))
+      .map((entry) => entry.name)
+      .sort();
+  } catch {
+    return [];
+  }
 }
 
 async function openOrCreateRepo(start: string): Promise<BoardPaths> {

@@ -23,5 +23,6 @@ export async function show(io: CliIo, id: string, options: GlobalOptions): Promi
   if (f.labels.length) lines.push(`  labels: ${f.labels.join(", ")}`);
   if (f.deps.length) lines.push(`  deps: ${f.deps.join(", ")}`);
   if (f.claimed_by) lines.push(`  claimed by ${f.claimed_by} at ${f.claimed_at ?? "?"}, lease until ${f.lease_until ?? "?"}`);
-  io.out(`${lines.join("\n")}\n\n${bead.body.trim()}\n`);
+  const body = bead.body.trim();
+  io.out(`${lines.join("\n")}\n${body ? `\n${body}\n` : ""}`);
 }

@@ -1,0 +1,166 @@
+import { chmodSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { beadJsonSchema } from "../../src/bead/schema.js";
+import { runCli } from "../helpers/cli.js";
+import { cleanupTempBoards, GitCommandError, runGitSync } from "../helpers/temp-board.js";
+import { cliBoard, lastCommitFiles, type CliBoard } from "./support.js";
+
+afterEach(cleanupTempBoards);
+
+const INIT_FILES = [".beadboard.yml", ".beadboard/bead.schema.json", ".githooks/pre-commit", ".vscode/settings.json", "AGENTS.md", "agents/reporter.md", "beads/.gitkeep", "memory/MEMORY.md"];
+
+async function initialised(): Promise<CliBoard> {
+  const board = await cliBoard({ "README.md": "# my project\n" });
+  const run = await board.bead(["init"]);
+  expect(run.code).toBe(0);
+  return board;
+}
+
+describe("bead init", () => {
+  it("prepares a git repo as a board in one commit of exactly its files", async () => {
+    const board = await initialised();
+    expect(board.git(["log", "-1", "--format=%s"]).trim()).toBe("init beadboard");
+    expect(lastCommitFiles(board).sort()).toEqual(INIT_FILES);
+    expect(board.git(["config", "core.hooksPath"]).trim()).toBe(".githooks");
+    expect(statSync(join(board.dir, ".githooks/pre-commit")).mode & 0o111).not.toBe(0);
+    expect(board.git(["ls-files", "-s", ".githooks/pre-commit"])).toMatch(/^100755 /);
+    expect(board.git(["status", "--porcelain"])).toBe("");
+  });
+
+  it("writes AGENTS.md for coding agents, an example agent that lints clean, and the bead JSON Schema", async () => {
+    const board = await initialised();
+    const agents = board.read("AGENTS.md");
+    for (const command of ["bead ready --json", "bead show <id> --json", "bead claim <id> --as", "bead close <id>", "bead new"]) expect(agents).toContain(command);
+    expect(board.read("agents/reporter.md")).toMatch(/^---\nname: reporter\n/);
+    expect(JSON.parse(board.read(".beadboard/bead.schema.json"))).toEqual(beadJsonSchema());
+    const vscode = JSON.parse(board.read(".vscode/settings.json")) as { "yaml.schemas": Record<string, string[]> };
+    expect(vscode["yaml.schemas"]["./.beadboard/bead.schema.json"]).toEqual(["beads/*.md"]);
+    expect(await board.bead(["lint"])).toMatchObject({ code: 0, stdout: "" });
+  });
+
+  it("is idempotent: a second run commits nothing and changes nothing", async () => {
+    const board = await initialised();
+    const head = board.head();
+    const files = board.snapshot();
+    const config = board.read(".git/config");
+    const again = await board.bead(["init"]);
+    expect(again).toMatchObject({ code: 0, stdout: expect.stringMatching(/already set up/) });
+    expect(board.head()).toBe(head);
+    expect(board.snapshot()).toEqual(files);
+    expect(board.read(".git/config")).toBe(config);
+    expect(board.git(["status", "--porcelain"])).toBe("");
+  });
+
+  it("keeps files a person edited, restores missing ones, and refreshes a stale schema", async () => {
+    const board = await initialised();
+    board.write("AGENTS.md", "# our own rules\n");
+    board.write(".beadboard/bead.schema.json", "{}\n");
+    await board.gitAsync(["commit", "-qam", "person edits"]);
+    await board.gitAsync(["rm", "-q", "memory/MEMORY.md"]);
+    await board.gitAsync(["commit", "-qm", "drop memory"]);
+    expect((await board.bead(["init"])).code).toBe(0);
+    expect(board.read("AGENTS.md")).toBe("# our own rules\n");
+    expect(JSON.parse(board.read(".beadboard/bead.schema.json"))).toEqual(beadJsonSchema());
+    expect(lastCommitFiles(board).sort()).toEqual([".beadboard/bead.schema.json", "memory/MEMORY.md"]);
+  });
+
+  it("creates the repository when the directory is not one yet, and honours --prefix", async () => {
+    const dir = realpathSync(mkdtempSync(join(tmpdir(), "beadboard-init-")));
+    try {
+      const run = await runCli(["init", "--prefix", "ops"], { cwd: dir });
+      expect(run.code).toBe(0);
+      expect(runGitSync(dir, ["symbolic-ref", "HEAD"]).trim()).toBe("refs/heads/main");
+      expect(readFileSync(join(dir, ".beadboard.yml"), "utf8")).toMatch(/^prefix: ops\b/m);
+      const created = await runCli(["new", "Hello"], { cwd: dir });
+      expect(created.stdout).toMatch(/^ops-[0-9a-z]{4}\n$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses a bad prefix and writes nothing", async () => {
+    const board = await cliBoard();
+    const head = board.head();
+    const run = await board.bead(["init", "--prefix", "Bad/Prefix"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/a prefix is 1-16 lowercase letters/);
+    expect(board.head()).toBe(head);
+    expect(board.snapshot()).toEqual({});
+  });
+
+  it("does not sweep a person's staged work into its commit", async () => {
+    const board = await cliBoard({ "README.md": "v1\n" });
+    board.write("README.md", "v2 staged\n");
+    await board.gitAsync(["add", "README.md"]);
+    expect((await board.bead(["init"])).code).toBe(0);
+    expect(lastCommitFiles(board)).not.toContain("README.md");
+    expect(board.git(["status", "--porcelain"]).trim()).toBe("M  README.md");
+  });
+});
+
+describe("bead init and hooks a person already has", () => {
+  it("keeps another core.hooksPath (husky, say) and says how to add the check", async () => {
+    const board = await cliBoard();
+    await board.gitAsync(["config", "core.hooksPath", ".husky"]);
+    const run = await board.bead(["init"]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/core\.hooksPath is already \.husky; left as it is: add `bead lint --staged`/);
+    expect(board.git(["config", "core.hooksPath"]).trim()).toBe(".husky");
+  });
+
+  it("does not switch off hooks in .git/hooks", async () => {
+    const board = await cliBoard();
+    board.write(".git/hooks/commit-msg", "#!/bin/sh\necho ran > .git/person-hook-ran\n");
+    chmodSync(join(board.dir, ".git/hooks/commit-msg"), 0o755);
+    const run = await board.bead(["init"]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/\.git\/hooks has commit-msg; core\.hooksPath not set/);
+    expect(() => board.git(["config", "core.hooksPath"])).toThrow(GitCommandError);
+    board.write("x.txt", "x\n");
+    await board.gitAsync(["add", "x.txt"]);
+    // The person's hook still runs on their next commit.
+    await board.gitAsync(["commit", "-q", "-m", "x"]);
+    expect(board.read(".git/person-hook-ran")).toBe("ran\n");
+  });
+});
+
+describe("the pre-commit hook installed by bead init", () => {
+  it("blocks a `git commit` of an invalid bead, naming file and line", async () => {
+    const board = await initialised();
+    const head = board.head();
+    board.write("beads/bad.md", "---\ntitle: Bad\nstatus: doing\n---\n");
+    await board.gitAsync(["add", "beads/bad.md"]);
+    const error = await board.gitAsync(["commit", "-m", "add a bad bead"]).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(GitCommandError);
+    expect((error as GitCommandError).stdout + (error as GitCommandError).stderr).toContain("beads/bad.md:3: status must be one of");
+    expect(board.head()).toBe(head);
+    expect(board.git(["status", "--porcelain"]).trim()).toBe("A  beads/bad.md");
+  });
+
+  it("checks the staged version, and lets valid beads through", async () => {
+    const board = await initialised();
+    board.write("beads/ok.md", "---\ntitle: Fine\n---\n");
+    await board.gitAsync(["add", "beads/ok.md"]);
+    // A broken working copy does not matter: the staged version is what gets committed.
+    board.write("beads/ok.md", "---\ntitle: [broken\n---\n");
+    await board.gitAsync(["commit", "-q", "-m", "add a good bead"]);
+    expect(board.git(["log", "-1", "--format=%s"]).trim()).toBe("add a good bead");
+  });
+
+  it("blocks an invalid agent file and a bead with broken YAML", async () => {
+    const board = await initialised();
+    board.write("agents/broken.md", "---\nname: [broken\n---\n");
+    board.write("beads/yaml.md", "---\ntitle: t\nlabels: [a\n---\n");
+    await board.gitAsync(["add", "agents/broken.md", "beads/yaml.md"]);
+    const error = (await board.gitAsync(["commit", "-m", "x"]).catch((e: unknown) => e)) as GitCommandError;
+    expect(error).toBeInstanceOf(GitCommandError);
+    // git hands a hook's output to stderr.
+    expect(error.stderr).toMatch(/^agents\/broken\.md:2: invalid YAML/m);
+    expect(error.stderr).toMatch(/^beads\/yaml\.md:3: invalid YAML/m);
+  });
+});
