@@ -1,10 +1,14 @@
 import { claimBead, releaseBead, renewLease, type ClaimOutcome } from "../claim/claim.js";
+import { claimAndPush, publish } from "../claim/remote-claim.js";
 import { writeBack, type WorkResult, type WriteBackOutcome } from "../claim/write-back.js";
 import type { WriteContext } from "../board/write.js";
+import { isBeadboardError } from "../errors.js";
+import type { Remote } from "../git/remote.js";
 
 /**
- * How an agent claims and writes back. The local claimer commits to the board's branch; a
- * synced board plugs in one that only counts a claim once it is pushed (src/claim/remote-claim.ts).
+ * How an agent claims and writes back. The local claimer commits to the board's branch; on a
+ * synced board a claim counts only once the remote accepted it (DESIGN §5), and every write
+ * is pushed right after it is committed.
  */
 export interface Claimer {
   claim(id: string, agent: string, leaseMs: number): Promise<ClaimOutcome>;
@@ -22,5 +26,36 @@ export function localClaimer(ctx: WriteContext, host: string): Claimer {
     release: (id, agent, options = {}) => releaseBead(ctx, id, { agent, host, ...options }),
     writeBack: (id, agent, work) => writeBack(ctx, id, agent, work, host),
     publish: async () => undefined,
+  };
+}
+
+/**
+ * Claims through the remote. Writes that cannot be pushed (server down) stay committed locally
+ * and go out with the next sync; a lease renewal that cannot be pushed is logged, because
+ * other clones will see the lease lapse.
+ */
+export function remoteClaimer(ctx: WriteContext, host: string, remote: Remote, log: (line: string) => void): Claimer {
+  const local = localClaimer(ctx, host);
+  const push = async () => {
+    try {
+      await publish(ctx, remote);
+    } catch (error) {
+      if (!isBeadboardError(error)) throw error;
+      log(`push deferred to the next sync: ${error.message}`);
+    }
+  };
+  return {
+    claim: (id, agent, leaseMs) => claimAndPush(ctx, id, { agent, leaseMs, host }, remote),
+    renew: async (id, agent, leaseMs) => {
+      const until = await local.renew(id, agent, leaseMs);
+      await push();
+      return until;
+    },
+    release: async (id, agent, options) => {
+      await local.release(id, agent, options);
+      await push();
+    },
+    writeBack: (id, agent, work) => local.writeBack(id, agent, work),
+    publish: push,
   };
 }

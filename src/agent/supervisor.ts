@@ -9,7 +9,9 @@ import { writeContext, type WriteContext } from "../board/write.js";
 import { BeadboardError, NotFoundError } from "../errors.js";
 import { providerFor } from "../model/factory.js";
 import type { GatePolicy } from "../policy/gate.js";
-import { localClaimer, type Claimer } from "./claimer.js";
+import { localClaimer, remoteClaimer, type Claimer } from "./claimer.js";
+import { startBackground, syncer, type BackgroundOptions } from "./background.js";
+import { optionalRemote } from "../git/remote.js";
 import { loadAgents } from "./load.js";
 import { MetricsLog } from "./metrics.js";
 import { buildRegistry } from "./registry.js";
@@ -27,7 +29,9 @@ export interface SuperviseOptions {
   log: (line: string) => void;
   /** Resolves when the supervisor should stop (SIGINT/SIGTERM in the CLI). */
   stopSignal?: Promise<void>;
-  /** Builds the claimer; a synced board passes one that pushes claims (default: local commits). */
+  /** `bead up --webhook <port>`: sync as soon as the git server reports a push. */
+  webhookPort?: number;
+  /** Builds the claimer (default: local commits, or claims through the remote on a synced board). */
   claimerFor?: (ctx: WriteContext, host: string, config: BoardConfig) => Claimer;
 }
 
@@ -52,7 +56,12 @@ export async function supervise(options: SuperviseOptions): Promise<SuperviseRes
   const host = env.BEAD_HOST ?? hostname();
   const metrics = new MetricsLog(paths.stateDir);
   const gatePolicy: GatePolicy = { remoteMax: config.policy.remoteMax, localOnly: config.policy.localOnly || options.localOnly === true };
-  const claimer = (options.claimerFor ?? ((c, h) => localClaimer(c, h)))(ctx, host, config);
+  const remote = await optionalRemote(paths, env);
+  const claimer = options.claimerFor
+    ? options.claimerFor(ctx, host, config)
+    : remote
+      ? remoteClaimer(ctx, host, remote, log)
+      : localClaimer(ctx, host);
   const everyone = loaded.agents.map((agent) => takesOf(agent, agentLocality(agent, providerFor(agent, env)?.host)));
   const registry = buildRegistry(loaded.agents, env);
   // Routing, escalation requests and hand-overs: one pass per reconcile, shared by every runtime.
@@ -78,6 +87,8 @@ export async function supervise(options: SuperviseOptions): Promise<SuperviseRes
         new AgentRuntime({ ctx, config, agent, everyone, provider, locality, gatePolicy, claimer, metrics, serverQueue, registry, route: () => router.run(), log: (line) => log(`${agent.name}: ${line}`) }),
       );
     }
+    const sync = syncer({ ctx, remote, log, runtimes });
+    await sync();
     await sweepExpired(ctx, config, metrics, log);
     if (options.once) {
       // One agent's work can make work for another (deps done, an epic planned, a bead escalated):
@@ -87,8 +98,9 @@ export async function supervise(options: SuperviseOptions): Promise<SuperviseRes
         await Promise.all(runtimes.map((runtime) => runtime.runOnce()));
         if (progressOf(runtimes) === before) break;
       }
+      await claimer.publish();
     } else {
-      await runUntilStopped(runtimes, options, () => sweepExpired(ctx, config, metrics, log), metrics);
+      await runUntilStopped(runtimes, options, { ctx, config, env, metrics, log, runtimes, claimer, remote, webhookPort: options.webhookPort });
     }
   } finally {
     for (const release of releases) await release().catch(() => undefined);
@@ -100,24 +112,15 @@ function progressOf(runtimes: readonly AgentRuntime[]): number {
   return runtimes.reduce((sum, runtime) => sum + Object.entries(runtime.outcomes).reduce((n, [outcome, count]) => (outcome === "skipped" ? n : n + count), 0), 0);
 }
 
-async function runUntilStopped(runtimes: AgentRuntime[], options: SuperviseOptions, sweep: () => Promise<void>, metrics: MetricsLog): Promise<void> {
-  const cron = await import("node-cron");
+async function runUntilStopped(runtimes: AgentRuntime[], options: SuperviseOptions, background: BackgroundOptions): Promise<void> {
   for (const runtime of runtimes) await runtime.start();
+  const stopBackground = await startBackground(background);
   options.log(`${runtimes.length} agent(s) watching ${options.paths.root}: ${runtimes.map((runtime) => runtime.name).join(", ")}`);
-  const tasks = [
-    cron.schedule("*/15 * * * * *", () => sweep().catch((error: unknown) => options.log(`expiry sweep failed: ${String(error)}`)), { noOverlap: true }),
-    cron.schedule("0 * * * * *", () => {
-      for (const runtime of runtimes) {
-        const status = runtime.status;
-        metrics.record({ event: "heartbeat", agent: runtime.name, queued: status.queued, working: status.working });
-        options.log(`${runtime.name}: heartbeat: ${status.working.length} working, ${status.queued} queued`);
-      }
-    }),
-  ];
   await (options.stopSignal ?? new Promise<void>(() => undefined));
   options.log("stopping: no new claims; releasing beads in flight");
-  for (const task of tasks) await task.destroy();
+  await stopBackground();
   await Promise.all(runtimes.map((runtime) => runtime.stop()));
+  await background.claimer.publish();
 }
 
 /** Two processes running the same agent on one board would both believe they hold its claims. */

@@ -166,6 +166,7 @@ function buildProgram(commander: typeof import("commander"), io: CliIo, setExit:
     .option("--local-only", "refuse remote model providers");
   command(program, "up", "run every agent of the board in this process", "up", "up")
     .option("--once", "work everything ready, then exit")
+    .option("--webhook <port>", "sync at once when the git server reports a push (secret: BEAD_WEBHOOK_SECRET)")
     .option("--agents <names>", "only these agents (comma-separated)")
     .option("--local-only", "refuse remote model providers");
   command(program, "doctor", "check the board, hooks, model servers and models", "doctor", "doctor", true);

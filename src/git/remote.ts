@@ -59,6 +59,16 @@ export async function resolveRemote(paths: BoardPaths, env: NodeJS.ProcessEnv = 
   return { url, branch, tokenEnv: "BEAD_TOKEN", username: "beadboard", ...base };
 }
 
+/** The board's remote, or undefined for a board that does not sync. */
+export async function optionalRemote(paths: BoardPaths, env: NodeJS.ProcessEnv = process.env): Promise<Remote | undefined> {
+  const config = await readBoardConfig(paths.configFile);
+  if (!config.remote) {
+    const url = await git.getConfig({ fs, dir: paths.root, gitdir: paths.gitdir, path: `remote.${REMOTE_NAME}.url` });
+    if (typeof url !== "string" || url === "") return undefined;
+  }
+  return resolveRemote(paths, env);
+}
+
 /** A URL safe to print: credentials removed. */
 export function redactUrl(url: string): string {
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/]*@/i, "$1");

@@ -122,7 +122,9 @@ describe("the cache", () => {
     const file = join(board.dir, "beads/a.md");
     mkdirSync(join(board.dir, "beads"));
     writeFileSync(file, beadText(["title: AAAA"]));
-    const mtime = new Date(); // whole milliseconds, so that it can be set again exactly
+    // Whole milliseconds, so that it can be set again exactly; a little ahead of the clock, so
+    // that it is still "moments ago" however slowly this machine runs the next lines.
+    const mtime = new Date(Date.now() + 10_000);
     utimesSync(file, mtime, mtime);
     expect(await titles(paths)).toEqual(["AAAA"]);
     // The same size, the same inode and (as on a coarse-clock file system) the very same mtime.

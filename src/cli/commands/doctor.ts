@@ -8,6 +8,7 @@ import { loadBoard } from "../../board/load.js";
 import type { BoardPaths } from "../../board/paths.js";
 import { isBeadboardError } from "../../errors.js";
 import { providerFor } from "../../model/factory.js";
+import { checkRemote, optionalRemote } from "../../git/remote.js";
 import { EXIT } from "../exit-codes.js";
 import { boardFor, type CliIo, type GlobalOptions } from "../io.js";
 import { json } from "../output.js";
@@ -21,7 +22,7 @@ export interface Check {
 /** `bead doctor`: is this board healthy, and can its agents reach their models? Exit 1 on any problem. */
 export async function doctor(io: CliIo, options: GlobalOptions): Promise<number> {
   const paths = boardFor(io, options);
-  const checks: Check[] = [...(await boardChecks(paths)), ...(await hookChecks(paths))];
+  const checks: Check[] = [...(await boardChecks(paths)), ...(await hookChecks(paths)), ...(await remoteChecks(paths, io.env))];
   const loaded = loadAgents(paths);
   for (const problem of loaded.problems) checks.push({ name: `agent file ${problem.file}`, ok: false, detail: problem.message });
   for (const agent of loaded.agents) checks.push(...(await agentChecks(agent, io.env)));
@@ -53,6 +54,18 @@ async function hookChecks(paths: BoardPaths): Promise<Check[]> {
   }
   const ok = hooksPath === ".githooks" && executable;
   return [{ name: "pre-commit hook", ok, detail: ok ? "bead lint runs before every commit" : "not installed; run `bead init` to install .githooks/pre-commit" }];
+}
+
+async function remoteChecks(paths: BoardPaths, env: NodeJS.ProcessEnv): Promise<Check[]> {
+  try {
+    const remote = await optionalRemote(paths, env);
+    if (!remote) return [{ name: "remote", ok: true, detail: "none (this board does not sync)" }];
+    const check = await checkRemote(remote);
+    const token = env[remote.tokenEnv] ? `token from ${remote.tokenEnv}` : `no ${remote.tokenEnv} set (using the git credential helper, if any)`;
+    return [{ name: "remote", ok: true, detail: `${check.url} answers, branch ${remote.branch} ${check.tip ? `at ${check.tip.slice(0, 8)}` : "not created yet"}; ${token}` }];
+  } catch (error) {
+    return [{ name: "remote", ok: false, detail: isBeadboardError(error) ? error.message : String(error) }];
+  }
 }
 
 async function agentChecks(agent: AgentDefinition, env: NodeJS.ProcessEnv): Promise<Check[]> {

@@ -1,11 +1,13 @@
 import { supervise } from "../../agent/supervisor.js";
 import { boardFor, type CliIo, type GlobalOptions } from "../io.js";
 import { EXIT } from "../exit-codes.js";
+import { InvalidArgumentError } from "../../errors.js";
 
 interface UpOptions extends GlobalOptions {
   once?: boolean;
   agents?: string;
   localOnly?: boolean;
+  webhook?: string;
 }
 
 /** `bead up`: every agent of the board (or --agents a,b) in this process. */
@@ -35,6 +37,7 @@ async function runAgents(io: CliIo, options: UpOptions, agents: string[] | undef
     log,
     stopSignal,
     ...(agents ? { agents } : {}),
+    ...(options.webhook !== undefined ? { webhookPort: parseWebhookPort(options.webhook) } : {}),
   });
   const summary = Object.entries(result.outcomes)
     .map(([agent, outcomes]) => `${agent}: ${Object.entries(outcomes).map(([outcome, count]) => `${count} ${outcome}`).join(", ") || "nothing to do"}`)
@@ -42,4 +45,10 @@ async function runAgents(io: CliIo, options: UpOptions, agents: string[] | undef
   io.out(`${summary}\n`);
   const unreachable = Object.values(result.outcomes).some((outcomes) => (outcomes.unreachable ?? 0) > 0);
   return unreachable ? EXIT.failure : EXIT.ok;
+}
+
+function parseWebhookPort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new InvalidArgumentError(`--webhook takes a port number from 1 to 65535, got ${value}`);
+  return port;
 }

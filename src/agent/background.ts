@@ -1,0 +1,91 @@
+import type { ScheduledTask } from "node-cron";
+import type { BoardConfig } from "../board/config.js";
+import type { WriteContext } from "../board/write.js";
+import { isBeadboardError } from "../errors.js";
+import type { Remote } from "../git/remote.js";
+import { syncBoard } from "../git/sync.js";
+import { startWebhookServer, webhookSecretFromEnv } from "../git/webhook.js";
+import { parseDuration } from "../time/duration.js";
+import type { Claimer } from "./claimer.js";
+import type { MetricsLog } from "./metrics.js";
+import type { AgentRuntime } from "./runtime.js";
+import { sweepExpired } from "./runtime.js";
+
+export interface BackgroundOptions {
+  ctx: WriteContext;
+  config: BoardConfig;
+  env: NodeJS.ProcessEnv;
+  metrics: MetricsLog;
+  log: (line: string) => void;
+  runtimes: readonly AgentRuntime[];
+  claimer: Claimer;
+  remote: Remote | undefined;
+  webhookPort: number | undefined;
+}
+
+const DEFAULT_SYNC_INTERVAL = "30s";
+
+/**
+ * The periodic work of `bead up` (node-cron): the lease expiry sweep, a heartbeat line, and on
+ * a synced board a timed sync, plus, when asked, a webhook that syncs as soon as the server
+ * reports a push. Returns the function that stops all of it.
+ */
+export async function startBackground(options: BackgroundOptions): Promise<() => Promise<void>> {
+  const cron = await import("node-cron");
+  const { log, metrics, runtimes } = options;
+  const sync = syncer(options);
+  const tasks: ScheduledTask[] = [
+    cron.schedule(
+      "*/15 * * * * *",
+      async () => {
+        await sweepExpired(options.ctx, options.config, metrics, log).catch((error: unknown) => log(`expiry sweep failed: ${String(error)}`));
+        await options.claimer.publish();
+      },
+      { noOverlap: true },
+    ),
+    cron.schedule("0 * * * * *", () => {
+      for (const runtime of runtimes) {
+        const status = runtime.status;
+        metrics.record({ event: "heartbeat", agent: runtime.name, queued: status.queued, working: status.working });
+        log(`${runtime.name}: heartbeat: ${status.working.length} working, ${status.queued} queued`);
+      }
+    }),
+  ];
+  if (options.remote) tasks.push(cron.schedule(everySeconds(options.config.syncInterval ?? DEFAULT_SYNC_INTERVAL), sync, { noOverlap: true }));
+  let webhook: { close(): Promise<void> } | undefined;
+  if (options.webhookPort !== undefined) {
+    if (!options.remote) log("--webhook ignored: this board has no remote to sync with");
+    else {
+      const host = options.env.BEAD_WEBHOOK_HOST ?? "0.0.0.0";
+      webhook = await startWebhookServer({ port: options.webhookPort, host, secret: webhookSecretFromEnv(options.env), branch: options.remote.branch, onPush: sync, log });
+      log(`webhook listening on port ${options.webhookPort}`);
+    }
+  }
+  return async () => {
+    for (const task of tasks) await task.destroy();
+    await webhook?.close();
+  };
+}
+
+/** Fetch, merge, push; a failure is one log line, never the end of the loop. */
+export function syncer(options: Pick<BackgroundOptions, "ctx" | "remote" | "log" | "runtimes">): () => Promise<void> {
+  return async () => {
+    if (!options.remote) return;
+    try {
+      const result = await syncBoard(options.ctx, options.remote);
+      if (result.action !== "up-to-date") {
+        options.log(`sync: ${result.action}${result.files.length ? ` (${result.files.length} files)` : ""}`);
+        for (const runtime of options.runtimes) void runtime.reconcile();
+      }
+    } catch (error) {
+      if (!isBeadboardError(error)) throw error;
+      options.log(`sync failed: ${error.message}`);
+    }
+  };
+}
+
+function everySeconds(interval: string): string {
+  const seconds = Math.max(1, Math.round(parseDuration(interval, "sync_interval") / 1000));
+  if (seconds < 60) return `*/${seconds} * * * * *`;
+  return `0 */${Math.max(1, Math.round(seconds / 60))} * * * *`;
+}
