@@ -69,8 +69,11 @@ ${remote ? `remote:\n  url: ${remote}\n  token_env: BEAD_TOKEN   # the token is 
 export function preCommitHook(fallbackBin: string): string {
   return `#!/bin/sh
 # Installed by \`bead init\`: refuse commits that would put an invalid bead or agent file on the board.
+# Looks for bead on PATH, then in node_modules, then where \`bead init\` ran from on this machine.
 if command -v bead >/dev/null 2>&1; then
   exec bead lint --staged
+elif [ -x node_modules/.bin/bead ]; then
+  exec node_modules/.bin/bead lint --staged
 elif [ -f "${fallbackBin}" ]; then
   exec node "${fallbackBin}" lint --staged
 fi

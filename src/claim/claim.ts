@@ -2,12 +2,14 @@ import { existsSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { setFields } from "../bead/edit.js";
-import type { BeadWithBody } from "../bead/fields.js";
+import type { BeadFields, BeadWithBody } from "../bead/fields.js";
+import { decodeBeadBytes } from "../bead/parse.js";
 import { beadPath } from "../board/paths.js";
-import { parseBeadFile } from "../board/read-bead.js";
+import { beadFromText, parseBeadFile } from "../board/read-bead.js";
 import { editBead, editBeadLocked, type WriteContext } from "../board/write.js";
 import { withBoardLock } from "../git/board-lock.js";
-import { ClaimRefusedError, NotHolderError } from "../errors.js";
+import { readHeadFile } from "../git/head-file.js";
+import { ClaimRefusedError, NotHolderError, ParseError } from "../errors.js";
 import { checkClaimable, holderName, isHeldBy } from "./rules.js";
 
 export interface ClaimOptions {
@@ -40,6 +42,7 @@ export async function claimBeadLocked(ctx: WriteContext, id: string, options: Cl
   const holder = holderName(options.agent, options.host ?? hostname());
   let renewed = false;
   let leaseUntil = "";
+  const committed = await headFields(ctx, id);
   const result = await editBeadLocked(
     ctx,
     id,
@@ -47,6 +50,13 @@ export async function claimBeadLocked(ctx: WriteContext, id: string, options: Cl
       const at = now();
       const verdict = checkClaimable({ fields: bead.fields, holder, agent: options.agent, depStatus: (dep) => depStatus(ctx, dep), now: at });
       if (!verdict.ok) throw new ClaimRefusedError(id, verdict.reason, verdict.holder, verdict.leaseUntil);
+      // HEAD is the source of truth (DESIGN §5). A git command that failed half-way (a `git
+      // merge` rolling back to the HEAD it started from) can leave an older file on disk than the
+      // claim HEAD holds; never claim over a live holder that HEAD still names.
+      const atHead = committed && checkClaimable({ fields: committed, holder, agent: options.agent, depStatus: () => "done", now: at });
+      if (atHead && !atHead.ok && atHead.holder) {
+        throw new ClaimRefusedError(id, `${atHead.reason} (per the last commit; the file on disk is older)`, atHead.holder, atHead.leaseUntil);
+      }
       renewed = verdict.renew;
       leaseUntil = new Date(at + options.leaseMs).toISOString();
       const stamp = new Date(at).toISOString();
@@ -97,6 +107,18 @@ export async function renewLease(ctx: WriteContext, id: string, options: ClaimOp
     `renew ${id} by ${options.agent}`,
   );
   return leaseUntil;
+}
+
+/** The bead's fields in the branch tip, or undefined when it is not committed (or not readable there). */
+async function headFields(ctx: WriteContext, id: string): Promise<BeadFields | undefined> {
+  const bytes = await readHeadFile(ctx.paths.root, ctx.paths.gitdir, beadPath(id), ctx.cache);
+  if (!bytes) return undefined;
+  try {
+    return beadFromText(decodeBeadBytes(bytes, beadPath(id)), id, Date.now()).fields;
+  } catch (error) {
+    if (error instanceof ParseError) return undefined;
+    throw error;
+  }
 }
 
 function depStatus(ctx: WriteContext, id: string): string | undefined {

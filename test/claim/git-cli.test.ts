@@ -4,7 +4,7 @@
  * clone in the same repository. A person's command may fail because the index or a ref is
  * locked (they retry, as people do); what must never happen is a lost commit or a broken repo.
  */
-import { existsSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, realpathSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -34,8 +34,8 @@ afterEach(async () => {
 interface Person {
   retries: Map<string, number>;
   failures: string[];
-  /** Bead files whose index entry a failed `git merge` had put back to an older version (see pull()). */
-  staleEntries: string[];
+  /** What failed pulls left behind and the person tidied up (see tidyAfterFailedPull). */
+  tidied: string[];
   /** Runs git, retrying after a lock collision; undefined (and noted in `failures`) on any other failure. */
   git(cwd: string, args: string[]): Promise<string | undefined>;
 }
@@ -48,7 +48,7 @@ function person(board: string, busy: () => boolean): Person {
   const me: Person = {
     retries: new Map(),
     failures: [],
-    staleEntries: [],
+    tidied: [],
     async git(cwd, args) {
       for (let attempt = 1; ; attempt++) {
         try {
@@ -64,7 +64,7 @@ function person(board: string, busy: () => boolean): Person {
           const line = message.split("\n").find((text) => TRANSIENT.test(text)) ?? message.split("\n")[0];
           const key = `${args[0]}: ${line}`.replace(/[0-9a-f]{40}/g, "<oid>").replace(board, "<board>");
           me.retries.set(key, (me.retries.get(key) ?? 0) + 1);
-          if (args[0] === "pull" && existsSync(join(board, ".git", "MERGE_HEAD"))) await abortMerge(me, board);
+          if (args[0] === "pull") await tidyAfterFailedPull(me, board);
           await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40));
         }
       }
@@ -74,21 +74,60 @@ function person(board: string, busy: () => boolean): Person {
 }
 
 /**
- * A `git pull` whose merge lost the race for HEAD to a bead commit stops with a merge in
- * progress. `git merge` read the index before taking index.lock, so the index it wrote can hold
- * an older version of a bead the bead commit had just updated (git assumes it is the only writer).
- * Concluding that merge with `git commit` would revert the claim; the person aborts it instead,
- * after putting such stale entries back to HEAD's version (work tree and HEAD agree on them).
+ * A failed `git pull` can leave a mess, through no fault of the bead commit that raced it: git
+ * assumes it is the only writer. Its merge reads the index before it takes index.lock (so the
+ * index it writes can hold an older version of a bead just claimed); a merge that loses HEAD's
+ * compare-and-swap stops with a merge in progress (concluding it with `git commit` would revert
+ * the claim); a merge whose strategy fails rolls index and work tree back to the HEAD it started
+ * from (`read-tree --reset -u`), wiping a claim committed meanwhile from the disk, or dies half
+ * way and leaves the files it brought in. The person tidies up with path-limited commands:
+ * abort the merge, put bead files whose index and work tree are older than HEAD back to HEAD,
+ * and remove what the merge brought in.
  */
-async function abortMerge(me: Person, board: string): Promise<void> {
-  const staged = (await runGit(board, ["diff", "--cached", "--name-only", "HEAD", "--", "beads/"])).split("\n").filter(Boolean);
-  for (const path of staged) {
-    const [worktree, head] = await Promise.all([runGit(board, ["hash-object", "--", path]), runGit(board, ["rev-parse", `HEAD:${path}`])]);
-    if (worktree.trim() === head.trim()) me.staleEntries.push(path);
+async function tidyAfterFailedPull(me: Person, board: string): Promise<void> {
+  if (existsSync(join(board, ".git", "MERGE_HEAD"))) {
+    await restoreBeadsFromHead(me, board, "merge in progress");
+    await me.git(board, ["merge", "--abort"]);
   }
-  const stale = me.staleEntries.filter((path) => staged.includes(path));
-  if (stale.length > 0) await me.git(board, ["reset", "-q", "--", ...stale]);
-  await me.git(board, ["merge", "--abort"]);
+  await restoreBeadsFromHead(me, board, "no merge in progress");
+  const status = (await runGit(board, ["status", "--porcelain", "--untracked-files=all"])).split("\n").filter(Boolean);
+  const broughtIn = status.filter((line) => /^(A |\?\?) clone-\d+\.txt$/.test(line)).map((line) => line.slice(3));
+  if (broughtIn.length === 0) return;
+  me.tidied.push(`left by the merge: ${broughtIn.join(", ")}`);
+  await me.git(board, ["rm", "-q", "--cached", "--ignore-unmatch", "--", ...broughtIn]);
+  for (const path of broughtIn) rmSync(join(board, path), { force: true });
+}
+
+/**
+ * Bead files a failed merge left older than HEAD in the index (and maybe the work tree too),
+ * with no other version on disk that could be a person's edit: back to HEAD's version. Looked
+ * at while holding index.lock, as git would: a bead commit moves HEAD a moment before it
+ * updates the index, and a lockless look in between would see every claim in flight as "older".
+ */
+async function restoreBeadsFromHead(me: Person, board: string, when: string): Promise<void> {
+  const lock = join(board, ".git", "index.lock");
+  for (;;) {
+    try {
+      closeSync(openSync(lock, "wx"));
+      break;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+  const older: string[] = [];
+  try {
+    const staged = (await runGit(board, ["diff", "--cached", "--name-only", "HEAD", "--", "beads/"])).split("\n").filter(Boolean);
+    const unstaged = new Set((await runGit(board, ["diff", "--name-only", "--", "beads/"])).split("\n").filter(Boolean));
+    for (const path of staged) {
+      if (!unstaged.has(path)) older.push(path); // index and work tree both rolled back
+      else if ((await runGit(board, ["hash-object", "--", path])) === (await runGit(board, ["rev-parse", `HEAD:${path}`]))) older.push(path); // the index only
+    }
+  } finally {
+    unlinkSync(lock);
+  }
+  if (older.length === 0) return;
+  me.tidied.push(`${when}: ${older.join(", ")} older than HEAD`);
+  await me.git(board, ["checkout", "-q", "HEAD", "--", ...older]);
 }
 
 describe("claims beside a person using the git CLI", () => {
@@ -168,7 +207,7 @@ describe("claims beside a person using the git CLI", () => {
     }
     expect(mainClaims.length).toBeGreaterThan(0);
     console.log(`git-cli: ${mainClaims.length} of ${BEADS} claims on main, the rest on side branches`);
-    console.log(`git-cli: index entries a failed git merge left stale: ${me.staleEntries.length ? me.staleEntries.join(", ") : "none"}`);
+    console.log(`git-cli: tidied after failed pulls: ${me.tidied.length ? me.tidied.join("; ") : "nothing"}`);
 
     // A healthy repository, an index consistent with HEAD, and a clean work tree.
     expect(await repoHealth(board.dir)).toEqual({ fsck: "", status: "" });
