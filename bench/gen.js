@@ -112,6 +112,8 @@ export function generateBoard(count, seed = 42) {
   git(dir, ["config", "user.name", "Bench"]);
   git(dir, ["config", "user.email", "bench@beadboard.local"]);
   git(dir, ["config", "commit.gpgsign", "false"]);
+  // No background auto-gc (the first commit adds N loose objects): the caller packs explicitly.
+  git(dir, ["config", "gc.auto", "0"]);
   mkdirSync(join(dir, "beads"));
   mkdirSync(join(dir, "agents"));
   mkdirSync(join(dir, "memory"));

@@ -79,3 +79,34 @@ export async function waitForQuiet(maxSeconds, threshold = 0.25) {
   while (!(busy < threshold) && Date.now() - started < maxSeconds * 1000) busy = await busyFraction();
   return { busy: +busy.toFixed(2), waitedSeconds: Math.round((Date.now() - started) / 1000) };
 }
+
+/**
+ * Start watching how much CPU *other* processes use: all cores' busy time from /proc/stat minus
+ * what this process and its reaped children used. stop() returns that share (0..1) of all cores
+ * over the interval, or NaN off Linux. Call stop() after every child of the group has exited.
+ */
+export function watchOtherWork(childCpuMs) {
+  let before;
+  try {
+    before = { ...cpuTimes(), children: childCpuMs(), self: process.cpuUsage() };
+  } catch {
+    return () => Number.NaN;
+  }
+  return () => {
+    const after = cpuTimes();
+    const total = after.total - before.total;
+    const busy = total - (after.idle - before.idle);
+    const self = process.cpuUsage(before.self);
+    const oursMs = childCpuMs() - before.children + (self.user + self.system) / 1000;
+    const oursTicks = (oursMs * CLK_TCK_STAT) / 1000;
+    return Math.max(0, Math.min(1, (busy - oursTicks) / Math.max(1, total)));
+  };
+}
+
+const CLK_TCK_STAT = (() => {
+  try {
+    return Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();

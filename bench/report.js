@@ -1,5 +1,8 @@
 // bench/RESULTS.md from the raw results: the machine, then a table per measurement with the
-// DESIGN §10 budget beside it.
+// DESIGN §10 budget beside it. Standalone, to re-render saved results:
+//   node bench/report.js bench/out/latest.json > bench/RESULTS.md
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 
 const BUDGET = {
   readMs: 150,
@@ -27,6 +30,10 @@ export function summaryChecks(results) {
   for (const r of results.sizes) {
     const size = fmtSize(r.size);
     const is10k = r.size >= 10000;
+    if (r.error) {
+      checks.push({ what: `${size} beads`, value: `the bench failed: ${r.error.split("\n")[0]}`, budget: "—", ok: false, binding: true });
+      continue;
+    }
     for (const name of ["bead ls --json", "bead ready --json"]) {
       const s = r.reads[name];
       checks.push({ what: `${name}, ${size} beads, warm, whole process (p50)`, value: `${ms(s.p50)} ms`, budget: `< ${BUDGET.readMs} ms${is10k ? "" : " (the 10k budget)"}`, ok: s.p50 < BUDGET.readMs, binding: is10k });
@@ -78,10 +85,15 @@ export function renderResults(results) {
   out.push(row(["other busy processes at start / end", `${m.busyAtStart.join(", ") || "none"} / ${(m.busyAtEnd ?? []).join(", ") || "none"}`]));
   out.push(row(["total bench time", `${results.totalSeconds.toFixed(0)} s`]));
   out.push("");
-  if (Math.max(...m.loadavgAtStart, ...(m.loadavgAtEnd ?? [])) > Number(m.nproc) * 0.5) {
-    out.push("> **Note:** the machine was shared with other work during this run (see the load average), so the");
-    out.push("> absolute wall times are inflated and noisy; the bead/git ratios, measured interleaved, are the");
-    out.push("> more trustworthy numbers.");
+  const busiest = Math.max(0, ...results.sizes.flatMap((r) => [...Object.values(r.quiet ?? {}).map((q) => q.busy), ...Object.values(r.otherWork ?? {})]));
+  if (busiest >= 0.15) {
+    out.push(`> **Note:** other work took up to ${Math.round(busiest * 100)}% of the machine around some measurements (see each size`);
+    out.push("> below), so those wall times are inflated and noisy; the bead/git ratios, measured interleaved, and the CPU");
+    out.push("> columns are the more trustworthy numbers.");
+    out.push("");
+  } else {
+    out.push("The bench waited for the machine to be idle (< 25% busy with other work) before each group of measurements;");
+    out.push("the load average above lags and still shows work that finished before the measurements.");
     out.push("");
   }
   out.push("## Summary against the budgets");
@@ -107,15 +119,22 @@ export function renderResults(results) {
   out.push("order rotated each round, so both see the same load and the same repository (including an index that the other");
   out.push("side just rewrote). The git CLI side: a person's edit (untimed append to a bead), then `git add beads/<id>.md` and");
   out.push("`git commit -q -m …` as two processes (their times summed), and separately `git commit -q -m … -- beads/<id>.md`.");
-  out.push("No hooks are installed, so neither side runs `bead lint`.");
+  out.push("No hooks are installed, so neither side runs `bead lint`. The `bead` processes run a snapshot of bin/ and dist/");
+  out.push("taken when the bench started (`npm run bench` builds first), so a rebuild elsewhere cannot change the code mid-run.");
   out.push("");
   for (const r of results.sizes) {
     const size = fmtSize(r.size);
     out.push(`## ${size} beads`);
     out.push("");
+    if (r.error) {
+      out.push(`The bench failed at this size: \`${r.error.split("\n")[0]}\``, "");
+      continue;
+    }
     const q = r.quiet ?? {};
     const busy = Object.entries(q).map(([what, v]) => `${what} ${Math.round(v.busy * 100)}%${v.waitedSeconds ? ` (after waiting ${v.waitedSeconds} s)` : ""}`);
     if (busy.length) out.push(`Machine busy with other work (all cores, /proc/stat, over 2 s) just before: ${busy.join(", ")}.`, "");
+    const during = Object.entries(r.otherWork ?? {}).map(([what, v]) => `${what} ${Math.round(v * 100)}%`);
+    if (during.length) out.push(`Other processes' share of all cores *during* the measurements (/proc/stat minus the bench's own processes): ${during.join(", ")}.`, "");
     out.push(`Board generated and packed in ${(r.generateMs / 1000).toFixed(1)} s; cold \`bead ls\` (parses every file, writes the cache): ${ms(r.coldLsMs)} ms. ${r.reads.counts.ready} beads are ready.`);
     out.push("");
     out.push(`### Read-only commands, warm cache (${r.reads["bead ls --json"].tool})`);
@@ -285,4 +304,8 @@ function renderProfile(r) {
   for (const [name, v] of Object.entries(p.edit)) if (name !== "totalMs") out.push(row([name === "nodeStartMs" ? "Node start" : name, ms(v)]));
   out.push("");
   return out;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  process.stdout.write(renderResults(JSON.parse(readFileSync(process.argv[2] ?? new URL("./out/latest.json", import.meta.url), "utf8"))));
 }

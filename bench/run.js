@@ -12,9 +12,9 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { generateBoard, git, rng } from "./gen.js";
-import { busyProcesses, machineInfo, waitForQuiet } from "./machine.js";
+import { busyProcesses, machineInfo, waitForQuiet, watchOtherWork } from "./machine.js";
 import { renderResults } from "./report.js";
-import { hyperfineVersion, lastCpuMs, runChecked, summarize, timeOnce, timeRepeated } from "./timing.js";
+import { childCpuMs, hyperfineVersion, lastCpuMs, runChecked, summarize, timeOnce, timeRepeated } from "./timing.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 // We measure a snapshot of bin/ and dist/ taken at start, so that a rebuild of dist/ while the
@@ -296,10 +296,14 @@ async function benchSize(size, useHyperfine) {
   let t = performance.now();
   const board = generateBoard(size);
   const { dir } = board;
-  // Pack it, as a clone or a long-lived repo would be, and keep git's background auto-gc from
-  // running in the middle of a measurement.
-  git(dir, ["gc", "-q"]);
-  git(dir, ["config", "gc.auto", "0"]);
+  // Pack it, as a clone or a long-lived repo would be (gen.js set gc.auto=0, so git's background
+  // auto-gc never runs in the middle of a measurement).
+  try {
+    git(dir, ["gc", "-q"]);
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   result.generateMs = performance.now() - t;
   result.dir = dir;
   result.claimable = board.claimable.length;
@@ -340,19 +344,22 @@ async function benchSize(size, useHyperfine) {
     log(`  ${size}: before ${what}: machine ${Math.round(q.busy * 100)}% busy${q.waitedSeconds ? ` after waiting ${q.waitedSeconds} s` : ""}`);
   };
   result.quiet = {};
+  result.otherWork = {};
+  /** Run one group of measurements, recording how much of the machine other work took meanwhile. */
+  const group = async (what, work) => {
+    await quiet(what);
+    const stop = watchOtherWork(childCpuMs);
+    const value = await work();
+    result.otherWork[what] = +stop().toFixed(3);
+    return value;
+  };
   try {
-    await quiet("reads");
-    result.reads = measureReads(dir, size, useHyperfine);
-    await quiet("writes");
-    result.writes = measureWrites(dir, size, pools);
-    await quiet("claims");
-    result.inproc = measureInprocClaims(dir, size, pools.inproc);
-    if (size <= 1000 || process.env.BENCH_NO_RACE_10K !== "1") result.race = await race(dir, size, pools.race);
+    result.reads = await group("reads", () => measureReads(dir, size, useHyperfine));
+    result.writes = await group("writes", () => measureWrites(dir, size, pools));
+    result.inproc = await group("claims", () => measureInprocClaims(dir, size, pools.inproc));
+    if (size <= 1000 || process.env.BENCH_NO_RACE_10K !== "1") result.race = await group("race", () => race(dir, size, pools.race));
     result.rss = measureRss(dir, size);
-    if (size === Math.max(...sizes)) {
-      await quiet("profile");
-      result.profile = profile(dir, size, pools);
-    }
+    if (size === Math.max(...sizes)) result.profile = await group("profile", () => profile(dir, size, pools));
     log(`${size}: git fsck`);
     result.repo = checkRepo(dir);
   } finally {
@@ -373,7 +380,14 @@ async function main() {
   machine.busyAtStart = busyProcesses();
   log(`machine: ${machine.nproc} cores, ${machine.cpuModel}, node ${machine.node}, git ${machine.git}, ${hf ?? "no hyperfine"}, load ${machine.loadavgAtStart.join(" ")}`);
   const results = { machine, config: CONFIG, tmp: tmpdir(), sizes: [] };
-  for (const size of sizes) results.sizes.push(await benchSize(size, hf !== null));
+  for (const size of sizes) {
+    try {
+      results.sizes.push(await benchSize(size, hf !== null));
+    } catch (error) {
+      log(`${size}: FAILED: ${error instanceof Error ? error.stack : String(error)}`);
+      results.sizes.push({ size, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
   // Routing accuracy (bench/routing.js, maintained with the router): no timing budget, so it
   // runs last and a failure there does not cost the timings above.
   try {
@@ -391,6 +405,7 @@ async function main() {
   const stamp = machine.date.replace(/[:.]/g, "-");
   writeFileSync(join(outDir, `results-${stamp}.json`), `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(join(outDir, "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
+  rmSync(SNAPSHOT, { recursive: true, force: true });
   const markdown = renderResults(results);
   writeFileSync(join(ROOT, "bench", "RESULTS.md"), markdown);
   process.stdout.write(markdown);

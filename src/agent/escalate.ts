@@ -6,7 +6,7 @@
  * call the remote agent makes.
  */
 import { join } from "node:path";
-import { setFields } from "../bead/edit.js";
+import { setFields } from "../bead/edit-yaml.js";
 import { sensitivityRank, type BeadFields } from "../bead/fields.js";
 import { beadPath } from "../board/paths.js";
 import { parseBeadFile } from "../board/read-bead.js";

@@ -2,7 +2,7 @@
  * The planner's structured reply and what it becomes: child beads of an epic. Pure, no I/O.
  */
 import { z } from "zod";
-import { setFields } from "../bead/edit.js";
+import { setFields } from "../bead/edit-yaml.js";
 import type { BeadWithBody } from "../bead/fields.js";
 import { newBeadText } from "../board/new-bead.js";
 

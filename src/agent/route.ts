@@ -13,7 +13,7 @@
  * board commit each assignment once.
  */
 import { join } from "node:path";
-import { setFields } from "../bead/edit.js";
+import { setFields } from "../bead/edit-yaml.js";
 import { splitFrontMatter } from "../bead/frontmatter.js";
 import { sensitivityRank, type Bead, type Tier } from "../bead/fields.js";
 import type { BoardConfig } from "../board/config.js";

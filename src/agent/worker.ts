@@ -10,7 +10,7 @@ import { newBeadText } from "../board/new-bead.js";
 import { beadPath } from "../board/paths.js";
 import { parseBeadFile } from "../board/read-bead.js";
 import { createBead, type WriteContext } from "../board/write.js";
-import { setFields } from "../bead/edit.js";
+import { setFields } from "../bead/edit-yaml.js";
 import type { WorkResult } from "../claim/write-back.js";
 import { ClaimRefusedError, isBeadboardError, ModelError, ModelUnreachableError } from "../errors.js";
 import { decide, type GatePolicy } from "../policy/gate.js";

@@ -1,4 +1,4 @@
-import type { setFields as SetFields } from "../bead/edit.js";
+import type { setFields as SetFields } from "../bead/edit-yaml.js";
 
 export interface NewBeadFields {
   title: string;

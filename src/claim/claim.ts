@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { setFields } from "../bead/edit.js";
+import { setFields } from "../bead/edit-yaml.js";
 import type { BeadFields, BeadWithBody } from "../bead/fields.js";
 import { decodeBeadBytes } from "../bead/parse.js";
 import { beadPath } from "../board/paths.js";

@@ -21,7 +21,7 @@
  * Deletions are explicit: deleted on one side and changed on the other keeps the changed file.
  */
 import { isDeepStrictEqual } from "node:util";
-import { setFields } from "../bead/edit.js";
+import { setFields } from "../bead/edit-yaml.js";
 import { splitFrontMatter } from "../bead/frontmatter.js";
 import { parseFrontMatterYaml } from "../bead/parse.js";
 import { ParseError } from "../errors.js";

@@ -13,6 +13,7 @@ import { readBoardConfig } from "../board/config.js";
 import type { BoardPaths } from "../board/paths.js";
 import { ConfigError, RemoteAuthError, RemoteError, RemoteNotFoundError, RemoteUnreachableError } from "../errors.js";
 import { currentBranchRef, readRef } from "./refs.js";
+import { boardHasRemote } from "./remote-config.js";
 import type { Repo } from "./tree-diff.js";
 
 export interface Remote {
@@ -61,12 +62,7 @@ export async function resolveRemote(paths: BoardPaths, env: NodeJS.ProcessEnv = 
 
 /** The board's remote, or undefined for a board that does not sync. */
 export async function optionalRemote(paths: BoardPaths, env: NodeJS.ProcessEnv = process.env): Promise<Remote | undefined> {
-  const config = await readBoardConfig(paths.configFile);
-  if (!config.remote) {
-    const url = await git.getConfig({ fs, dir: paths.root, gitdir: paths.gitdir, path: `remote.${REMOTE_NAME}.url` });
-    if (typeof url !== "string" || url === "") return undefined;
-  }
-  return resolveRemote(paths, env);
+  return (await boardHasRemote(paths)) ? resolveRemote(paths, env) : undefined;
 }
 
 /** A URL safe to print: credentials removed. */

@@ -1,8 +1,10 @@
 import { assertValidId } from "../../bead/ids.js";
 import { boardFor, type CliIo, type GlobalOptions } from "../io.js";
 import { claimBead, releaseBead } from "../../claim/claim.js";
-import { claimAndPush, publish } from "../../claim/remote-claim.js";
-import { optionalRemote } from "../../git/remote.js";
+import { boardHasRemote } from "../../git/remote-config.js";
+import type { BoardPaths } from "../../board/paths.js";
+import type { WriteContext } from "../../board/write.js";
+import type { ClaimOptions, ClaimOutcome } from "../../claim/claim.js";
 import { writeContext } from "../../board/write.js";
 import { parseDuration } from "../../time/duration.js";
 import { json } from "../output.js";
@@ -13,9 +15,7 @@ export async function claim(io: CliIo, id: string, options: GlobalOptions & { as
   const paths = boardFor(io, options);
   const ctx = writeContext(paths, io.env);
   const claimOptions = { agent: options.as, leaseMs, ...hostOption(io) };
-  // On a synced board a claim counts only once the remote accepted it (DESIGN §5).
-  const remote = await optionalRemote(paths, io.env);
-  const outcome = remote ? await claimAndPush(ctx, id, claimOptions, remote) : await claimBead(ctx, id, claimOptions);
+  const outcome = (await boardHasRemote(paths)) ? await claimThroughRemote(paths, ctx, id, claimOptions, io.env) : await claimBead(ctx, id, claimOptions);
   if (options.json) io.out(json({ id, holder: outcome.holder, lease_until: outcome.leaseUntil, renewed: outcome.renewed, commit: outcome.commit }));
   else io.out(`${id}: ${outcome.renewed ? "renewed" : "claimed"} by ${outcome.holder} until ${outcome.leaseUntil}\n`);
 }
@@ -25,12 +25,20 @@ export async function release(io: CliIo, id: string, options: GlobalOptions & { 
   const paths = boardFor(io, options);
   const ctx = writeContext(paths, io.env);
   await releaseBead(ctx, id, { agent: options.as, ...hostOption(io) });
-  const remote = await optionalRemote(paths, io.env);
-  if (remote) await publish(ctx, remote);
+  if (await boardHasRemote(paths)) {
+    const [{ resolveRemote }, { publish }] = await Promise.all([import("../../git/remote.js"), import("../../claim/remote-claim.js")]);
+    await publish(ctx, await resolveRemote(paths, io.env));
+  }
   io.out(`${id}: released\n`);
 }
 
 /** BEAD_HOST names this machine in claims (claimed_by: name@host); defaults to the hostname. */
 function hostOption(io: CliIo): { host?: string } {
   return io.env.BEAD_HOST ? { host: io.env.BEAD_HOST } : {};
+}
+
+/** On a synced board a claim counts only once the remote accepted it (DESIGN §5). Loaded only there. */
+async function claimThroughRemote(paths: BoardPaths, ctx: WriteContext, id: string, options: ClaimOptions, env: NodeJS.ProcessEnv): Promise<ClaimOutcome> {
+  const [{ resolveRemote }, { claimAndPush }] = await Promise.all([import("../../git/remote.js"), import("../../claim/remote-claim.js")]);
+  return claimAndPush(ctx, id, options, await resolveRemote(paths, env));
 }

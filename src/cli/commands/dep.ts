@@ -1,4 +1,4 @@
-import { setFields } from "../../bead/edit.js";
+import { setFields } from "../../bead/edit-yaml.js";
 import { assertValidId } from "../../bead/ids.js";
 import { loadBoard } from "../../board/load.js";
 import { beadPath } from "../../board/paths.js";

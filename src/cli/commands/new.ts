@@ -1,7 +1,7 @@
 import { randomInt } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { setFields } from "../../bead/edit.js";
+import { setFields } from "../../bead/edit-yaml.js";
 import { assertValidId, generateId } from "../../bead/ids.js";
 import { readBoardConfig } from "../../board/config.js";
 import { listBeadFiles } from "../../board/load.js";
