@@ -39,7 +39,7 @@ const CACHE_FILE = "beads-cache.json";
  * "racily clean" index entries, a file modified this recently when we read it is parsed again
  * next time rather than trusted from the cache.
  */
-const RACY_MS = 2000;
+export const RACY_MS = 2000;
 
 /**
  * Load every bead of the board. Parsed beads are cached under .git/beadboard/ keyed by file

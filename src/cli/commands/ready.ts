@@ -1,12 +1,19 @@
-import { loadBoard } from "../../board/load.js";
+import { loadBoard, type Board } from "../../board/load.js";
+import { cachedQuery } from "../../board/query-cache.js";
 import { blockedBeads, readyBeads } from "../../board/queries.js";
 import { boardFor, type CliIo, type GlobalOptions } from "../io.js";
 import { beadJson, beadTable, json } from "../output.js";
 
 export async function ready(io: CliIo, options: GlobalOptions & { agent?: string }): Promise<void> {
-  const board = await loadBoard(boardFor(io, options));
-  const beads = readyBeads(board.beads, board.byId, options.agent === undefined ? {} : { agent: options.agent });
-  io.out(options.json ? json(beads.map(beadJson)) : beadTable(beads, io.columns));
+  const paths = boardFor(io, options);
+  const query = options.agent === undefined ? {} : { agent: options.agent };
+  // Without includeExpired the answer does not depend on the clock, so it can be cached.
+  const list = (board: Board) => readyBeads(board.beads, board.byId, query);
+  if (options.json) {
+    io.out(await cachedQuery(paths, JSON.stringify(["ready", query]), (board) => json(list(board).map(beadJson))));
+    return;
+  }
+  io.out(beadTable(list(await loadBoard(paths)), io.columns));
 }
 
 export async function blocked(io: CliIo, options: GlobalOptions): Promise<void> {

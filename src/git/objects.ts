@@ -1,0 +1,148 @@
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { deflateSync, inflateSync } from "node:zlib";
+
+/**
+ * Loose git objects with node:zlib and node:crypto (SHA-1 repositories only): enough to make a
+ * commit without isomorphic-git when everything on the changed paths is loose. Anything these
+ * functions do not handle throws NativeUnsupported, and the caller falls back to isomorphic-git.
+ */
+export class NativeUnsupported extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "NativeUnsupported";
+  }
+}
+
+export type ObjectType = "blob" | "tree" | "commit" | "tag";
+
+export interface GitObject {
+  type: ObjectType;
+  body: Buffer;
+}
+
+const OID = /^[0-9a-f]{40}$/;
+
+function objectPath(gitdir: string, oid: string): string {
+  if (!OID.test(oid)) throw new NativeUnsupported(`not a SHA-1 object id: ${oid}`);
+  return join(gitdir, "objects", oid.slice(0, 2), oid.slice(2));
+}
+
+/** A loose object; NativeUnsupported when it is not loose (packed, in an alternate) or malformed. */
+export function readLooseObject(gitdir: string, oid: string): GitObject {
+  let raw: Buffer;
+  try {
+    raw = inflateSync(readFileSync(objectPath(gitdir, oid)));
+  } catch (error) {
+    if (error instanceof NativeUnsupported) throw error;
+    throw new NativeUnsupported(`object ${oid} is not a readable loose object: ${(error as Error).message}`);
+  }
+  const space = raw.indexOf(0x20);
+  const nul = raw.indexOf(0);
+  if (space <= 0 || nul < space) throw new NativeUnsupported(`object ${oid}: bad header`);
+  const type = raw.toString("latin1", 0, space);
+  const length = raw.toString("latin1", space + 1, nul);
+  if (type !== "blob" && type !== "tree" && type !== "commit" && type !== "tag") throw new NativeUnsupported(`object ${oid}: unknown type ${type}`);
+  if (!/^(0|[1-9][0-9]*)$/.test(length) || Number(length) !== raw.length - nul - 1) throw new NativeUnsupported(`object ${oid}: length mismatch`);
+  const body = raw.subarray(nul + 1);
+  if (hashObject(type, body) !== oid) throw new NativeUnsupported(`object ${oid}: content does not match its id`);
+  return { type, body };
+}
+
+export function hashObject(type: ObjectType, body: Uint8Array): string {
+  return createHash("sha1").update(`${type} ${body.length}\0`).update(body).digest("hex");
+}
+
+/** Write a loose object (temp file + rename, as git does) unless it already exists; returns its id. */
+export function writeLooseObject(gitdir: string, type: ObjectType, body: Uint8Array): string {
+  const oid = hashObject(type, body);
+  const path = objectPath(gitdir, oid);
+  if (existsSync(path)) return oid;
+  const dir = join(gitdir, "objects", oid.slice(0, 2));
+  mkdirSync(dir, { recursive: true });
+  const tmp = join(dir, `tmp_obj_${process.pid}_${Math.random().toString(36).slice(2)}`);
+  try {
+    writeFileSync(tmp, deflateSync(Buffer.concat([Buffer.from(`${type} ${body.length}\0`, "latin1"), body]), { level: 1 }), { mode: 0o444 });
+    renameSync(tmp, path);
+  } catch (error) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // not created
+    }
+    throw error;
+  }
+  return oid;
+}
+
+export type TreeMode = "40000" | "100644" | "100755" | "120000" | "160000";
+const TREE_MODES: ReadonlySet<string> = new Set<TreeMode>(["40000", "100644", "100755", "120000", "160000"]);
+
+export interface TreeEntry {
+  mode: TreeMode;
+  /** The entry's name as stored (bytes). */
+  name: Buffer;
+  oid: string;
+}
+
+/** A tree object's entries, in stored order; NativeUnsupported for modes git would not write today. */
+export function parseTree(body: Buffer): TreeEntry[] {
+  const entries: TreeEntry[] = [];
+  let pos = 0;
+  while (pos < body.length) {
+    const space = body.indexOf(0x20, pos);
+    const nul = space === -1 ? -1 : body.indexOf(0, space);
+    if (space === -1 || nul === -1 || nul + 21 > body.length) throw new NativeUnsupported("malformed tree");
+    const mode = body.toString("latin1", pos, space);
+    if (!TREE_MODES.has(mode)) throw new NativeUnsupported(`tree entry mode ${mode}`);
+    const name = body.subarray(space + 1, nul);
+    if (name.length === 0 || name.includes(0x2f)) throw new NativeUnsupported("malformed tree entry name");
+    entries.push({ mode: mode as TreeMode, name, oid: body.toString("hex", nul + 1, nul + 21) });
+    pos = nul + 21;
+  }
+  return entries;
+}
+
+/** Git's tree order: bytewise by name, a directory sorting as if its name ended in '/'. */
+export function compareTreeEntries(a: TreeEntry, b: TreeEntry): number {
+  const an = a.mode === "40000" ? Buffer.concat([a.name, SLASH]) : a.name;
+  const bn = b.mode === "40000" ? Buffer.concat([b.name, SLASH]) : b.name;
+  return Buffer.compare(an, bn);
+}
+const SLASH = Buffer.from("/");
+
+export function serializeTree(entries: readonly TreeEntry[]): Buffer {
+  const sorted = [...entries].sort(compareTreeEntries);
+  const parts: Buffer[] = [];
+  for (const entry of sorted) parts.push(Buffer.from(`${entry.mode} `, "latin1"), entry.name, Buffer.from([0]), Buffer.from(entry.oid, "hex"));
+  return Buffer.concat(parts);
+}
+
+/** The tree a commit object points at. */
+export function commitTree(body: Buffer): string {
+  const match = /^tree ([0-9a-f]{40})\n/.exec(body.toString("latin1", 0, 46));
+  if (!match?.[1]) throw new NativeUnsupported("commit without a tree header");
+  return match[1];
+}
+
+export interface CommitFields {
+  tree: string;
+  parents: readonly string[];
+  /** `Name <email> <seconds> +0000`, already formatted. */
+  author: string;
+  committer: string;
+  message: string;
+}
+
+/** The commit text isomorphic-git's writeCommit produces for the same fields (message normalised likewise). */
+export function serializeCommit(fields: CommitFields): Buffer {
+  let text = `tree ${fields.tree}\n`;
+  for (const parent of fields.parents) text += `parent ${parent}\n`;
+  text += `author ${fields.author}\ncommitter ${fields.committer}\n\n${normalizeMessage(fields.message)}`;
+  return Buffer.from(text, "utf8");
+}
+
+function normalizeMessage(message: string): string {
+  return `${message.replace(/\r/g, "").replace(/^\n+/, "").replace(/\n+$/, "")}\n`;
+}
