@@ -11,11 +11,14 @@ export function boardReport(beads: readonly Bead[], byId: ReadonlyMap<string, Be
   lines.push(`### Ready (${ready.length})`, "");
   for (const bead of ready.slice(0, 10)) lines.push(`- P${bead.fields.priority} ${bead.id}: ${bead.fields.title}`);
   if (ready.length > 10) lines.push(`- … and ${ready.length - 10} more`);
+  if (ready.length === 0) lines.push("- none");
   const claimed = others.filter((bead) => bead.fields.status === "claimed");
   lines.push("", `### In progress (${claimed.length})`, "");
+  if (claimed.length === 0) lines.push("- none");
   for (const bead of claimed.slice(0, 10)) lines.push(`- ${bead.id}: ${bead.fields.title} (${bead.fields.claimed_by ?? "?"}, lease until ${bead.fields.lease_until ?? "?"})`);
   const blocked = blockedBeads(others, byId);
   lines.push("", `### Blocked (${blocked.length})`, "");
+  if (blocked.length === 0) lines.push("- none");
   for (const { bead, blockers } of blocked.slice(0, 10)) {
     lines.push(`- ${bead.id}: ${bead.fields.title}${blockers.length ? ` (waiting on ${blockers.map((b) => b.id).join(", ")})` : ""}`);
   }
