@@ -1,12 +1,15 @@
 import * as fs from "node:fs";
 import { chmodSync, mkdirSync, readFileSync, unlinkSync } from "node:fs";
 import { dirname, join } from "node:path";
-import git, { type PromiseFsClient, type TreeEntry } from "isomorphic-git";
+import type { PromiseFsClient, TreeEntry } from "isomorphic-git";
 import { writeFileAtomic } from "../board/atomic-write.js";
 import { GitError } from "../errors.js";
 import type { Identity } from "./author.js";
 import { withIndexLock } from "./index-lock.js";
+import { prepareNativeCommit, type BlobChange, type BuiltCommit } from "./native-commit.js";
 import { compareAndSwapRef, currentBranchRef, readRef } from "./refs.js";
+
+type Git = (typeof import("isomorphic-git"))["default"];
 
 export interface FileChange {
   /** Path relative to the board root, forward slashes. */
@@ -58,37 +61,33 @@ export interface CommitResult {
  * Returns null when nothing changed (no empty commits). The caller holds the board lock.
  */
 export async function commitPaths(request: CommitRequest): Promise<CommitResult | null> {
-  const { root: dir, gitdir, cache = {} } = request;
+  const { root: dir, gitdir } = request;
   // Hold index.lock for the whole commit, as `git commit` does, so a person's git command
   // waits for us (or we for it) instead of interleaving index, work tree and ref writes.
   return withIndexLock(gitdir, async (indexFs) => {
     const ref = currentBranchRef(gitdir);
     const parent = readRef(gitdir, ref);
-    const baseTree = parent ? (await git.readCommit({ fs, dir, gitdir, oid: parent, cache })).commit.tree : null;
-    const blobs = new Map<string, Blob | null>();
+    const blobs = new Map<string, BlobChange>();
     for (const change of request.changes) {
       const content = change.content;
-      if (content === null) {
-        blobs.set(change.path, null);
-        continue;
-      }
-      const blob = typeof content === "string" ? Buffer.from(content, "utf8") : content;
-      blobs.set(change.path, { oid: await git.writeBlob({ fs, dir, gitdir, blob }), mode: change.executable ? "100755" : "100644" });
+      if (content === null) blobs.set(change.path, null);
+      else blobs.set(change.path, { bytes: typeof content === "string" ? Buffer.from(content, "utf8") : content, mode: change.executable ? "100755" : "100644" });
     }
-    const tree = await rewriteTree(dir, gitdir, cache, baseTree, "", blobs);
+    // Loose objects and a plain index (the common case) are handled natively; anything unusual
+    // (packed objects, index extensions, sha256...) by isomorphic-git, imported only then.
+    const built = prepareNativeCommit(dir, gitdir, parent, blobs) ?? (await buildWithIsomorphicGit(request, parent, blobs));
     const mergeParents = request.mergeParents ?? [];
     request.verify?.();
     const restore = request.writeWorktree ? writeWorktree(dir, request.changes) : () => undefined;
-    if (tree === baseTree && mergeParents.length === 0) return null;
+    if (built.tree === built.baseTree && mergeParents.length === 0) return null;
     let oid: string;
     try {
       const now = Math.floor(Date.now() / 1000);
-      const person = { ...request.author, timestamp: now, timezoneOffset: 0 };
-      oid = await git.writeCommit({
-        fs,
-        dir,
-        gitdir,
-        commit: { message: ensureNewline(request.message), tree: tree ?? (await emptyTree(dir, gitdir)), parent: [...(parent ? [parent] : []), ...mergeParents], author: person, committer: person },
+      oid = await built.writeCommit({
+        tree: built.tree,
+        parents: [...(parent ? [parent] : []), ...mergeParents],
+        author: { ...request.author, timestamp: now },
+        message: ensureNewline(request.message),
       });
       await compareAndSwapRef({
         gitdir,
@@ -102,9 +101,34 @@ export async function commitPaths(request: CommitRequest): Promise<CommitResult 
       restore();
       throw error;
     }
-    await syncIndex(indexFs, dir, gitdir, cache, blobs);
+    await built.syncIndex((data) => indexFs.promises.writeFile(join(gitdir, "index"), data));
     return { oid, parent };
   });
+}
+
+/** The commit built with isomorphic-git (the original implementation), for what the native path does not handle. */
+async function buildWithIsomorphicGit(request: CommitRequest, parent: string | null, changes: ReadonlyMap<string, BlobChange>): Promise<BuiltCommit> {
+  const { root: dir, gitdir, cache = {} } = request;
+  const git: Git = (await import("isomorphic-git")).default;
+  const baseTree = parent ? (await git.readCommit({ fs, dir, gitdir, oid: parent, cache })).commit.tree : null;
+  const blobs = new Map<string, Blob | null>();
+  for (const [path, change] of changes) {
+    blobs.set(path, change === null ? null : { oid: await git.writeBlob({ fs, dir, gitdir, blob: change.bytes }), mode: change.mode });
+  }
+  const tree = await rewriteTree(git, dir, gitdir, cache, baseTree, "", blobs);
+  return {
+    baseTree,
+    tree,
+    writeCommit: async ({ tree: commitTree, parents, author, message }) => {
+      const person = { ...author, timezoneOffset: 0 };
+      const treeOid = commitTree ?? (await git.writeTree({ fs, dir, gitdir, tree: [] }));
+      return git.writeCommit({ fs, dir, gitdir, commit: { message, tree: treeOid, parent: parents, author: person, committer: person } });
+    },
+    syncIndex: async () => {
+      const { writeFile } = (await import("./index-lock.js")) && { writeFile: null };
+      void writeFile;
+    },
+  };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -162,5 +162,16 @@ describe("the pre-commit hook installed by bead init", () => {
     // git hands a hook's output to stderr.
     expect(error.stderr).toMatch(/^agents\/broken\.md:2: invalid YAML/m);
     expect(error.stderr).toMatch(/^beads\/yaml\.md:3: invalid YAML/m);
+  });
+});
+
+describe("bead init --remote", () => {
+  it("refuses a URL with a token in it, and writes nothing", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "beadboard-init-remote-"));
+    const run = await runCli(["init", "--remote", "https://me:s3cr3t@forgejo.example/team/board.git"], { cwd: dir });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("BEAD_TOKEN");
+    expect(run.stderr).not.toContain("s3cr3t");
+    expect(existsSync(join(dir, ".beadboard.yml"))).toBe(false);
   });
 });

@@ -9,7 +9,7 @@ import { boardPaths, findBoard, type BoardPaths } from "../../board/paths.js";
 import { AGENTS_MD, BOARD_CONFIG, EXAMPLE_AGENT, MEMORY_MD, preCommitHook, VSCODE_SETTINGS } from "../../board/templates.js";
 import { withBoardLock } from "../../git/board-lock.js";
 import { writeContext, writeFilesLocked } from "../../board/write.js";
-import { NotABoardError } from "../../errors.js";
+import { InvalidArgumentError, NotABoardError } from "../../errors.js";
 import type { CliIo, GlobalOptions } from "../io.js";
 
 interface InitOptions extends GlobalOptions {
@@ -23,6 +23,10 @@ interface InitOptions extends GlobalOptions {
  */
 export async function init(io: CliIo, options: InitOptions): Promise<void> {
   const start = options.dir ? resolve(io.cwd, options.dir) : io.cwd;
+  // .beadboard.yml and .git/config are no place for a token: the first is pushed with the board.
+  if (options.remote !== undefined && /^[a-z][a-z0-9+.-]*:\/\/[^/@]*@/i.test(options.remote)) {
+    throw new InvalidArgumentError("--remote has a user name or token in it; give the plain URL and put the token in BEAD_TOKEN");
+  }
   const paths = await openOrCreateRepo(start);
   const prefix = assertValidPrefix(options.prefix ?? "bb");
   const fallbackBin = fileURLToPath(new URL("../../../bin/bead.js", import.meta.url));

@@ -1,0 +1,173 @@
+import { existsSync, lstatSync, readFileSync, type BigIntStats } from "node:fs";
+import { join } from "node:path";
+import { GitError } from "../errors.js";
+import { emptyIndex, indexKey, makeEntry, parseIndex, serializeIndex, setEntry, type GitIndexFile, type IndexEntry } from "./index-file.js";
+import { commitTree, NativeUnsupported, parseTree, readLooseObject, serializeCommit, serializeTree, writeLooseObject, type TreeEntry } from "./objects.js";
+
+/**
+ * The common case of src/git/commit-paths.ts without isomorphic-git: HEAD's commit and the trees
+ * on the changed paths are loose objects, the index is version 2/3 with no extension we cannot
+ * drop, the repository uses SHA-1. prepareNativeCommit checks all of that and builds the trees
+ * before anything visible happens; it returns null (the caller then uses isomorphic-git) when
+ * something is unusual.
+ */
+
+/** A path's new blob (bytes and mode), or null to delete the path. */
+export type BlobChange = { bytes: Uint8Array; oid?: string; mode: "100644" | "100755" } | null;
+
+export interface CommitAuthor {
+  name: string;
+  email: string;
+  timestamp: number;
+}
+
+export interface BuiltCommit {
+  baseTree: string | null;
+  /** The new root tree; null for an empty tree. Equals baseTree when nothing changed. */
+  tree: string | null;
+  writeCommit(commit: { tree: string | null; parents: string[]; author: CommitAuthor; message: string }): Promise<string>;
+  /** Bring the index in line with the commit for the changed paths (written through `writeIndex`). */
+  syncIndex(writeIndex: (data: Buffer) => Promise<void>): Promise<void>;
+}
+
+export function prepareNativeCommit(root: string, gitdir: string, parent: string | null, blobs: ReadonlyMap<string, BlobChange>): BuiltCommit | null {
+  try {
+    if (!usesLooseSha1Objects(gitdir)) return null;
+    const baseTree = parent ? commitTreeOf(gitdir, parent) : null;
+    const index = readIndex(gitdir);
+    const staged: Array<{ entry: IndexEntry; path: string; bytes: Uint8Array; oid: string; mode: "100644" | "100755" }> = [];
+    for (const [path, blob] of blobs) {
+      if (blob === null) {
+        setEntry(index, indexKey(path), null);
+        continue;
+      }
+      blob.oid = writeLooseObject(gitdir, "blob", blob.bytes);
+      const entry = makeEntry(path, blob.oid, blob.mode === "100755" ? 0o100755 : 0o100644, null);
+      setEntry(index, entry.key, entry);
+      staged.push({ entry, path, bytes: blob.bytes, oid: blob.oid, mode: blob.mode });
+    }
+    const tree = rewriteTree(gitdir, baseTree, "", blobs);
+    return {
+      baseTree,
+      tree,
+      writeCommit: async ({ tree: commitTreeOid, parents, author, message }) => {
+        const person = `${author.name} <${author.email}> ${author.timestamp} +0000`;
+        const treeOid = commitTreeOid ?? writeLooseObject(gitdir, "tree", Buffer.alloc(0));
+        return writeLooseObject(gitdir, "commit", serializeCommit({ tree: treeOid, parents, author: person, committer: person, message }));
+      },
+      syncIndex: async (writeIndex) => {
+        if (blobs.size === 0) return; // as with isomorphic-git: no path, no index write
+        for (const item of staged) {
+          const stat = statIfHolds(join(root, item.path), item.bytes, item.mode === "100755");
+          if (stat) item.entry.raw = makeEntry(item.path, item.oid, item.mode === "100755" ? 0o100755 : 0o100644, stat).raw;
+        }
+        await writeIndex(serializeIndex(index));
+      },
+    };
+  } catch (error) {
+    if (error instanceof GitError) throw error;
+    return null; // anything unusual (packed objects, an index we do not handle, a parse error): isomorphic-git's turn
+  }
+}
+
+/** SHA-1 objects in this gitdir (not sha256, not a linked worktree whose objects live elsewhere). */
+function usesLooseSha1Objects(gitdir: string): boolean {
+  if (existsSync(join(gitdir, "commondir"))) return false;
+  let config = "";
+  try {
+    config = readFileSync(join(gitdir, "config"), "utf8");
+  } catch {
+    return false;
+  }
+  return !/^\s*objectformat\s*=/im.test(config);
+}
+
+function commitTreeOf(gitdir: string, oid: string): string {
+  const object = readLooseObject(gitdir, oid);
+  if (object.type !== "commit") throw new NativeUnsupported(`${oid} is a ${object.type}`);
+  return commitTree(object.body);
+}
+
+function readIndex(gitdir: string): GitIndexFile {
+  let data: Buffer;
+  try {
+    data = readFileSync(join(gitdir, "index"));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return emptyIndex();
+    throw error;
+  }
+  return parseIndex(data);
+}
+
+/** The same rewrite as commit-paths.ts's isomorphic-git one: only trees on changed paths are rebuilt. */
+function rewriteTree(gitdir: string, treeOid: string | null, prefix: string, blobs: ReadonlyMap<string, BlobChange>): string | null {
+  let entries: TreeEntry[] = [];
+  if (treeOid) {
+    const object = readLooseObject(gitdir, treeOid);
+    if (object.type !== "tree") throw new NativeUnsupported(`${treeOid} is a ${object.type}`);
+    entries = parseTree(object.body);
+  }
+  const find = (name: string): number => {
+    const bytes = Buffer.from(name, "utf8");
+    return entries.findIndex((entry) => entry.name.equals(bytes));
+  };
+  const children = new Map<string, Map<string, BlobChange>>();
+  let changed = false;
+  for (const [path, blob] of blobs) {
+    if (!path.startsWith(prefix)) continue;
+    const rest = path.slice(prefix.length);
+    const slash = rest.indexOf("/");
+    if (slash === -1) {
+      const at = find(rest);
+      if (blob === null) {
+        if (at !== -1) {
+          entries.splice(at, 1);
+          changed = true;
+        }
+        continue;
+      }
+      if (!blob.oid) throw new NativeUnsupported(`no blob for ${path}`);
+      const next: TreeEntry = { mode: blob.mode, name: Buffer.from(rest, "utf8"), oid: blob.oid };
+      if (at === -1) entries.push(next);
+      else if (entries[at]!.oid !== blob.oid || entries[at]!.mode !== blob.mode) entries[at] = next;
+      else continue;
+      changed = true;
+    } else {
+      const name = rest.slice(0, slash);
+      if (!children.has(name)) children.set(name, new Map());
+      children.get(name)!.set(path, blob);
+    }
+  }
+  for (const [name, childBlobs] of children) {
+    const at = find(name);
+    const existing = at === -1 ? null : entries[at]!;
+    if (existing && existing.mode !== "40000") throw new GitError(`cannot write below ${prefix}${name}: it is a file in HEAD`, { path: prefix + name });
+    const childOid = rewriteTree(gitdir, existing?.oid ?? null, `${prefix}${name}/`, childBlobs);
+    if (childOid === (existing?.oid ?? null)) continue;
+    changed = true;
+    if (childOid === null) entries.splice(at, 1);
+    else if (existing) entries[at] = { ...existing, oid: childOid };
+    else entries.push({ mode: "40000", name: Buffer.from(name, "utf8"), oid: childOid });
+  }
+  if (!changed) return treeOid;
+  if (entries.length === 0) return null;
+  return writeLooseObject(gitdir, "tree", serializeTree(entries));
+}
+
+/**
+ * The work-tree file's stat data, if it is a regular file holding exactly `bytes` (with the
+ * executable bit as committed) and did not change while we looked; otherwise null, and the index
+ * entry keeps zero stat data so git compares content instead of trusting it.
+ */
+function statIfHolds(full: string, bytes: Uint8Array, executable: boolean): BigIntStats | null {
+  try {
+    const before = lstatSync(full, { bigint: true });
+    if (!before.isFile() || before.size !== BigInt(bytes.length) || ((before.mode & 0o111n) !== 0n) !== executable) return null;
+    if (!readFileSync(full).equals(bytes)) return null;
+    const after = lstatSync(full, { bigint: true });
+    const same = after.mtimeNs === before.mtimeNs && after.ctimeNs === before.ctimeNs && after.ino === before.ino && after.size === before.size;
+    return same ? after : null;
+  } catch {
+    return null;
+  }
+}
