@@ -101,7 +101,7 @@ export async function commitPaths(request: CommitRequest): Promise<CommitResult 
       restore();
       throw error;
     }
-    await built.syncIndex((data) => indexFs.promises.writeFile(join(gitdir, "index"), data));
+    await built.syncIndex(indexFs);
     return { oid, parent };
   });
 }
@@ -124,10 +124,7 @@ async function buildWithIsomorphicGit(request: CommitRequest, parent: string | n
       const treeOid = commitTree ?? (await git.writeTree({ fs, dir, gitdir, tree: [] }));
       return git.writeCommit({ fs, dir, gitdir, commit: { message, tree: treeOid, parent: parents, author: person, committer: person } });
     },
-    syncIndex: async () => {
-      const { writeFile } = (await import("./index-lock.js")) && { writeFile: null };
-      void writeFile;
-    },
+    syncIndex: (indexFs) => syncIndex(git, indexFs, dir, gitdir, cache, blobs),
   };
 }
 
@@ -175,6 +172,7 @@ function readOrNull(path: string): Buffer | null {
 
 /** Rebuild only the trees on the paths that changed; every other subtree keeps its oid. */
 async function rewriteTree(
+  git: Git,
   dir: string,
   gitdir: string,
   cache: object,
@@ -213,7 +211,7 @@ async function rewriteTree(
     const at = entries.findIndex((entry) => entry.path === name);
     const existing = at === -1 ? null : entries[at]!;
     if (existing && existing.type !== "tree") throw new GitError(`cannot write below ${prefix}${name}: it is a file in HEAD`, { path: prefix + name });
-    const childOid = await rewriteTree(dir, gitdir, cache, existing?.oid ?? null, `${prefix}${name}/`, childBlobs);
+    const childOid = await rewriteTree(git, dir, gitdir, cache, existing?.oid ?? null, `${prefix}${name}/`, childBlobs);
     if (childOid === (existing?.oid ?? null)) continue;
     changed = true;
     if (childOid === null) entries.splice(at, 1);
@@ -225,12 +223,8 @@ async function rewriteTree(
   return git.writeTree({ fs, dir, gitdir, tree: entries });
 }
 
-async function emptyTree(dir: string, gitdir: string): Promise<string> {
-  return git.writeTree({ fs, dir, gitdir, tree: [] });
-}
-
 /** Index entries for the paths written, through the index lock's fs (see withIndexLock). */
-async function syncIndex(indexFs: PromiseFsClient, dir: string, gitdir: string, cache: object, blobs: ReadonlyMap<string, Blob | null>): Promise<void> {
+async function syncIndex(git: Git, indexFs: PromiseFsClient, dir: string, gitdir: string, cache: object, blobs: ReadonlyMap<string, Blob | null>): Promise<void> {
   for (const [filepath, blob] of blobs) {
     if (blob === null) await git.updateIndex({ fs: indexFs, dir, gitdir, cache, filepath, remove: true, force: true });
     else await git.updateIndex({ fs: indexFs, dir, gitdir, cache, filepath, oid: blob.oid, mode: parseInt(blob.mode, 8), add: true });

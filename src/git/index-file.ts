@@ -16,7 +16,10 @@ export interface IndexEntry {
   stage: number;
   /** The flags word has the extended bit (v3): skip-worktree or intent-to-add. */
   extended: boolean;
-  raw: Buffer;
+  /** The stored entry: data[start, end) (the index file read, or the entry's own buffer). */
+  data: Buffer;
+  start: number;
+  end: number;
 }
 
 export interface GitIndexFile {
@@ -58,7 +61,7 @@ export function parseIndex(data: Buffer): GitIndexFile {
     const previous = entries[entries.length - 1];
     const stage = (flags >> 12) & 3;
     if (previous && (previous.key > key || (previous.key === key && previous.stage >= stage))) throw new NativeUnsupported("index entries out of order");
-    entries.push({ key, stage, extended, raw: data.subarray(pos, end) });
+    entries.push({ key, stage, extended, data, start: pos, end });
     pos = end;
   }
   const extensions: string[] = [];
@@ -80,8 +83,14 @@ export function serializeIndex(index: GitIndexFile): Buffer {
   header.write("DIRC", 0, "latin1");
   header.writeUInt32BE(index.entries.some((entry) => entry.extended) ? 3 : 2, 4);
   header.writeUInt32BE(index.entries.length, 8);
-  const body = Buffer.concat([header, ...index.entries.map((entry) => entry.raw)]);
-  return Buffer.concat([body, createHash("sha1").update(body).digest()]);
+  let size = 12;
+  for (const entry of index.entries) size += entry.end - entry.start;
+  const out = Buffer.alloc(size + 20);
+  header.copy(out, 0);
+  let pos = 12;
+  for (const entry of index.entries) pos += entry.data.copy(out, pos, entry.start, entry.end);
+  createHash("sha1").update(out.subarray(0, size)).digest().copy(out, size);
+  return out;
 }
 
 export type EntryMode = 0o100644 | 0o100755;
@@ -110,7 +119,12 @@ export function makeEntry(path: string, oid: string, mode: EntryMode, stat: BigI
   raw.write(oid, 40, 20, "hex");
   raw.writeUInt16BE(Math.min(name.length, 0xfff), 60);
   name.copy(raw, ENTRY_FIXED);
-  return { key: name.toString("latin1"), stage: 0, extended: false, raw };
+  return { key: name.toString("latin1"), stage: 0, extended: false, data: raw, start: 0, end: raw.length };
+}
+
+/** The stored bytes of an entry. */
+export function entryBytes(entry: IndexEntry): Buffer {
+  return entry.data.subarray(entry.start, entry.end);
 }
 
 /** The latin1 key of a path, comparable with IndexEntry.key. */

@@ -1,8 +1,9 @@
 import { existsSync, lstatSync, readFileSync, type BigIntStats } from "node:fs";
 import { join } from "node:path";
+import type { PromiseFsClient } from "isomorphic-git";
 import { GitError } from "../errors.js";
 import { emptyIndex, indexKey, makeEntry, parseIndex, serializeIndex, setEntry, type GitIndexFile, type IndexEntry } from "./index-file.js";
-import { commitTree, NativeUnsupported, parseTree, readLooseObject, serializeCommit, serializeTree, writeLooseObject, type TreeEntry } from "./objects.js";
+import { commitTree, nameKey, NativeUnsupported, openTree, readLooseObject, serializeCommit, writeLooseObject, type TreeItem } from "./objects.js";
 
 /**
  * The common case of src/git/commit-paths.ts without isomorphic-git: HEAD's commit and the trees
@@ -26,8 +27,8 @@ export interface BuiltCommit {
   /** The new root tree; null for an empty tree. Equals baseTree when nothing changed. */
   tree: string | null;
   writeCommit(commit: { tree: string | null; parents: string[]; author: CommitAuthor; message: string }): Promise<string>;
-  /** Bring the index in line with the commit for the changed paths (written through `writeIndex`). */
-  syncIndex(writeIndex: (data: Buffer) => Promise<void>): Promise<void>;
+  /** Bring the index in line with the commit for the changed paths, through the index lock's fs (see withIndexLock). */
+  syncIndex(indexFs: PromiseFsClient): Promise<void>;
 }
 
 export function prepareNativeCommit(root: string, gitdir: string, parent: string | null, blobs: ReadonlyMap<string, BlobChange>): BuiltCommit | null {
@@ -55,13 +56,13 @@ export function prepareNativeCommit(root: string, gitdir: string, parent: string
         const treeOid = commitTreeOid ?? writeLooseObject(gitdir, "tree", Buffer.alloc(0));
         return writeLooseObject(gitdir, "commit", serializeCommit({ tree: treeOid, parents, author: person, committer: person, message }));
       },
-      syncIndex: async (writeIndex) => {
+      syncIndex: async (indexFs) => {
         if (blobs.size === 0) return; // as with isomorphic-git: no path, no index write
         for (const item of staged) {
           const stat = statIfHolds(join(root, item.path), item.bytes, item.mode === "100755");
-          if (stat) item.entry.raw = makeEntry(item.path, item.oid, item.mode === "100755" ? 0o100755 : 0o100644, stat).raw;
+          if (stat) Object.assign(item.entry, makeEntry(item.path, item.oid, item.mode === "100755" ? 0o100755 : 0o100644, stat));
         }
-        await writeIndex(serializeIndex(index));
+        await indexFs.promises.writeFile(join(gitdir, "index"), serializeIndex(index));
       },
     };
   } catch (error) {
@@ -101,57 +102,50 @@ function readIndex(gitdir: string): GitIndexFile {
 
 /** The same rewrite as commit-paths.ts's isomorphic-git one: only trees on changed paths are rebuilt. */
 function rewriteTree(gitdir: string, treeOid: string | null, prefix: string, blobs: ReadonlyMap<string, BlobChange>): string | null {
-  let entries: TreeEntry[] = [];
+  let body: Buffer = Buffer.alloc(0);
   if (treeOid) {
     const object = readLooseObject(gitdir, treeOid);
     if (object.type !== "tree") throw new NativeUnsupported(`${treeOid} is a ${object.type}`);
-    entries = parseTree(object.body);
+    body = object.body;
   }
-  const find = (name: string): number => {
-    const bytes = Buffer.from(name, "utf8");
-    return entries.findIndex((entry) => entry.name.equals(bytes));
-  };
+  const files = new Map<string, BlobChange>();
   const children = new Map<string, Map<string, BlobChange>>();
-  let changed = false;
   for (const [path, blob] of blobs) {
     if (!path.startsWith(prefix)) continue;
     const rest = path.slice(prefix.length);
     const slash = rest.indexOf("/");
-    if (slash === -1) {
-      const at = find(rest);
-      if (blob === null) {
-        if (at !== -1) {
-          entries.splice(at, 1);
-          changed = true;
-        }
-        continue;
-      }
-      if (!blob.oid) throw new NativeUnsupported(`no blob for ${path}`);
-      const next: TreeEntry = { mode: blob.mode, name: Buffer.from(rest, "utf8"), oid: blob.oid };
-      if (at === -1) entries.push(next);
-      else if (entries[at]!.oid !== blob.oid || entries[at]!.mode !== blob.mode) entries[at] = next;
-      else continue;
-      changed = true;
-    } else {
-      const name = rest.slice(0, slash);
-      if (!children.has(name)) children.set(name, new Map());
-      children.get(name)!.set(path, blob);
+    if (slash === -1) files.set(nameKey(rest), blob);
+    else {
+      const key = nameKey(rest.slice(0, slash));
+      if (!children.has(key)) children.set(key, new Map());
+      children.get(key)!.set(path, blob);
     }
   }
-  for (const [name, childBlobs] of children) {
-    const at = find(name);
-    const existing = at === -1 ? null : entries[at]!;
-    if (existing && existing.mode !== "40000") throw new GitError(`cannot write below ${prefix}${name}: it is a file in HEAD`, { path: prefix + name });
-    const childOid = rewriteTree(gitdir, existing?.oid ?? null, `${prefix}${name}/`, childBlobs);
-    if (childOid === (existing?.oid ?? null)) continue;
-    changed = true;
-    if (childOid === null) entries.splice(at, 1);
-    else if (existing) entries[at] = { ...existing, oid: childOid };
-    else entries.push({ mode: "40000", name: Buffer.from(name, "utf8"), oid: childOid });
+  const tree = openTree(body);
+  const existing = tree.lookup([...files.keys(), ...children.keys()]);
+  const edits = new Map<string, TreeItem | null>();
+  for (const [key, blob] of files) {
+    const current = existing.get(key);
+    if (blob === null) {
+      if (current) edits.set(key, null);
+    } else {
+      if (!blob.oid) throw new NativeUnsupported(`no blob for ${prefix}${key}`);
+      if (!current || current.oid !== blob.oid || current.mode !== blob.mode) edits.set(key, { mode: blob.mode, oid: blob.oid });
+    }
   }
-  if (!changed) return treeOid;
-  if (entries.length === 0) return null;
-  return writeLooseObject(gitdir, "tree", serializeTree(entries));
+  for (const [key, childBlobs] of children) {
+    // As in the isomorphic-git version, a file written at this name in the same commit comes first.
+    const current = files.has(key) ? (files.get(key) ? { mode: "100644" as const, oid: "" } : null) : (existing.get(key) ?? null);
+    const name = Buffer.from(key, "latin1").toString("utf8");
+    if (current && current.mode !== "40000") throw new GitError(`cannot write below ${prefix}${name}: it is a file in HEAD`, { path: prefix + name });
+    const childOid = rewriteTree(gitdir, current?.oid ?? null, `${prefix}${name}/`, childBlobs);
+    if (childOid === (current?.oid ?? null)) continue;
+    edits.set(key, childOid === null ? null : { mode: "40000", oid: childOid });
+  }
+  if (edits.size === 0) return treeOid;
+  const next = tree.edit(edits);
+  if (next.length === 0) return null;
+  return writeLooseObject(gitdir, "tree", next);
 }
 
 /**

@@ -79,16 +79,21 @@ export function writeLooseObject(gitdir: string, type: ObjectType, body: Uint8Ar
 export type TreeMode = "40000" | "100644" | "100755" | "120000" | "160000";
 const TREE_MODES: ReadonlySet<string> = new Set<TreeMode>(["40000", "100644", "100755", "120000", "160000"]);
 
-export interface TreeEntry {
+export interface TreeItem {
   mode: TreeMode;
-  /** The entry's name as stored (bytes). */
-  name: Buffer;
   oid: string;
 }
 
-/** A tree object's entries, in stored order; NativeUnsupported for modes git would not write today. */
-export function parseTree(body: Buffer): TreeEntry[] {
-  const entries: TreeEntry[] = [];
+/** Where each entry of a tree body lies; entries are checked to be well formed and in git's order. */
+interface TreeSlots {
+  starts: number[];
+  nameStarts: number[];
+  nameEnds: number[];
+  modes: TreeMode[];
+}
+
+function slotsOf(body: Buffer): TreeSlots {
+  const slots: TreeSlots = { starts: [], nameStarts: [], nameEnds: [], modes: [] };
   let pos = 0;
   while (pos < body.length) {
     const space = body.indexOf(0x20, pos);
@@ -96,27 +101,133 @@ export function parseTree(body: Buffer): TreeEntry[] {
     if (space === -1 || nul === -1 || nul + 21 > body.length) throw new NativeUnsupported("malformed tree");
     const mode = body.toString("latin1", pos, space);
     if (!TREE_MODES.has(mode)) throw new NativeUnsupported(`tree entry mode ${mode}`);
-    const name = body.subarray(space + 1, nul);
-    if (name.length === 0 || name.includes(0x2f)) throw new NativeUnsupported("malformed tree entry name");
-    entries.push({ mode: mode as TreeMode, name, oid: body.toString("hex", nul + 1, nul + 21) });
+    if (nul === space + 1) throw new NativeUnsupported("empty tree entry name");
+    for (let p = space + 1; p < nul; p++) if (body[p] === 0x2f) throw new NativeUnsupported("tree entry name with a slash");
+    const n = slots.starts.length;
+    if (n > 0 && compareNames(body, slots.nameStarts[n - 1]!, slots.nameEnds[n - 1]!, slots.modes[n - 1] === "40000", body, space + 1, nul, mode === "40000") >= 0) {
+      throw new NativeUnsupported("tree entries out of order");
+    }
+    slots.starts.push(pos);
+    slots.nameStarts.push(space + 1);
+    slots.nameEnds.push(nul);
+    slots.modes.push(mode as TreeMode);
     pos = nul + 21;
   }
-  return entries;
+  return slots;
 }
 
-/** Git's tree order: bytewise by name, a directory sorting as if its name ended in '/'. */
-export function compareTreeEntries(a: TreeEntry, b: TreeEntry): number {
-  const an = a.mode === "40000" ? Buffer.concat([a.name, SLASH]) : a.name;
-  const bn = b.mode === "40000" ? Buffer.concat([b.name, SLASH]) : b.name;
-  return Buffer.compare(an, bn);
+/** Git's tree order (base_name_compare): bytewise by name, a directory as if its name ended in '/'. */
+function compareNames(a: Buffer, aStart: number, aEnd: number, aDir: boolean, b: Buffer, bStart: number, bEnd: number, bDir: boolean): number {
+  const length = Math.min(aEnd - aStart, bEnd - bStart);
+  for (let i = 0; i < length; i++) {
+    const c = a[aStart + i]! - b[bStart + i]!;
+    if (c !== 0) return c;
+  }
+  const ca = aEnd - aStart > length ? a[aStart + length]! : aDir ? 0x2f : 0;
+  const cb = bEnd - bStart > length ? b[bStart + length]! : bDir ? 0x2f : 0;
+  return ca - cb;
 }
-const SLASH = Buffer.from("/");
 
-export function serializeTree(entries: readonly TreeEntry[]): Buffer {
-  const sorted = [...entries].sort(compareTreeEntries);
-  const parts: Buffer[] = [];
-  for (const entry of sorted) parts.push(Buffer.from(`${entry.mode} `, "latin1"), entry.name, Buffer.from([0]), Buffer.from(entry.oid, "hex"));
-  return Buffer.concat(parts);
+/** Names as keys: the latin1 text of their bytes (so any byte string round-trips). */
+export function nameKey(name: string): string {
+  return Buffer.from(name, "utf8").toString("latin1");
+}
+
+/** Every entry of a tree, keyed by nameKey. */
+export function parseTree(body: Buffer): Map<string, TreeItem> {
+  const slots = slotsOf(body);
+  const items = new Map<string, TreeItem>();
+  for (let i = 0; i < slots.starts.length; i++) {
+    const nul = slots.nameEnds[i]!;
+    items.set(body.toString("latin1", slots.nameStarts[i]!, nul), { mode: slots.modes[i]!, oid: body.toString("hex", nul + 1, nul + 21) });
+  }
+  return items;
+}
+
+export interface Tree {
+  /** The entries with these keys (nameKey), where present. */
+  lookup(keys: Iterable<string>): Map<string, TreeItem>;
+  /**
+   * The body with `edits` applied (key: nameKey; value: the new entry, or null to remove it),
+   * spliced into the stored bytes: a large tree costs one scan and one copy.
+   */
+  edit(edits: ReadonlyMap<string, TreeItem | null>): Buffer;
+}
+
+export function openTree(body: Buffer): Tree {
+  const slots = slotsOf(body);
+  /** The slot of the entry named `key`, file or directory, by binary search in git's order. */
+  const slotOf = (key: string): number | undefined => {
+    const name = Buffer.from(key, "latin1");
+    for (const dir of [false, true]) {
+      let low = 0;
+      let high = slots.starts.length;
+      while (low < high) {
+        const mid = (low + high) >>> 1;
+        const c = compareNames(body, slots.nameStarts[mid]!, slots.nameEnds[mid]!, slots.modes[mid] === "40000", name, 0, name.length, dir);
+        if (c === 0) return mid;
+        if (c < 0) low = mid + 1;
+        else high = mid;
+      }
+    }
+    return undefined;
+  };
+  const itemAt = (i: number): TreeItem => ({ mode: slots.modes[i]!, oid: body.toString("hex", slots.nameEnds[i]! + 1, slots.nameEnds[i]! + 21) });
+  return {
+    lookup(keys) {
+      const found = new Map<string, TreeItem>();
+      for (const key of keys) {
+        const i = slotOf(key);
+        if (i !== undefined) found.set(key, itemAt(i));
+      }
+      return found;
+    },
+    edit(edits) {
+      const ops: Array<{ at: number; order: number; skipTo: number; bytes: Buffer | null }> = [];
+      for (const [key, next] of edits) {
+        const i = slotOf(key);
+        if (i !== undefined) {
+          // A file becoming a directory (or back) moves in git's order: remove, then insert below.
+          const moves = next !== null && (slots.modes[i] === "40000") !== (next.mode === "40000");
+          ops.push({ at: slots.starts[i]!, order: 1, skipTo: slots.nameEnds[i]! + 21, bytes: next && !moves ? entryBytes(key, next) : null });
+          if (!moves) continue;
+        }
+        if (next === null) continue;
+        const name = Buffer.from(key, "latin1");
+        let low = 0;
+        let high = slots.starts.length;
+        while (low < high) {
+          const mid = (low + high) >>> 1;
+          if (compareNames(body, slots.nameStarts[mid]!, slots.nameEnds[mid]!, slots.modes[mid] === "40000", name, 0, name.length, next.mode === "40000") < 0) low = mid + 1;
+          else high = mid;
+        }
+        const at = low < slots.starts.length ? slots.starts[low]! : body.length;
+        ops.push({ at, order: 0, skipTo: at, bytes: entryBytes(key, next) });
+      }
+      ops.sort((x, y) => x.at - y.at || x.order - y.order || (x.bytes && y.bytes ? compareEntryBytes(x.bytes, y.bytes) : 0));
+      const chunks: Buffer[] = [];
+      let from = 0;
+      for (const op of ops) {
+        chunks.push(body.subarray(from, op.at));
+        if (op.bytes) chunks.push(op.bytes);
+        from = op.skipTo;
+      }
+      chunks.push(body.subarray(from));
+      return Buffer.concat(chunks);
+    },
+  };
+}
+
+function entryBytes(key: string, item: TreeItem): Buffer {
+  const head = Buffer.from(`${item.mode} ${key}\0`, "latin1");
+  return Buffer.concat([head, Buffer.from(item.oid, "hex")]);
+}
+
+/** Order two new entries inserted at the same place (both are whole serialized entries). */
+function compareEntryBytes(a: Buffer, b: Buffer): number {
+  const aSpace = a.indexOf(0x20);
+  const bSpace = b.indexOf(0x20);
+  return compareNames(a, aSpace + 1, a.indexOf(0, aSpace), a[0] === 0x34, b, bSpace + 1, b.indexOf(0, bSpace), b[0] === 0x34);
 }
 
 /** The tree a commit object points at. */
