@@ -6,7 +6,8 @@
 //       claimer (claim commit, write-back commit);
 //   (b) save → claim commit latency: a watching `bead up` process; the bench saves a new bead
 //       file by hand (atomic rename) and reads the claim's time from metrics.jsonl;
-//   (c) idle CPU and RSS of that `bead up` over 60 s with nothing ready for its agent.
+//   (c) idle CPU and RSS of that `bead up` over 60 s with nothing ready for its agent;
+//   (d) where the time goes: the pieces of a reconcile and of a claim, and the watcher's delay.
 //
 //   import { runAgentBench, renderMarkdown } from "./agent.js";
 //   const result = await runAgentBench();          // also writes bench/out/agent.json
@@ -17,13 +18,17 @@
 //              BENCH_DIST (a snapshot of dist/, as bench/run.js uses)
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { generateBoard, git } from "./gen.js";
 import { startModelStub, STUB_MODEL } from "./model-stub.js";
+import { busyProcesses, waitForQuiet } from "./machine.js";
 import { summarize } from "./timing.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
+// BENCH_DIST: a snapshot of dist/ (bench/run.js takes one, with bin/ beside it): measure that.
+const DIST = process.env.BENCH_DIST ?? join(ROOT, "dist");
+const BEAD_BIN = process.env.BENCH_DIST ? join(dirname(process.env.BENCH_DIST), "bin", "bead.js") : join(ROOT, "bin", "bead.js");
 const BUDGET = { overheadMs: 50, claimP50: 150, claimP99: 500, idleCpuPct: 1 };
 const AGENT = "stub";
 const HOST = "bench";
@@ -97,7 +102,7 @@ function prepareBoard(size, stubUrl, env) {
 }
 
 function runBead(args, dir, env) {
-  const r = spawnSync(process.execPath, [join(ROOT, "bin", "bead.js"), ...args, "-C", dir], { env, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, [BEAD_BIN, ...args, "-C", dir], { env, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
   if (r.status !== 0) throw new Error(`bead ${args.join(" ")} exited ${r.status}: ${r.stderr}`);
   return r.stdout;
 }
@@ -230,7 +235,7 @@ async function measureOverhead(dir, n, env, stub, dist) {
 
 /** Spawn a watching `bead up`; resolves once it says it is watching. */
 async function startUp(dir, env) {
-  const child = spawn(process.execPath, [join(ROOT, "bin", "bead.js"), "up", "-C", dir], { env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [BEAD_BIN, "up", "-C", dir], { env, stdio: ["ignore", "pipe", "pipe"] });
   const state = { child, stderr: "", lines: 0, lastOutput: Date.now(), exited: null };
   child.stderr.setEncoding("utf8");
   child.stdout.setEncoding("utf8");
@@ -263,12 +268,36 @@ async function waitFor(check, timeoutMs, pollMs = 5) {
   }
 }
 
-/** (b) save a bead by hand every ~300 ms (after the previous one is worked); time to its claim commit. */
-async function measureClaimLatency(dir, n, spacingMs) {
+/**
+ * Until the process has used no CPU for `quietMs` (it finished reacting to the last change:
+ * its write-back, the reconcile that follows, the watcher's rescan), at most `maxMs`.
+ */
+async function untilIdle(pid, tck, quietMs = 300, maxMs = 10_000) {
+  const deadline = Date.now() + maxMs;
+  let last = procCpuMs(pid, tck);
+  let since = Date.now();
+  while (Date.now() < deadline) {
+    await sleep(50);
+    const now = procCpuMs(pid, tck);
+    if (now !== last) {
+      last = now;
+      since = Date.now();
+    } else if (Date.now() - since >= quietMs) return true;
+  }
+  return false;
+}
+
+/**
+ * (b) Save a bead by hand every ~300 ms, each time to an idle agent: at least `spacingMs` after
+ * the previous save, after the previous bead is done, and once the process has been idle for
+ * 300 ms. Time from the save to its claim commit.
+ */
+async function measureClaimLatency(dir, n, spacingMs, pid, tck) {
   const latency = [];
   const decided = [];
   const worked = [];
   const misses = [];
+  let notIdle = 0;
   let offset = metricsSize(dir);
   const seen = new Map();
   const poll = () => {
@@ -281,6 +310,7 @@ async function measureClaimLatency(dir, n, spacingMs) {
     const id = `bb-save-${String(i).padStart(3, "0")}`;
     const wait = lastWrite + spacingMs - Date.now();
     if (wait > 0) await sleep(wait);
+    if (!(await untilIdle(pid, tck))) notIdle++;
     const tmp = join(dir, "beads", `.${id}.md.tmp`);
     writeFileSync(tmp, stubBeadText(`Saved by hand ${i}`));
     const savedAt = Date.now();
@@ -297,10 +327,9 @@ async function measureClaimLatency(dir, n, spacingMs) {
     // claimed_at: when the claim was decided (before its commit).
     const at = /^claimed_at: (.+)$/m.exec(readFileSync(join(dir, "beads", `${id}.md`), "utf8"))?.[1];
     if (at) decided.push(Date.parse(at) - savedAt);
-    // The agent is idle again when the next save comes: after its own write-back, and ~300 ms on.
-    lastWrite = Math.max(lastWrite, (done?.t ?? Date.now()));
+    lastWrite = Math.max(lastWrite, done?.t ?? Date.now());
   }
-  const out = { saves: n, spacingMs, claimCommit: stats(latency), claimDecided: stats(decided), worked: stats(worked), misses, times: latency };
+  const out = { saves: n, spacingMs, savedWhileBusy: notIdle, claimCommit: stats(latency), claimDecided: stats(decided), worked: stats(worked), misses, times: latency };
   log(`  (b) save → claim commit p50 ${out.claimCommit.p50} ms, p99 ${out.claimCommit.p99} ms (${latency.length}/${n})`);
   return out;
 }
@@ -347,6 +376,95 @@ async function stopUp(up) {
   return exited;
 }
 
+/**
+ * Wait (up to BENCH_WAIT_QUIET seconds, default 30) for the machine to be < 25% busy with other
+ * work; returns how busy it was and which other processes were busy, for the report.
+ */
+async function quiet() {
+  const q = await waitForQuiet(Number(process.env.BENCH_WAIT_QUIET ?? 30));
+  return { ...q, busyProcesses: busyProcesses() };
+}
+
+/**
+ * (d) Where the time goes: the pieces of a reconcile and a claim, timed one by one in this
+ * process on the same board (medians), and how long the watcher takes to report a save.
+ */
+async function measureSpans(dir, env, dist) {
+  const imp = (path) => import(join(dist, path));
+  const { boardPaths } = await imp("board/paths.js");
+  const { writeContext } = await imp("board/write.js");
+  const { loadBoard } = await imp("board/load.js");
+  const { readBoardConfig } = await imp("board/config.js");
+  const { loadAgents } = await imp("agent/load.js");
+  const { buildRegistry } = await imp("agent/registry.js");
+  const { BoardRouter } = await imp("agent/route.js");
+  const { MetricsLog } = await imp("agent/metrics.js");
+  const { beadsFor, takesOf } = await imp("agent/select.js");
+  const { expireLeases } = await imp("claim/expire.js");
+  const { readHeadFile } = await imp("git/head-file.js");
+  const paths = boardPaths(dir);
+  const ctx = writeContext(paths, env);
+  const config = await readBoardConfig(paths.configFile);
+  const agents = loadAgents(paths).agents;
+  const router = new BoardRouter({ ctx, config, registry: buildRegistry(agents, env), gatePolicy: { remoteMax: config.policy.remoteMax, localOnly: false }, metrics: new MetricsLog(join(dir, ".git", "bench-spans")), log: () => undefined });
+  const me = takesOf(agents[0], "local");
+  const spans = {};
+  const time = async (name, fn, runs = 5) => {
+    await fn(); // warm
+    const list = [];
+    for (let i = 0; i < runs; i++) {
+      const t = performance.now();
+      await fn(i);
+      list.push(performance.now() - t);
+    }
+    spans[name] = stats(list);
+  };
+  await time("loadBoard, warm cache (stat every file, read + parse the cache)", () => loadBoard(paths));
+  const committed = readdirSync(join(dir, "beads")).find((name) => name.startsWith("bb-over-")) ?? readdirSync(join(dir, "beads"))[0];
+  await time("readHeadFile of one bead (the claim's check against HEAD)", () => readHeadFile(paths.root, paths.gitdir, `beads/${committed}`, ctx.cache));
+  await time("BoardRouter.run(): the routing pass (loads the board itself)", () => router.run(), 3);
+  const board = await loadBoard(paths);
+  await time("beadsFor(): ready beads for the agent", () => beadsFor(me, [me], board.beads, board.byId, Date.now(), []));
+  await time("expireLeases(), nothing lapsed (the 15 s sweep)", () => expireLeases(ctx, { maxAttempts: config.maxAttempts }), 3);
+  writeFileSync(join(dir, "beads", "bb-spans-racy.md"), stubBeadText("A bead saved a moment ago").replace("agent: stub", "agent: nobody"));
+  await time("loadBoard with a bead saved < 2 s ago (parsed again, whole cache rewritten)", () => loadBoard(paths), 3);
+  rmSync(join(dir, "beads", "bb-spans-racy.md"));
+  // The watcher: from an atomic save to chokidar's `add` (it re-reads and lstat()s the whole
+  // directory on every change), beside a bare fs.watch on the same directory.
+  const { default: chokidar } = await import("chokidar");
+  const { watch } = await import("node:fs");
+  const beadsDir = join(dir, "beads");
+  const watcher = chokidar.watch([beadsDir], { ignoreInitial: true, ignored: (path) => path.split("/").pop().startsWith(".") && path !== beadsDir });
+  const readyStart = performance.now();
+  await new Promise((resolve) => watcher.once("ready", resolve));
+  const readyMs = performance.now() - readyStart;
+  const seen = new Map();
+  watcher.on("add", (path) => seen.set(`chokidar ${path.split("/").pop()}`, performance.now()));
+  const raw = watch(beadsDir, (_event, name) => {
+    if (name && !name.startsWith(".") && !seen.has(`fs.watch ${name}`)) seen.set(`fs.watch ${name}`, performance.now());
+  });
+  const chokidarMs = [];
+  const fsWatchMs = [];
+  for (let i = 0; i < 5; i++) {
+    await sleep(1200); // past chokidar's 1 s readdir throttle
+    const name = `bb-spans-${i}.md`;
+    writeFileSync(join(beadsDir, `.${name}.tmp`), stubBeadText(`Watcher probe ${i}`).replace("agent: stub", "agent: nobody"));
+    const t = performance.now();
+    renameSync(join(beadsDir, `.${name}.tmp`), join(beadsDir, name));
+    await waitFor(() => (seen.has(`chokidar ${name}`) ? true : undefined), 10_000, 2);
+    chokidarMs.push((seen.get(`chokidar ${name}`) ?? Number.NaN) - t);
+    fsWatchMs.push((seen.get(`fs.watch ${name}`) ?? Number.NaN) - t);
+  }
+  raw.close();
+  await watcher.close();
+  for (let i = 0; i < 5; i++) rmSync(join(beadsDir, `bb-spans-${i}.md`), { force: true });
+  spans["chokidar: atomic save → `add` event"] = stats(chokidarMs);
+  spans["fs.watch on beads/: atomic save → event (reference)"] = stats(fsWatchMs);
+  const out = { spans, chokidarReadyMs: round1(readyMs), beadFiles: board.beads.length };
+  log(`  (d) loadBoard ${spans[Object.keys(spans)[0]].p50} ms; chokidar add ${spans["chokidar: atomic save → `add` event"].p50} ms`);
+  return out;
+}
+
 /** Run (a), (b), (c); returns a JSON-able result and writes bench/out/agent.json. */
 export async function runAgentBench(options = {}) {
   const quick = options.quick ?? process.env.BENCH_QUICK === "1";
@@ -357,7 +475,7 @@ export async function runAgentBench(options = {}) {
     spacingMs: 300,
     idleSeconds: options.idleSeconds ?? (Number(process.env.BENCH_AGENT_IDLE_S) || 60),
   };
-  const dist = process.env.BENCH_DIST ?? join(ROOT, "dist");
+  const dist = DIST;
   const env = { ...process.env, BEAD_HOST: HOST, BEAD_ACTOR: "Bench <bench@beadboard.local>", BEAD_CREDENTIAL_HELPER: "0" };
   delete env.BEAD_DEBUG;
   delete env.OLLAMA_HOST;
@@ -372,14 +490,17 @@ export async function runAgentBench(options = {}) {
     board = prepareBoard(size, stub.url, env);
     result.setup = { ms: Math.round(board.setupMs), leasesMovedToFuture: board.leases };
     log(`  board ready in ${(board.setupMs / 1000).toFixed(1)} s`);
+    result.quiet = { overhead: await quiet() };
     result.overhead = await measureOverhead(board.dir, config.overheadBeads, env, stub, dist);
+    result.quiet.watching = await quiet();
     up = await startUp(board.dir, env);
     result.up = { startMs: Math.round(up.startMs) };
     await sleep(2000); // its first routing pass and log lines
-    result.claimLatency = await measureClaimLatency(board.dir, config.saves, config.spacingMs);
+    result.claimLatency = await measureClaimLatency(board.dir, config.saves, config.spacingMs, up.child.pid, tck);
     result.idle = await measureIdle(up, config.idleSeconds, tck);
     result.up.exit = await stopUp(up);
     up = undefined;
+    result.where = await measureSpans(board.dir, env, dist);
     const status = git(board.dir, ["status", "--porcelain"]).trim();
     result.repo = { commits: Number(git(board.dir, ["rev-list", "--count", "HEAD"]).trim()), status: status === "" ? "clean" : status.split("\n").slice(0, 10) };
   } catch (error) {
@@ -423,6 +544,8 @@ export function renderMarkdown(r) {
     `The model is bench/model-stub.js: an Ollama-protocol stub on 127.0.0.1 that streams the same valid reply at once, so the numbers are the agent's own cost. The stub agent (\`provider: ollama\`, \`model: ${STUB_MODEL}\`) takes only beads labelled \`benchstub\` or assigned to it; the generated board's other beads are for agents that do not exist, and the leases of its claimed beads run.`,
     "",
   );
+  const q = Object.entries(r.quiet ?? {}).map(([what, v]) => `${what} ${Math.round(v.busy * 100)}%${v.waitedSeconds > 2 ? ` (after waiting ${v.waitedSeconds} s)` : ""}`);
+  if (q.length) out.push(`Machine busy with other work (all cores, /proc/stat, over 2 s) just before: ${q.join(", ")}. Total bench time ${Math.round(r.totalSeconds)} s (board generation ${Math.round((r.setup?.ms ?? 0) / 1000)} s).`, "");
   out.push(row(["measurement", "value", "budget", "verdict"]), row(["---", "--:", "---", "---"]));
   for (const c of r.checks) out.push(row([c.what, c.unit === "%" ? `${c.value}%` : `${ms(c.value)} ms`, c.budget, verdict(c.ok)]));
   out.push("");
@@ -442,7 +565,7 @@ export function renderMarkdown(r) {
   if (c) {
     out.push(`### Save → claim commit: a watching \`bead up\` process, ${c.saves} beads saved by hand`, "");
     out.push(
-      `Each bead file is written to a dot-file and renamed into beads/ (an atomic save), at least ${c.spacingMs} ms after the previous save and after the agent finished the previous bead (the agent is idle when the person saves). The claim's time is its \`claim\` event in metrics.jsonl, recorded once the claim commit is made; \`claimed_at\` in the file is when the claim was decided, before the commit.`,
+      `Each bead file is written to a dot-file and renamed into beads/ (an atomic save), at least ${c.spacingMs} ms after the previous save, after the agent finished the previous bead, and once the \`bead up\` process has used no CPU for 300 ms (an idle agent, as a person's save usually finds it${c.savedWhileBusy ? `; ${c.savedWhileBusy} saves went ahead after waiting 10 s for that` : ""}). The claim's time is its \`claim\` event in metrics.jsonl, recorded once the claim commit is made; \`claimed_at\` in the file is when the claim was decided, before the commit.`,
       "",
     );
     out.push(row(["from the save to", "p50", "p95", "p99", "min", "max", "budget", "verdict"]), row(["---", "--:", "--:", "--:", "--:", "--:", "---", "---"]));
@@ -458,6 +581,17 @@ export function renderMarkdown(r) {
     out.push(`### Idle \`bead up\` over ${i.seconds} s, nothing ready for its agent`, "");
     out.push(
       `CPU (utime + stime from /proc/<pid>/stat, ${i.clkTck} ticks/s): ${ms(i.cpuMs)} ms = **${i.cpuPercent}%** of one core (budget < ${BUDGET.idleCpuPct}%: ${verdict(i.cpuPercent < BUDGET.idleCpuPct)}). Per 5 s: ${i.cpuMsPer5s.join(", ")} ms. RSS (VmRSS): ${Math.round(i.rssKiB.start / 1024)} MiB at the start, ${Math.round(i.rssKiB.end / 1024)} MiB at the end, ${Math.round(i.rssKiB.max / 1024)} MiB at most (no budget). It started watching ${ms(r.up.startMs)} ms after spawn.`,
+      "",
+    );
+  }
+  const w = r.where;
+  if (w) {
+    out.push(`### Where the time goes (${r.size.toLocaleString("en-US")} beads; each piece timed alone in one process, after a warm-up run)`, "");
+    out.push(row(["piece", "p50", "min", "max", "runs"]), row(["---", "--:", "--:", "--:", "--:"]));
+    for (const [name, s] of Object.entries(w.spans)) out.push(row([name, ms(s.p50), ms(s.min), ms(s.max), String(s.n)]));
+    out.push(
+      "",
+      `A reconcile (on every watcher event, and every 10 s) is the routing pass plus a second \`loadBoard\` plus \`beadsFor\`; the expiry sweep (every 15 s) is one more \`loadBoard\`. A claim is the check against HEAD plus a one-file commit. The chokidar watcher took ${ms(w.chokidarReadyMs)} ms to be ready on ${w.beadFiles.toLocaleString("en-US")} files.`,
       "",
     );
   }

@@ -397,6 +397,20 @@ async function main() {
   } catch (error) {
     results.routing = { error: error instanceof Error ? error.message : String(error) };
   }
+  // Agent (issue 4) and sync (issue 5) budgets: their own modules, each fenced off like routing.
+  for (const [key, file, fn] of [
+    ["agent", "./agent.js", "runAgentBench"],
+    ["sync", "./sync.js", "runSyncBench"],
+  ]) {
+    try {
+      log(`${key} bench (bench/${file.slice(2)})`);
+      const module = await import(file);
+      results[key] = await module[fn]();
+      results[`${key}Markdown`] = module.renderMarkdown(results[key]);
+    } catch (error) {
+      results[key] = { error: error instanceof Error ? error.message : String(error) };
+    }
+  }
   machine.loadavgAtEnd = loadavg().map((v) => +v.toFixed(2));
   machine.busyAtEnd = busyProcesses();
   results.totalSeconds = (performance.now() - started) / 1000;

@@ -58,6 +58,8 @@ export class AgentRuntime {
   private reconciling: Promise<number> | undefined;
   private reconcileAgain = false;
   private wakeTimer: NodeJS.Timeout | undefined;
+  /** A watcher hint arrived while every slot was busy: reconcile when one frees up. */
+  private lookWhenFree = false;
   readonly outcomes: Record<string, number> = {};
 
   constructor(private readonly options: RuntimeOptions) {
@@ -127,6 +129,10 @@ export class AgentRuntime {
       this.options.log(`${id}: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     } finally {
       this.queued.delete(id);
+      if (this.lookWhenFree && this.watcher && !this.shutdown.signal.aborted) {
+        this.lookWhenFree = false;
+        this.scheduleReconcile();
+      }
     }
   }
 
@@ -231,6 +237,13 @@ export class AgentRuntime {
     if (this.reconcileTimer) return;
     this.reconcileTimer = setTimeout(() => {
       this.reconcileTimer = undefined;
+      // Every slot busy (most often: our own claim or write-back just changed the file and the
+      // branch): a reconcile now could only queue beads behind the ones in flight, and reading
+      // the board would hold up their commits. Look as soon as a slot is free instead.
+      if (this.queue.pending >= this.queue.concurrency) {
+        this.lookWhenFree = true;
+        return;
+      }
       void this.reconcileSafely();
     }, 25);
   }
