@@ -398,6 +398,8 @@ async function main() {
     results.routing = { error: error instanceof Error ? error.message : String(error) };
   }
   // Agent (issue 4) and sync (issue 5) budgets: their own modules, each fenced off like routing.
+  // They measure the same snapshot of dist/ as the rest of the run.
+  process.env.BENCH_DIST = join(SNAPSHOT, "dist");
   for (const [key, file, fn] of [
     ["agent", "./agent.js", "runAgentBench"],
     ["sync", "./sync.js", "runSyncBench"],

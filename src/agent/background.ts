@@ -35,8 +35,10 @@ export async function startBackground(options: BackgroundOptions): Promise<() =>
   const { log, metrics, runtimes } = options;
   const sync = syncer(options);
   const tasks: ScheduledTask[] = [
+    // Leases run for minutes: a sweep a minute returns a crashed agent's beads soon enough, and
+    // reading a 10,000-bead board every 15 s kept an idle `bead up` above 1% CPU.
     cron.schedule(
-      "*/15 * * * * *",
+      "30 * * * * *",
       async () => {
         await sweepExpired(options.ctx, options.config, metrics, log).catch((error: unknown) => log(`expiry sweep failed: ${String(error)}`));
         await options.claimer.publish();

@@ -1,18 +1,46 @@
 import * as fs from "node:fs";
-import git from "isomorphic-git";
+import { commitTree, nameKey, NativeUnsupported, openTree, readLooseObject } from "./objects.js";
 import { currentBranchRef, readRef } from "./refs.js";
 
 /**
  * The bytes of `path` in the branch tip (HEAD), or null when the branch has no commit yet or the
  * path is not in it. Claims use it to check the work tree against the board's source of truth.
+ * Read from loose objects directly when it can be (every claim needs it, and loading
+ * isomorphic-git costs more than the claim); isomorphic-git, loaded on demand, reads the rest.
  */
 export async function readHeadFile(root: string, gitdir: string, path: string, cache: object = {}): Promise<Uint8Array | null> {
   const head = readRef(gitdir, currentBranchRef(gitdir));
   if (!head) return null;
+  try {
+    return readNative(gitdir, head, path);
+  } catch (error) {
+    if (!(error instanceof NativeUnsupported)) throw error;
+  }
+  const { default: git } = await import("isomorphic-git");
   try {
     return (await git.readBlob({ fs, dir: root, gitdir, oid: head, filepath: path, cache })).blob;
   } catch (error) {
     if ((error as { code?: unknown }).code === "NotFoundError") return null;
     throw error;
   }
+}
+
+function readNative(gitdir: string, commit: string, path: string): Uint8Array | null {
+  const head = readLooseObject(gitdir, commit);
+  if (head.type !== "commit") throw new NativeUnsupported(`${commit} is not a commit`);
+  let oid = commitTree(head.body);
+  const segments = path.split("/");
+  for (const [index, segment] of segments.entries()) {
+    const tree = readLooseObject(gitdir, oid);
+    if (tree.type !== "tree") throw new NativeUnsupported(`${oid} is not a tree`);
+    const key = nameKey(segment);
+    const item = openTree(tree.body).lookup([key]).get(key);
+    if (!item) return null;
+    const last = index === segments.length - 1;
+    if (last !== (item.mode !== "40000")) return null; // a directory where a file is asked for, or the reverse
+    oid = item.oid;
+  }
+  const blob = readLooseObject(gitdir, oid);
+  if (blob.type !== "blob") throw new NativeUnsupported(`${oid} is not a blob`);
+  return blob.body;
 }
