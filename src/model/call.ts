@@ -86,6 +86,18 @@ export function openCall({ host, model, timeoutMs, signal }: CallOptions): CallS
 }
 
 /** Maps an error from an HTTP model client. `answered`: the server had already sent headers. */
+/** Run one call in its own scope: its timeout and abort, its error mapping, and its cleanup. */
+export async function withCall<T>(options: CallOptions, work: (scope: CallScope) => Promise<T>): Promise<T> {
+  const scope = openCall(options);
+  try {
+    return await work(scope);
+  } catch (error) {
+    throw scope.fail(error);
+  } finally {
+    scope.dispose();
+  }
+}
+
 export function mapError(error: unknown, host: string, data: Record<string, unknown>, answered: boolean): BeadboardError {
   if (error instanceof BeadboardError) return error;
   const status = httpStatusOf(error);

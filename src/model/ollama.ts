@@ -5,7 +5,7 @@
  */
 import { Ollama, type ChatResponse, type Options } from "ollama";
 import type { ChatReply, ChatRequest, ModelInfo, Provider } from "./provider.js";
-import { LIST_TIMEOUT_MS, httpStatusOf, openCall, readApiKey, type CallScope } from "./call.js";
+import { LIST_TIMEOUT_MS, httpStatusOf, readApiKey, withCall, type CallScope } from "./call.js";
 
 export const DEFAULT_OLLAMA_HOST = "http://127.0.0.1:11434";
 
@@ -49,8 +49,7 @@ export function createOllamaProvider(options: OllamaProviderOptions = {}): Provi
 
     async chat(request: ChatRequest): Promise<ChatReply> {
       const started = performance.now();
-      const scope = openCall({ host, model: request.model, timeoutMs: request.timeoutMs, signal: request.signal });
-      try {
+      return withCall({ host, model: request.model, timeoutMs: request.timeoutMs, signal: request.signal }, async (scope) => {
         const { keep_alive: keepAlive, ...rest } = request.options ?? {};
         const stream = await clientFor(scope).chat({
           model: request.model,
@@ -75,16 +74,11 @@ export function createOllamaProvider(options: OllamaProviderOptions = {}): Provi
           tokensOut: final?.eval_count ?? 0,
           durationMs: Math.round(performance.now() - started),
         };
-      } catch (error) {
-        throw scope.fail(error);
-      } finally {
-        scope.dispose();
-      }
+      });
     },
 
     async listModels(signal?: AbortSignal): Promise<ModelInfo[]> {
-      const scope = openCall({ host, timeoutMs: LIST_TIMEOUT_MS, signal });
-      try {
+      return withCall({ host, timeoutMs: LIST_TIMEOUT_MS, signal }, async (scope) => {
         const client = clientFor(scope);
         const { models } = await client.list();
         return await Promise.all(
@@ -99,11 +93,7 @@ export function createOllamaProvider(options: OllamaProviderOptions = {}): Provi
             }
           }),
         );
-      } catch (error) {
-        throw scope.fail(error);
-      } finally {
-        scope.dispose();
-      }
+      });
     },
   };
 }

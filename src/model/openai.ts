@@ -7,7 +7,7 @@
 import OpenAI from "openai";
 import type { ChatCompletionCreateParamsStreaming } from "openai/resources/chat/completions";
 import type { ChatReply, ChatRequest, ModelInfo, Provider } from "./provider.js";
-import { LIST_TIMEOUT_MS, NO_TIMEOUT_MS, openCall, readApiKey } from "./call.js";
+import { LIST_TIMEOUT_MS, NO_TIMEOUT_MS, readApiKey, withCall } from "./call.js";
 
 export interface OpenAIProviderOptions {
   /** e.g. `http://127.0.0.1:8080/v1` for llama-server, `http://127.0.0.1:11434/v1` for Ollama. */
@@ -41,8 +41,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
 
     async chat(request: ChatRequest): Promise<ChatReply> {
       const started = performance.now();
-      const scope = openCall({ host, model: request.model, timeoutMs: request.timeoutMs, signal: request.signal });
-      try {
+      return withCall({ host, model: request.model, timeoutMs: request.timeoutMs, signal: request.signal }, async (scope) => {
         const params: ChatCompletionCreateParamsStreaming = {
           model: request.model,
           messages: request.messages,
@@ -70,16 +69,11 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
         // The package ends the iteration quietly when the request is aborted; an abort is not a reply.
         if (scope.signal.aborted) throw scope.signal.reason;
         return { content, model, tokensIn, tokensOut, durationMs: Math.round(performance.now() - started) };
-      } catch (error) {
-        throw scope.fail(error);
-      } finally {
-        scope.dispose();
-      }
+      });
     },
 
     async listModels(signal?: AbortSignal): Promise<ModelInfo[]> {
-      const scope = openCall({ host, timeoutMs: LIST_TIMEOUT_MS, signal });
-      try {
+      return withCall({ host, timeoutMs: LIST_TIMEOUT_MS, signal }, async (scope) => {
         const models: ModelInfo[] = [];
         for await (const model of client.models.list({ signal: scope.signal })) {
           const contextLength = contextLengthIn(model);
@@ -87,11 +81,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
         }
         if (scope.signal.aborted) throw scope.signal.reason;
         return models;
-      } catch (error) {
-        throw scope.fail(error);
-      } finally {
-        scope.dispose();
-      }
+      });
     },
   };
 }
