@@ -1,45 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ConfigError, ModelError, ModelUnreachableError } from "../../src/errors.js";
 import { contextLengthOf, createOllamaProvider, resolveOllamaHost } from "../../src/model/ollama.js";
-import type { ChatRequest } from "../../src/model/provider.js";
-import { startOllamaDouble, type OllamaDouble, type OllamaDoubleOptions } from "../helpers/ollama-double.js";
+import { ask, closeDouble, rejection, start, until } from "./support.js";
 
-let double: OllamaDouble | undefined;
-afterEach(async () => {
-  await double?.close();
-  double = undefined;
-});
-
-async function start(options: OllamaDoubleOptions = {}): Promise<OllamaDouble> {
-  double = await startOllamaDouble(options);
-  return double;
-}
-
-const ask = (extra: Partial<ChatRequest> = {}): ChatRequest => ({
-  model: "qwen3:8b",
-  messages: [
-    { role: "system", content: "You are terse." },
-    { role: "user", content: "Say hello." },
-  ],
-  ...extra,
-});
-
-async function until(condition: () => boolean, ms = 2000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error("expected a rejection");
-    },
-    (error: unknown) => error,
-  );
-}
+afterEach(closeDouble);
 
 describe("ollama provider: chat", () => {
   it("streams the reply, assembles it and reports the server's token counts", async () => {
