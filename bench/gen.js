@@ -17,6 +17,17 @@ export function rng(seed) {
   };
 }
 
+/** A seeded Fisher–Yates shuffle: the same order for the same seed, run after run. */
+export function shuffled(list, seed) {
+  const rand = rng(seed);
+  const out = [...list];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
 const WORDS = (
   "agent board bead cache claim commit config deploy docs error fetch flaky index lease " +
   "login memory merge metrics model ollama parser pipeline prompt queue release remote " +

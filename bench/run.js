@@ -11,7 +11,7 @@ import { appendFileSync, cpSync, existsSync, mkdirSync, rmSync, writeFileSync } 
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { generateBoard, git, rng } from "./gen.js";
+import { generateBoard, git, shuffled } from "./gen.js";
 import { busyProcesses, machineInfo, waitForQuiet, watchOtherWork } from "./machine.js";
 import { renderResults } from "./report.js";
 import { childCpuMs, hyperfineVersion, lastCpuMs, runChecked, summarize, timeOnce, timeRepeated } from "./timing.js";
@@ -38,16 +38,6 @@ const env = { ...process.env, BEAD_HOST: "bench", BEAD_ACTOR: "Bench <bench@bead
 delete env.BEAD_DEBUG;
 
 const log = (message) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
-
-function shuffled(list, seed) {
-  const rand = rng(seed);
-  const out = [...list];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
-}
 
 function appendLine(dir, id, round) {
   appendFileSync(join(dir, "beads", `${id}.md`), `\nEdited by hand in bench round ${round}.\n`);

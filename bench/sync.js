@@ -21,7 +21,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { randomBytes } from "node:crypto";
-import { generateBoard, git as gitSync, rng } from "./gen.js";
+import { generateBoard, git as gitSync, shuffled } from "./gen.js";
 import { gitEnv, startGitHttp } from "./git-http.js";
 import { busyProcesses, waitForQuiet } from "./machine.js";
 import { summarize } from "./timing.js";
@@ -41,16 +41,6 @@ const stats = (list) => {
   const s = summarize(list);
   return { n: s.n, p50: round1(s.p50), p95: round1(s.p95), p99: round1(s.p99), min: round1(s.min), max: round1(s.max), mean: round1(s.mean) };
 };
-
-function shuffled(list, seed) {
-  const rand = rng(seed);
-  const out = [...list];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
-}
 
 /**
  * Run a process to its end without blocking the event loop (the git server answers from this
