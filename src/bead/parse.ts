@@ -1,5 +1,4 @@
 import { isMap, isScalar, parse as parseYaml, parseDocument, YAMLParseError, YAMLWarning } from "yaml";
-import type { ZodError } from "zod";
 import { ParseError } from "../errors.js";
 import type { BeadFields } from "./fields.js";
 import { lineAt, splitFrontMatter } from "./frontmatter.js";
@@ -97,7 +96,8 @@ export function validateFields(raw: Record<string, unknown>, yaml: string, yamlL
   throw zodToParseError(result.error, yaml, yamlLine, file);
 }
 
-function zodToParseError(error: ZodError, yaml: string, yamlLine: number, file: string): ParseError {
+/** The first of zod's issues (the only one a person needs to fix first), at its key's line. */
+function zodToParseError(error: { issues: ReadonlyArray<{ path: readonly PropertyKey[]; message: string }> }, yaml: string, yamlLine: number, file: string): ParseError {
   const issue = error.issues[0];
   const key = typeof issue?.path[0] === "string" ? issue.path[0] : undefined;
   const line = key === undefined ? yamlLine : keyLine(yaml, key, yamlLine);

@@ -38,3 +38,19 @@ export function boardProblems(beads: readonly Bead[], lineOf: (bead: Bead, key: 
 export function formatProblem(problem: BoardProblem): string {
   return `${problem.path}:${problem.line}: ${problem.reason}${problem.fix ? ` (${problem.fix})` : ""}`;
 }
+
+/**
+ * `bead lint --watch` frames every run with a begin and an end line, so that an editor reading
+ * the output (VS Code's background problemMatcher) knows when a run's problems are complete and
+ * can drop the ones that are gone. Plain ASCII and fixed wording: .vscode/tasks.json keys on them.
+ */
+export const WATCH_BEGIN = "bead lint: checking";
+
+export function watchEnd(problems: number): string {
+  return problems === 0 ? "bead lint: no problems" : `bead lint: ${problems} problem(s)`;
+}
+
+/** Ends a run that could not check the board at all, so an editor does not wait for it forever. */
+export function watchFailed(message: string): string {
+  return `bead lint: failed: ${message.replace(/\s+/g, " ").trim()}`;
+}

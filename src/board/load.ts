@@ -105,11 +105,13 @@ function assemble(paths: BoardPaths, entries: ReadonlyArray<CacheEntry | undefin
 }
 
 /** Bead files are the `.md` files directly in beads/; dot-files (our temp files, editor swaps) are not. */
+export function isBeadFileName(name: string): boolean {
+  return name.endsWith(".md") && !name.startsWith(".");
+}
+
 export function listBeadFiles(beadsDir: string): string[] {
   try {
-    return readdirSync(beadsDir)
-      .filter((name) => name.endsWith(".md") && !name.startsWith("."))
-      .sort();
+    return readdirSync(beadsDir).filter(isBeadFileName).sort();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
     throw error;

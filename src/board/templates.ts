@@ -28,6 +28,13 @@ by hand, so that claims stay exactly-once and every change is a small git commit
 - Never change \`claimed_by\`, \`claimed_at\` or \`lease_until\` yourself.
 - Beads marked \`sensitivity: private\` or \`secret\` must not be sent to any remote service.
 - \`bead lint\` must pass before you commit (the pre-commit hook runs it).
+
+## Seeing problems while editing
+
+Live problems in VS Code come from the "bead: lint (watch)" task in \`.vscode/tasks.json\`,
+which starts when the folder opens (in a trusted workspace; else start it with "Tasks: Run
+Task"). Other editors can run \`bead lint --watch\`, or \`bead lint\` with the errorformat
+\`%f:%l: %m\`.
 `;
 
 export const MEMORY_MD = `# Shared memory

@@ -4,7 +4,8 @@ import { findBoard, type BoardPaths } from "../board/paths.js";
 export interface CliIo {
   cwd: string;
   env: NodeJS.ProcessEnv;
-  out(text: string): void;
+  /** Bytes are written as they are: stored answers are already UTF-8 (see board/query-cache.ts). */
+  out: (text: string | Uint8Array) => void;
   err(text: string): void;
   readStdin(): Promise<string>;
   columns: number | undefined;

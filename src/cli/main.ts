@@ -13,8 +13,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   if (fast) {
     try {
       const module = (await COMMAND_FILES[fast.name]()) as unknown as Record<string, Run>;
-      const run = module[fast.name] as (io: CliIo, options: FastOptions) => Promise<number | void>;
-      const code = await run(io, fast.options);
+      const run = module[fast.name] as (io: CliIo, ...args: unknown[]) => Promise<number | void>;
+      const code = await run(io, ...fast.args, fast.options);
       return typeof code === "number" ? code : EXIT.ok;
     } catch (error) {
       io.err(`${describeError(error, io.env.BEAD_DEBUG === "1")}\n`);
@@ -48,31 +48,40 @@ interface FastOptions {
 }
 
 /**
- * `bead ls` and `bead ready` in their plain spellings (each option and its value as separate
- * words: --json, -C/--dir, --agent, and for ls --status/--label) skip loading and building
- * commander, a sizeable share of their 150 ms budget (DESIGN §10), and get the same options
- * object commander would pass. Anything else (help, errors, `--opt=value`, values starting with
- * '-', an invalid --status) returns null and goes through commander as before.
+ * The commands people and scripts run most (`ls`, `ready`, `set`), in their plain spellings (each
+ * option and its value as separate words: --json, -C/--dir, --agent, and for ls --status/--label)
+ * skip loading and building commander, a sizeable share of their budgets (DESIGN §10), and get the
+ * same arguments and options object commander would pass. Anything else (help, errors,
+ * `--opt=value`, values starting with '-', an invalid --status) returns null and goes through
+ * commander as before.
  */
-function fastCommand(argv: readonly string[]): { name: "ls" | "ready"; options: FastOptions } | null {
+export function fastCommand(argv: readonly string[]): { name: "ls" | "ready" | "set"; args: unknown[]; options: FastOptions } | null {
   const [name, ...rest] = argv;
-  if (name !== "ls" && name !== "ready") return null;
+  if (name !== "ls" && name !== "ready" && name !== "set") return null;
   const options: FastOptions = {};
+  const words: string[] = [];
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
-    if (arg === "--json") {
+    if (!arg.startsWith("-")) {
+      words.push(arg);
+      continue;
+    }
+    if (arg === "--json" && name !== "set") {
       options.json = true;
       continue;
     }
     const value = rest[++i];
     if (value === undefined || value.startsWith("-")) return null;
     if (arg === "-C" || arg === "--dir") options.dir = value;
-    else if (arg === "--agent") options.agent = value;
+    else if (arg === "--agent" && name !== "set") options.agent = value;
     else if (name === "ls" && arg === "--status" && (STATUSES as readonly string[]).includes(value)) options.status = [...(options.status ?? []), value];
     else if (name === "ls" && arg === "--label") options.label = [...(options.label ?? []), value];
     else return null;
   }
-  return { name, options };
+  if (name !== "set") return words.length === 0 ? { name, args: [], options } : null;
+  // `set <id> <assignments...>`: commander's shape is (id, assignments[], options).
+  const [id, ...assignments] = words;
+  return id !== undefined && assignments.length > 0 ? { name, args: [id, assignments], options } : null;
 }
 
 /**
@@ -156,7 +165,9 @@ function buildProgram(commander: typeof import("commander"), io: CliIo, setExit:
     .requiredOption("--as <name>", "who claims it")
     .option("--lease <duration>", "how long the claim holds without renewal", "15m");
   command(program, "release <id>", "give a claimed bead back", "claim", "release").requiredOption("--as <name>", "who holds it");
-  command(program, "lint [paths...]", "check beads and agent files; exit 1 on any problem", "lint", "lint", true).option("--staged", "check the versions staged for commit");
+  command(program, "lint [paths...]", "check beads and agent files; exit 1 on any problem", "lint", "lint", true)
+    .option("--staged", "check the versions staged for commit")
+    .option("--watch", "check again on every change to beads/ or agents/ until interrupted (editors read this)");
   command(program, "log <id>", "the bead's history from git", "log", "log", true);
   command(program, "board", "terminal kanban", "board", "board");
   const agent = program.command("agent").description("agents of this board");

@@ -77,52 +77,91 @@ export function writeLooseObject(gitdir: string, type: ObjectType, body: Uint8Ar
 }
 
 export type TreeMode = "40000" | "100644" | "100755" | "120000" | "160000";
-const TREE_MODES: ReadonlySet<string> = new Set<TreeMode>(["40000", "100644", "100755", "120000", "160000"]);
 
 export interface TreeItem {
   mode: TreeMode;
   oid: string;
 }
 
-/** Where each entry of a tree body lies; entries are checked to be well formed and in git's order. */
+/**
+ * Where each entry of a tree body lies; entries are checked to be well formed and in git's order.
+ * Typed arrays and byte comparisons, no string per entry: a board's beads/ tree has one entry per
+ * bead, and a one-bead commit reads and rewrites it.
+ */
 interface TreeSlots {
-  starts: number[];
-  nameStarts: number[];
-  nameEnds: number[];
+  count: number;
+  starts: Int32Array;
+  nameStarts: Int32Array;
+  nameEnds: Int32Array;
   modes: TreeMode[];
 }
 
+/** The smallest entry: a 5-byte mode, a space, a 1-byte name, NUL, 20 bytes of id. */
+const MIN_TREE_ENTRY = 28;
+
+/** The mode stored in body[start, end), one of the modes git writes. */
+function modeAt(body: Buffer, start: number, end: number): TreeMode {
+  // Byte tests rather than a string per entry (see TreeSlots).
+  const c = (i: number) => body[start + i];
+  if (end - start === 5 && c(0) === 0x34 && c(1) === 0x30 && c(2) === 0x30 && c(3) === 0x30 && c(4) === 0x30) return "40000";
+  if (end - start === 6 && c(0) === 0x31) {
+    if (c(1) === 0x30 && c(2) === 0x30 && c(3) === 0x36 && c(4) === 0x34 && c(5) === 0x34) return "100644";
+    if (c(1) === 0x30 && c(2) === 0x30 && c(3) === 0x37 && c(4) === 0x35 && c(5) === 0x35) return "100755";
+    if (c(1) === 0x32 && c(2) === 0x30 && c(3) === 0x30 && c(4) === 0x30 && c(5) === 0x30) return "120000";
+    if (c(1) === 0x36 && c(2) === 0x30 && c(3) === 0x30 && c(4) === 0x30 && c(5) === 0x30) return "160000";
+  }
+  throw new NativeUnsupported(`tree entry mode ${body.toString("latin1", start, end)}`);
+}
+
 function slotsOf(body: Buffer): TreeSlots {
-  const slots: TreeSlots = { starts: [], nameStarts: [], nameEnds: [], modes: [] };
+  const capacity = Math.ceil(body.length / MIN_TREE_ENTRY);
+  const slots: TreeSlots = { count: 0, starts: new Int32Array(capacity), nameStarts: new Int32Array(capacity), nameEnds: new Int32Array(capacity), modes: [] };
+  const length = body.length;
   let pos = 0;
-  while (pos < body.length) {
-    const space = body.indexOf(0x20, pos);
-    const nul = space === -1 ? -1 : body.indexOf(0, space);
-    if (space === -1 || nul === -1 || nul + 21 > body.length) throw new NativeUnsupported("malformed tree");
-    const mode = body.toString("latin1", pos, space);
-    if (!TREE_MODES.has(mode)) throw new NativeUnsupported(`tree entry mode ${mode}`);
+  while (pos < length) {
+    let space = pos;
+    while (space < length && space - pos < 7 && body[space] !== 0x20) space++;
+    if (body[space] !== 0x20) throw new NativeUnsupported("malformed tree");
+    const mode = modeAt(body, pos, space);
+    let nul = space + 1;
+    while (nul < length && body[nul] !== 0) {
+      if (body[nul] === 0x2f) throw new NativeUnsupported("tree entry name with a slash");
+      nul++;
+    }
+    if (nul + 21 > length) throw new NativeUnsupported("malformed tree");
     if (nul === space + 1) throw new NativeUnsupported("empty tree entry name");
-    for (let p = space + 1; p < nul; p++) if (body[p] === 0x2f) throw new NativeUnsupported("tree entry name with a slash");
-    const n = slots.starts.length;
+    const n = slots.count;
     if (n > 0 && compareNames(body, slots.nameStarts[n - 1]!, slots.nameEnds[n - 1]!, slots.modes[n - 1] === "40000", body, space + 1, nul, mode === "40000") >= 0) {
       throw new NativeUnsupported("tree entries out of order");
     }
-    slots.starts.push(pos);
-    slots.nameStarts.push(space + 1);
-    slots.nameEnds.push(nul);
-    slots.modes.push(mode as TreeMode);
+    slots.starts[n] = pos;
+    slots.nameStarts[n] = space + 1;
+    slots.nameEnds[n] = nul;
+    slots.modes.push(mode);
+    slots.count = n + 1;
     pos = nul + 21;
   }
   return slots;
 }
 
-/** Git's tree order (base_name_compare): bytewise by name, a directory as if its name ended in '/'. */
-function compareNames(a: Buffer, aStart: number, aEnd: number, aDir: boolean, b: Buffer, bStart: number, bEnd: number, bDir: boolean): number {
+/**
+ * a[aStart, aEnd) against b[bStart, bEnd) bytewise, as memcmp then length. A plain loop: names
+ * are short, and Buffer#compare with ranges costs more per call than the bytes it compares.
+ */
+export function compareBytes(a: Uint8Array, aStart: number, aEnd: number, b: Uint8Array, bStart: number, bEnd: number): number {
   const length = Math.min(aEnd - aStart, bEnd - bStart);
   for (let i = 0; i < length; i++) {
     const c = a[aStart + i]! - b[bStart + i]!;
     if (c !== 0) return c;
   }
+  return aEnd - aStart - (bEnd - bStart);
+}
+
+/** Git's tree order (base_name_compare): bytewise by name, a directory as if its name ended in '/'. */
+function compareNames(a: Buffer, aStart: number, aEnd: number, aDir: boolean, b: Buffer, bStart: number, bEnd: number, bDir: boolean): number {
+  const length = Math.min(aEnd - aStart, bEnd - bStart);
+  const c = compareBytes(a, aStart, aStart + length, b, bStart, bStart + length);
+  if (c !== 0) return c;
   const ca = aEnd - aStart > length ? a[aStart + length]! : aDir ? 0x2f : 0;
   const cb = bEnd - bStart > length ? b[bStart + length]! : bDir ? 0x2f : 0;
   return ca - cb;
@@ -137,7 +176,7 @@ export function nameKey(name: string): string {
 export function parseTree(body: Buffer): Map<string, TreeItem> {
   const slots = slotsOf(body);
   const items = new Map<string, TreeItem>();
-  for (let i = 0; i < slots.starts.length; i++) {
+  for (let i = 0; i < slots.count; i++) {
     const nul = slots.nameEnds[i]!;
     items.set(body.toString("latin1", slots.nameStarts[i]!, nul), { mode: slots.modes[i]!, oid: body.toString("hex", nul + 1, nul + 21) });
   }
@@ -161,7 +200,7 @@ export function openTree(body: Buffer): Tree {
     const name = Buffer.from(key, "latin1");
     for (const dir of [false, true]) {
       let low = 0;
-      let high = slots.starts.length;
+      let high = slots.count;
       while (low < high) {
         const mid = (low + high) >>> 1;
         const c = compareNames(body, slots.nameStarts[mid]!, slots.nameEnds[mid]!, slots.modes[mid] === "40000", name, 0, name.length, dir);
@@ -195,13 +234,13 @@ export function openTree(body: Buffer): Tree {
         if (next === null) continue;
         const name = Buffer.from(key, "latin1");
         let low = 0;
-        let high = slots.starts.length;
+        let high = slots.count;
         while (low < high) {
           const mid = (low + high) >>> 1;
           if (compareNames(body, slots.nameStarts[mid]!, slots.nameEnds[mid]!, slots.modes[mid] === "40000", name, 0, name.length, next.mode === "40000") < 0) low = mid + 1;
           else high = mid;
         }
-        const at = low < slots.starts.length ? slots.starts[low]! : body.length;
+        const at = low < slots.count ? slots.starts[low]! : body.length;
         ops.push({ at, order: 0, skipTo: at, bytes: entryBytes(key, next) });
       }
       ops.sort((x, y) => x.at - y.at || x.order - y.order || (x.bytes && y.bytes ? compareEntryBytes(x.bytes, y.bytes) : 0));

@@ -47,6 +47,13 @@ describe("bead schema", () => {
     expect(beadFieldsSchema.parse({ title: "t", labels: null }).labels).toEqual([]);
   });
 
+  // The bead schema alone (as `bead set` loads it) still gets zod's English messages, not "Invalid input".
+  it("says in English what is wrong where it has no message of its own", () => {
+    const messageOf = (fields: Record<string, unknown>) => beadFieldsSchema.safeParse({ title: "t", ...fields }).error?.issues[0]?.message;
+    expect(messageOf({ attempts: "x" })).toBe("Invalid input: expected number, received string");
+    expect(messageOf({ labels: 3 })).toBe("Invalid input: expected array, received number");
+  });
+
   it("keeps unknown keys as they were", () => {
     expect(beadFieldsSchema.parse({ title: "t", estimate: { hours: 3 } }).estimate).toEqual({ hours: 3 });
   });

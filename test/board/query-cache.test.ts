@@ -2,11 +2,17 @@ import { utimesSync, writeFileSync, unlinkSync, existsSync, readdirSync } from "
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { boardPaths } from "../../src/board/paths.js";
-import { cachedQuery } from "../../src/board/query-cache.js";
+import { cachedQuery as cachedQueryBytes } from "../../src/board/query-cache.js";
+import type { BoardPaths } from "../../src/board/paths.js";
 import type { Board } from "../../src/board/load.js";
 import { cleanupTempBoards, makeTempBoard } from "../helpers/temp-board.js";
 
 afterEach(cleanupTempBoards);
+
+/** The stored answer comes back as bytes, ready for stdout; these tests compare text. */
+async function cachedQuery(paths: BoardPaths, query: string, compute: (board: Board) => string): Promise<string> {
+  return (await cachedQueryBytes(paths, query, compute)).toString("utf8");
+}
 
 const bead = (title: string) => `---\ntitle: ${title}\n---\n`;
 

@@ -3,13 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { beadJsonSchema } from "../../src/bead/schema.js";
+import { LINT_TASK_LABEL, VSCODE_TASKS } from "../../src/board/vscode-tasks.js";
 import { runCli } from "../helpers/cli.js";
 import { cleanupTempBoards, GitCommandError, runGitSync } from "../helpers/temp-board.js";
 import { cliBoard, lastCommitFiles, type CliBoard } from "./support.js";
 
 afterEach(cleanupTempBoards);
 
-const INIT_FILES = [".beadboard.yml", ".beadboard/bead.schema.json", ".githooks/pre-commit", ".vscode/settings.json", "AGENTS.md", "agents/reporter.md", "beads/.gitkeep", "memory/MEMORY.md"];
+const INIT_FILES = [".beadboard.yml", ".beadboard/bead.schema.json", ".githooks/pre-commit", ".vscode/settings.json", ".vscode/tasks.json", "AGENTS.md", "agents/reporter.md", "beads/.gitkeep", "memory/MEMORY.md"];
 
 async function initialised(): Promise<CliBoard> {
   const board = await cliBoard({ "README.md": "# my project\n" });
@@ -97,6 +98,64 @@ describe("bead init", () => {
     expect((await board.bead(["init"])).code).toBe(0);
     expect(lastCommitFiles(board)).not.toContain("README.md");
     expect(board.git(["status", "--porcelain"]).trim()).toBe("M  README.md");
+  });
+});
+
+describe("bead init and VS Code", () => {
+  const THEIR_TASK = { label: "build", type: "shell", command: "make", group: { kind: "build", isDefault: true } };
+  const labels = (text: string) => (JSON.parse(text) as { tasks: Array<{ label: string }> }).tasks.map((task) => task.label);
+
+  it("writes a background task that runs bead lint --watch when the folder opens, and says where editors get problems", async () => {
+    const board = await initialised();
+    expect(board.read(".vscode/tasks.json")).toBe(VSCODE_TASKS);
+    const task = (JSON.parse(VSCODE_TASKS) as { tasks: Array<Record<string, unknown>> }).tasks[0];
+    expect(task).toMatchObject({ label: LINT_TASK_LABEL, isBackground: true, runOptions: { runOn: "folderOpen" }, problemMatcher: { owner: "bead" } });
+    const agents = board.read("AGENTS.md");
+    expect(agents).toContain('"bead: lint (watch)" task');
+    expect(agents).toContain("`bead lint --watch`");
+    expect(agents).toContain("`%f:%l: %m`");
+  });
+
+  it("leaves a tasks.json with comments byte for byte, and says how to add the task", async () => {
+    const jsonc = '{\n  // See https://go.microsoft.com/fwlink/?LinkId=733558\n  "version": "2.0.0",\n  "tasks": [\n    { "label": "build", "type": "shell", "command": "make", },\n  ]\n}\n';
+    const board = await cliBoard({ ".vscode/tasks.json": jsonc });
+    const run = await board.bead(["init"]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/^bead: \.vscode\/tasks\.json is not plain JSON \(comments, say\); left as it is\. For bead problems in VS Code's Problems view, add this task/m);
+    expect(run.stderr).toContain('"label": "bead: lint (watch)"');
+    expect(board.read(".vscode/tasks.json")).toBe(jsonc);
+    expect(lastCommitFiles(board)).not.toContain(".vscode/tasks.json");
+    const head = board.head();
+    expect((await board.bead(["init"])).stdout).toMatch(/already set up/);
+    expect(board.read(".vscode/tasks.json")).toBe(jsonc);
+    expect(board.head()).toBe(head);
+  });
+
+  it("adds the task to a plain-JSON tasks.json, keeping the person's tasks and indentation; a second run changes nothing", async () => {
+    const theirs = `${JSON.stringify({ version: "2.0.0", tasks: [THEIR_TASK] }, null, 4)}\n`;
+    const board = await cliBoard({ ".vscode/tasks.json": theirs });
+    expect((await board.bead(["init"])).code).toBe(0);
+    const merged = board.read(".vscode/tasks.json");
+    expect(labels(merged)).toEqual(["build", LINT_TASK_LABEL]);
+    expect((JSON.parse(merged) as { tasks: unknown[] }).tasks[0]).toEqual(THEIR_TASK);
+    expect(merged).toMatch(/^ {4}"version"/m);
+    expect(lastCommitFiles(board)).toContain(".vscode/tasks.json");
+    const head = board.head();
+    const again = await board.bead(["init"]);
+    expect(again).toMatchObject({ code: 0, stderr: "", stdout: expect.stringMatching(/already set up/) });
+    expect(board.read(".vscode/tasks.json")).toBe(merged);
+    expect(board.head()).toBe(head);
+  });
+
+  it("does not merge into a tasks.json with uncommitted changes", async () => {
+    const board = await cliBoard({ ".vscode/tasks.json": `${JSON.stringify({ version: "2.0.0", tasks: [] })}\n` });
+    const edited = `${JSON.stringify({ version: "2.0.0", tasks: [THEIR_TASK] })}\n`;
+    board.write(".vscode/tasks.json", edited);
+    const run = await board.bead(["init"]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/^bead: \.vscode\/tasks\.json has changes not committed yet; left as it is/m);
+    expect(board.read(".vscode/tasks.json")).toBe(edited);
+    expect(lastCommitFiles(board)).not.toContain(".vscode/tasks.json");
   });
 });
 

@@ -18,7 +18,7 @@ export async function runCli(args: string[], options: { cwd: string; env?: NodeJ
     cwd: options.cwd,
     env: { ...gitEnv(), ...options.env },
     out: (text) => {
-      stdout += text;
+      stdout += typeof text === "string" ? text : Buffer.from(text).toString("utf8");
     },
     err: (text) => {
       stderr += text;

@@ -7,6 +7,7 @@ import { assertValidPrefix } from "../../bead/ids.js";
 import { beadJsonSchema } from "../../bead/schema.js";
 import { boardPaths, findBoard, type BoardPaths } from "../../board/paths.js";
 import { AGENTS_MD, BOARD_CONFIG, EXAMPLE_AGENT, MEMORY_MD, preCommitHook, VSCODE_SETTINGS } from "../../board/templates.js";
+import { VSCODE_TASKS, withLintTask } from "../../board/vscode-tasks.js";
 import { withBoardLock } from "../../git/board-lock.js";
 import { writeContext, writeFilesLocked } from "../../board/write.js";
 import { InvalidArgumentError, NotABoardError } from "../../errors.js";
@@ -18,8 +19,9 @@ interface InitOptions extends GlobalOptions {
 }
 
 /**
- * Prepare a board. Idempotent: files a person may have edited are written only when missing;
- * the generated schema is refreshed; nothing is committed when nothing changed.
+ * Prepare a board. Idempotent: files a person may have edited are written only when missing
+ * (a .vscode/tasks.json of theirs only gets our task added, see mergeInto); the generated schema
+ * is refreshed; nothing is committed when nothing changed.
  */
 export async function init(io: CliIo, options: InitOptions): Promise<void> {
   const start = options.dir ? resolve(io.cwd, options.dir) : io.cwd;
@@ -30,7 +32,7 @@ export async function init(io: CliIo, options: InitOptions): Promise<void> {
   const paths = await openOrCreateRepo(start);
   const prefix = assertValidPrefix(options.prefix ?? "bb");
   const fallbackBin = fileURLToPath(new URL("../../../bin/bead.js", import.meta.url));
-  const wanted: Array<{ path: string; content: string; refresh?: boolean; executable?: boolean }> = [
+  const wanted: Wanted[] = [
     { path: "beads/.gitkeep", content: "" },
     { path: "agents/reporter.md", content: EXAMPLE_AGENT },
     { path: "memory/MEMORY.md", content: MEMORY_MD },
@@ -38,22 +40,53 @@ export async function init(io: CliIo, options: InitOptions): Promise<void> {
     { path: ".beadboard.yml", content: BOARD_CONFIG(prefix, options.remote) },
     { path: ".beadboard/bead.schema.json", content: `${JSON.stringify(beadJsonSchema(), null, 2)}\n`, refresh: true },
     { path: ".vscode/settings.json", content: VSCODE_SETTINGS },
+    { path: ".vscode/tasks.json", content: VSCODE_TASKS, merge: withLintTask },
     { path: ".githooks/pre-commit", content: preCommitHook(fallbackBin), executable: true },
   ];
   const ctx = writeContext(paths, io.env);
+  const notes: string[] = [];
   const written = await withBoardLock(paths.stateDir, async () => {
-    const files = wanted.filter((file) => {
+    const files: Wanted[] = [];
+    for (const file of wanted) {
       const full = join(paths.root, file.path);
-      if (!existsSync(full)) return true;
-      return file.refresh === true && readFileSync(full, "utf8") !== file.content;
-    });
+      if (!existsSync(full)) files.push(file);
+      else if (file.merge) {
+        const merged = await mergeInto(paths, file, readFileSync(full, "utf8"));
+        if (typeof merged === "string") notes.push(merged);
+        else if (merged) files.push(merged);
+      } else if (file.refresh === true && readFileSync(full, "utf8") !== file.content) files.push(file);
+    }
     if (files.length === 0) return [];
     await writeFilesLocked(ctx, files, "init beadboard");
     return files.map((file) => file.path);
   });
+  for (const note of notes) io.err(`bead: ${note}\n`);
   await installHooksPath(io, paths);
   if (options.remote) await addRemote(paths, options.remote);
   io.out(written.length > 0 ? `board ready at ${paths.root} (wrote ${written.join(", ")})\n` : `board at ${paths.root} is already set up\n`);
+}
+
+interface Wanted {
+  path: string;
+  content: string;
+  /** Rewrite when it differs: generated, nobody edits it. */
+  refresh?: boolean;
+  executable?: boolean;
+  /** A file the person may already have: add ours to theirs, or say why not (see withLintTask). */
+  merge?: (existing: string) => { content: string } | { note: string } | undefined;
+}
+
+/**
+ * The merged file, a note for the person, or undefined when nothing is to be done. Only a file
+ * committed as it is gets merged: init commits what it writes, and must not commit their
+ * unfinished edits along with ours.
+ */
+async function mergeInto(paths: BoardPaths, file: Wanted, existing: string): Promise<Wanted | string | undefined> {
+  const merged = file.merge!(existing);
+  if (merged === undefined || "note" in merged) return merged?.note;
+  const status = await git.status({ fs, dir: paths.root, gitdir: paths.gitdir, filepath: file.path });
+  if (status !== "unmodified") return `${file.path} has changes not committed yet; left as it is: run \`bead init\` again once they are committed`;
+  return { ...file, content: merged.content };
 }
 
 /**

@@ -9,28 +9,28 @@ import { boardProblems, formatProblem } from "../../board/lint.js";
 import { loadBoard, type BoardProblem } from "../../board/load.js";
 import type { BoardPaths } from "../../board/paths.js";
 import { beadFromText } from "../../board/read-bead.js";
-import { ParseError } from "../../errors.js";
+import { InvalidArgumentError, ParseError } from "../../errors.js";
 import { EXIT } from "../exit-codes.js";
 import { boardFor, type CliIo, type GlobalOptions } from "../io.js";
 import { json } from "../output.js";
 
 interface LintOptions extends GlobalOptions {
   staged?: boolean;
+  watch?: boolean;
 }
 
 export async function lint(io: CliIo, paths: string[], options: LintOptions): Promise<number> {
-  const board = boardFor(io, options);
-  const loaded = await loadBoard(board);
-  let beads = loaded.beads;
-  let problems: BoardProblem[] = [...loaded.problems, ...strayFiles(board), ...lintAgents(board)];
-  let only: Set<string> | undefined = paths.length > 0 ? new Set(paths.map((p) => relative(board.root, join(io.cwd, p)))) : undefined;
-  if (options.staged) {
-    const staged = stagedFiles(board);
-    only = new Set(staged.map((file) => file.path));
-    ({ beads, problems } = overlayStaged(beads, problems, staged));
+  if (options.watch && options.staged) {
+    throw new InvalidArgumentError("--watch and --staged do not go together: --staged checks what the next commit would hold, --watch the files as they are saved");
   }
-  problems.push(...boardProblems(beads, (bead, key) => keyLine(board, bead, key)));
-  const shown = only ? problems.filter((problem) => only.has(problem.path)) : problems;
+  const board = boardFor(io, options);
+  const only: Set<string> | undefined = paths.length > 0 ? new Set(paths.map((p) => relative(board.root, join(io.cwd, p)))) : undefined;
+  if (options.watch) {
+    // Loaded only here: chokidar is no cost to a plain `bead lint` in a pre-commit hook.
+    const { watchLint } = await import("./lint-watch.js");
+    return watchLint(io, board, () => boardLint(board, only, false), { json: options.json === true });
+  }
+  const shown = await boardLint(board, only, options.staged === true);
   if (options.json) io.out(json(shown));
   else for (const problem of shown) io.out(`${formatProblem(problem)}\n`);
   if (shown.length > 0) {
@@ -38,6 +38,21 @@ export async function lint(io: CliIo, paths: string[], options: LintOptions): Pr
     return EXIT.failure;
   }
   return EXIT.ok;
+}
+
+/** Every problem of the board (or of the staged versions), limited to `only` when given. */
+async function boardLint(board: BoardPaths, only: Set<string> | undefined, staged: boolean): Promise<BoardProblem[]> {
+  const loaded = await loadBoard(board);
+  let beads = loaded.beads;
+  let problems: BoardProblem[] = [...loaded.problems, ...strayFiles(board), ...lintAgents(board)];
+  if (staged) {
+    const files = stagedFiles(board);
+    only = new Set(files.map((file) => file.path));
+    ({ beads, problems } = overlayStaged(beads, problems, files));
+  }
+  problems.push(...boardProblems(beads, (bead, key) => keyLine(board, bead, key)));
+  const filter = only;
+  return filter ? problems.filter((problem) => filter.has(problem.path)) : problems;
 }
 
 /** A file in beads/ that is not `<id>.md` (an image, a binary): the board ignores it, so say so. */
@@ -69,7 +84,16 @@ function lintAgents(board: BoardPaths): BoardProblem[] {
   const problems: BoardProblem[] = [];
   for (const name of names) {
     const path = `agents/${name}`;
-    const problem = agentProblem(readFileSync(join(board.agentsDir, name)), path);
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(join(board.agentsDir, name));
+    } catch (error) {
+      // Deleted between listing and reading (an editor's save, a checkout): nothing to check.
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") continue;
+      problems.push({ path, line: 1, reason: `cannot read the file: ${(error as Error).message}` });
+      continue;
+    }
+    const problem = agentProblem(bytes, path);
     if (problem) problems.push(problem);
   }
   return problems;
