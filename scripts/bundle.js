@@ -23,7 +23,6 @@ await build({
   platform: "node",
   target: "node20.19",
   sourcemap: true,
-  minify: true,
   logLevel: "warning",
   // CommonJS dependencies (proper-lockfile, isomorphic-git, …) call require() for Node's own
   // modules; in an ES module bundle that needs a real require.

@@ -101,17 +101,25 @@ const MIN_TREE_ENTRY = 28;
 
 /** The mode stored in body[start, end), one of the modes git writes. */
 function modeAt(body: Buffer, start: number, end: number): TreeMode {
-  // Byte tests rather than a string per entry (see TreeSlots).
-  const c = (i: number) => body[start + i];
-  if (end - start === 5 && c(0) === 0x34 && c(1) === 0x30 && c(2) === 0x30 && c(3) === 0x30 && c(4) === 0x30) return "40000";
-  if (end - start === 6 && c(0) === 0x31) {
-    if (c(1) === 0x30 && c(2) === 0x30 && c(3) === 0x36 && c(4) === 0x34 && c(5) === 0x34) return "100644";
-    if (c(1) === 0x30 && c(2) === 0x30 && c(3) === 0x37 && c(4) === 0x35 && c(5) === 0x35) return "100755";
-    if (c(1) === 0x32 && c(2) === 0x30 && c(3) === 0x30 && c(4) === 0x30 && c(5) === 0x30) return "120000";
-    if (c(1) === 0x36 && c(2) === 0x30 && c(3) === 0x30 && c(4) === 0x30 && c(5) === 0x30) return "160000";
+  // Byte tests rather than a string per entry (see TreeSlots): "40000", or "1" + one of the rest.
+  const length = end - start;
+  if (length === 5 && body[start] === 0x34 && body[start + 1] === 0x30 && body[start + 2] === 0x30 && body[start + 3] === 0x30 && body[start + 4] === 0x30) return "40000";
+  if (length === 6 && body[start] === 0x31) {
+    const rest = (body[start + 1]! << 24) | (body[start + 2]! << 16) | (body[start + 3]! << 8) | body[start + 4]!;
+    const last = body[start + 5];
+    if (rest === MODE_00644 && last === 0x34) return "100644";
+    if (rest === MODE_00755 && last === 0x35) return "100755";
+    if (rest === MODE_20000 && last === 0x30) return "120000";
+    if (rest === MODE_60000 && last === 0x30) return "160000";
   }
   throw new NativeUnsupported(`tree entry mode ${body.toString("latin1", start, end)}`);
 }
+
+/** Bytes 2-5 of the six-digit modes, read as one big-endian number. */
+const MODE_00644 = Buffer.from("0064").readInt32BE(0);
+const MODE_00755 = Buffer.from("0075").readInt32BE(0);
+const MODE_20000 = Buffer.from("2000").readInt32BE(0);
+const MODE_60000 = Buffer.from("6000").readInt32BE(0);
 
 function slotsOf(body: Buffer): TreeSlots {
   const capacity = Math.ceil(body.length / MIN_TREE_ENTRY);

@@ -1,11 +1,12 @@
 import { chmodSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { spawnSync } from "node:child_process";
+import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { beadJsonSchema } from "../../src/bead/schema.js";
 import { LINT_TASK_LABEL, VSCODE_TASKS } from "../../src/board/vscode-tasks.js";
-import { runCli } from "../helpers/cli.js";
-import { cleanupTempBoards, GitCommandError, runGitSync } from "../helpers/temp-board.js";
+import { runBeadProcess, runCli } from "../helpers/cli.js";
+import { cleanupTempBoards, GitCommandError, gitEnv, runGitSync } from "../helpers/temp-board.js";
 import { cliBoard, lastCommitFiles, type CliBoard } from "./support.js";
 
 afterEach(cleanupTempBoards);
@@ -156,6 +157,23 @@ describe("bead init and VS Code", () => {
     expect(run.stderr).toMatch(/^bead: \.vscode\/tasks\.json has changes not committed yet; left as it is/m);
     expect(board.read(".vscode/tasks.json")).toBe(edited);
     expect(lastCommitFiles(board)).not.toContain(".vscode/tasks.json");
+  });
+});
+
+describe("the pre-commit hook bead init installs", () => {
+  it("refuses a commit with an invalid bead, finding this installation's bead when none is on PATH", async () => {
+    // `bead init` as installed (the bundle in dist/), which must find bin/bead.js from where it runs.
+    const board = await cliBoard({ "README.md": "# my project\n" });
+    expect((await runBeadProcess(["init"], { cwd: board.dir })).code).toBe(0);
+    board.write("beads/bad.md", "---\ntitle: t\nstatus: doing\n---\n");
+    board.git(["add", "beads/bad.md"]);
+    // Only Node and git on PATH (both live in the same place here): no `bead`, no node_modules.
+    const env = { ...gitEnv(), PATH: `${dirname(process.execPath)}:/usr/bin:/bin` };
+    const commit = spawnSync("git", ["commit", "-qm", "bad bead"], { cwd: board.dir, env, encoding: "utf8" });
+    expect(commit.status).not.toBe(0);
+    expect(commit.stderr).toMatch(/beads\/bad\.md:3: status must be one of/);
+    expect(board.git(["log", "-1", "--format=%s"]).trim()).toBe("init beadboard");
+    expect(board.read(".githooks/pre-commit")).toContain(join(process.cwd(), "bin", "bead.js"));
   });
 });
 

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { installedBin } from "../install-path.js";
 import git from "isomorphic-git";
 import { assertValidPrefix } from "../../bead/ids.js";
 import { beadJsonSchema } from "../../bead/schema.js";
@@ -31,7 +31,6 @@ export async function init(io: CliIo, options: InitOptions): Promise<void> {
   }
   const paths = await openOrCreateRepo(start);
   const prefix = assertValidPrefix(options.prefix ?? "bb");
-  const fallbackBin = fileURLToPath(new URL("../../../bin/bead.js", import.meta.url));
   const wanted: Wanted[] = [
     { path: "beads/.gitkeep", content: "" },
     { path: "agents/reporter.md", content: EXAMPLE_AGENT },
@@ -41,7 +40,7 @@ export async function init(io: CliIo, options: InitOptions): Promise<void> {
     { path: ".beadboard/bead.schema.json", content: `${JSON.stringify(beadJsonSchema(), null, 2)}\n`, refresh: true },
     { path: ".vscode/settings.json", content: VSCODE_SETTINGS },
     { path: ".vscode/tasks.json", content: VSCODE_TASKS, merge: withLintTask },
-    { path: ".githooks/pre-commit", content: preCommitHook(fallbackBin), executable: true },
+    { path: ".githooks/pre-commit", content: preCommitHook(installedBin()), executable: true },
   ];
   const ctx = writeContext(paths, io.env);
   const notes: string[] = [];
