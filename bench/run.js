@@ -36,6 +36,13 @@ const CONFIG = {
 };
 const env = { ...process.env, BEAD_HOST: "bench", BEAD_ACTOR: "Bench <bench@beadboard.local>", BENCH_DIST: join(SNAPSHOT, "dist") };
 delete env.BEAD_DEBUG;
+// A CA bundle in NODE_EXTRA_CA_CERTS (this sandbox sets one for its package proxy) is parsed by
+// every Node process before any JavaScript runs: ~50 ms here, for `node -e 0` as much as for
+// `bead`. The measurements run without it, as on a machine that does not set it; the read
+// commands and bare Node are measured once more with it, and the report shows both.
+const extraCaCerts = env.NODE_EXTRA_CA_CERTS;
+delete env.NODE_EXTRA_CA_CERTS;
+const envAsIs = { ...env, ...(extraCaCerts === undefined ? {} : { NODE_EXTRA_CA_CERTS: extraCaCerts }) };
 
 const log = (message) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 
@@ -61,6 +68,16 @@ function measureReads(dir, size, useHyperfine) {
     log(`  ${size}: ${name} ×${runs}`);
     const r = timeRepeated(argv, dir, { runs, warmup, env, useHyperfine });
     out[name] = { ...summarize(r.times), tool: r.tool, times: r.times, userMs: r.userMs, systemMs: r.systemMs };
+  }
+  if (extraCaCerts !== undefined) {
+    for (const [name, argv] of [
+      ["bead ls --json", [...BEAD, "ls", "--json"]],
+      ["node -e 0 (bare Node start)", [process.execPath, "-e", "0"]],
+    ]) {
+      log(`  ${size}: ${name} ×${runs}, with NODE_EXTRA_CA_CERTS`);
+      const r = timeRepeated(argv, dir, { runs, warmup, env: envAsIs, useHyperfine });
+      out[`${name}, with NODE_EXTRA_CA_CERTS`] = { ...summarize(r.times), tool: r.tool, times: r.times, userMs: r.userMs, systemMs: r.systemMs };
+    }
   }
   return out;
 }
@@ -368,6 +385,7 @@ async function main() {
   const hf = hyperfineVersion();
   const machine = machineInfo(ROOT);
   machine.busyAtStart = busyProcesses();
+  machine.extraCaCerts = extraCaCerts ?? null;
   log(`machine: ${machine.nproc} cores, ${machine.cpuModel}, node ${machine.node}, git ${machine.git}, ${hf ?? "no hyperfine"}, load ${machine.loadavgAtStart.join(" ")}`);
   const results = { machine, config: CONFIG, tmp: tmpdir(), sizes: [] };
   for (const size of sizes) {

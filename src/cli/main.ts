@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { describeError, EXIT, exitCodeFor } from "./exit-codes.js";
 import { processIo, type CliIo } from "./io.js";
 import { STATUSES } from "../bead/fields.js";
+import { fastCommand } from "./fast-path.js";
 
 /**
  * The `bead` command line. Commands live one per file under ./commands and are imported only
@@ -38,51 +39,6 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
 }
 
 type Run = (io: CliIo, ...args: never[]) => Promise<number | void>;
-
-interface FastOptions {
-  json?: boolean;
-  dir?: string;
-  agent?: string;
-  status?: string[];
-  label?: string[];
-}
-
-/**
- * The commands people and scripts run most (`ls`, `ready`, `set`), in their plain spellings (each
- * option and its value as separate words: --json, -C/--dir, --agent, and for ls --status/--label)
- * skip loading and building commander, a sizeable share of their budgets (DESIGN §10), and get the
- * same arguments and options object commander would pass. Anything else (help, errors,
- * `--opt=value`, values starting with '-', an invalid --status) returns null and goes through
- * commander as before.
- */
-export function fastCommand(argv: readonly string[]): { name: "ls" | "ready" | "set"; args: unknown[]; options: FastOptions } | null {
-  const [name, ...rest] = argv;
-  if (name !== "ls" && name !== "ready" && name !== "set") return null;
-  const options: FastOptions = {};
-  const words: string[] = [];
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i]!;
-    if (!arg.startsWith("-")) {
-      words.push(arg);
-      continue;
-    }
-    if (arg === "--json" && name !== "set") {
-      options.json = true;
-      continue;
-    }
-    const value = rest[++i];
-    if (value === undefined || value.startsWith("-")) return null;
-    if (arg === "-C" || arg === "--dir") options.dir = value;
-    else if (arg === "--agent" && name !== "set") options.agent = value;
-    else if (name === "ls" && arg === "--status" && (STATUSES as readonly string[]).includes(value)) options.status = [...(options.status ?? []), value];
-    else if (name === "ls" && arg === "--label") options.label = [...(options.label ?? []), value];
-    else return null;
-  }
-  if (name !== "set") return words.length === 0 ? { name, args: [], options } : null;
-  // `set <id> <assignments...>`: commander's shape is (id, assignments[], options).
-  const [id, ...assignments] = words;
-  return id !== undefined && assignments.length > 0 ? { name, args: [id, assignments], options } : null;
-}
 
 /**
  * Each command's module, loaded only when that command runs. Spelled out (not a template

@@ -1,5 +1,5 @@
 import * as fs from "node:fs";
-import { commitTree, nameKey, NativeUnsupported, openTree, readLooseObject } from "./objects.js";
+import { commitTree, nameKey, NativeUnsupported, readLooseObject, readLooseTree } from "./objects.js";
 import { currentBranchRef, readRef } from "./refs.js";
 
 /**
@@ -31,10 +31,8 @@ function readNative(gitdir: string, commit: string, path: string): Uint8Array | 
   let oid = commitTree(head.body);
   const segments = path.split("/");
   for (const [index, segment] of segments.entries()) {
-    const tree = readLooseObject(gitdir, oid);
-    if (tree.type !== "tree") throw new NativeUnsupported(`${oid} is not a tree`);
     const key = nameKey(segment);
-    const item = openTree(tree.body).lookup([key]).get(key);
+    const item = readLooseTree(gitdir, oid).lookup([key]).get(key);
     if (!item) return null;
     const last = index === segments.length - 1;
     if (last !== (item.mode !== "40000")) return null; // a directory where a file is asked for, or the reverse

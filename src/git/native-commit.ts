@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { PromiseFsClient } from "isomorphic-git";
 import { GitError } from "../errors.js";
 import { emptyIndex, indexKey, makeEntry, parseIndex, serializeIndex, setEntry, type GitIndexFile, type IndexEntry } from "./index-file.js";
-import { commitTree, nameKey, NativeUnsupported, openTree, readLooseObject, serializeCommit, writeLooseObject, type TreeItem } from "./objects.js";
+import { commitTree, nameKey, NativeUnsupported, openTree, readLooseObject, readLooseTree, serializeCommit, writeLooseObject, type TreeItem } from "./objects.js";
 
 /**
  * The common case of src/git/commit-paths.ts without isomorphic-git: HEAD's commit and the trees
@@ -102,12 +102,6 @@ function readIndex(gitdir: string): GitIndexFile {
 
 /** The same rewrite as commit-paths.ts's isomorphic-git one: only trees on changed paths are rebuilt. */
 function rewriteTree(gitdir: string, treeOid: string | null, prefix: string, blobs: ReadonlyMap<string, BlobChange>): string | null {
-  let body: Buffer = Buffer.alloc(0);
-  if (treeOid) {
-    const object = readLooseObject(gitdir, treeOid);
-    if (object.type !== "tree") throw new NativeUnsupported(`${treeOid} is a ${object.type}`);
-    body = object.body;
-  }
   const files = new Map<string, BlobChange>();
   const children = new Map<string, Map<string, BlobChange>>();
   for (const [path, blob] of blobs) {
@@ -121,7 +115,7 @@ function rewriteTree(gitdir: string, treeOid: string | null, prefix: string, blo
       children.get(key)!.set(path, blob);
     }
   }
-  const tree = openTree(body);
+  const tree = treeOid ? readLooseTree(gitdir, treeOid) : openTree(Buffer.alloc(0));
   const existing = tree.lookup([...files.keys(), ...children.keys()]);
   const edits = new Map<string, TreeItem | null>();
   for (const [key, blob] of files) {

@@ -192,6 +192,8 @@ export function parseTree(body: Buffer): Map<string, TreeItem> {
 }
 
 export interface Tree {
+  /** The tree object's body as stored. */
+  body: Buffer;
   /** The entries with these keys (nameKey), where present. */
   lookup(keys: Iterable<string>): Map<string, TreeItem>;
   /**
@@ -221,6 +223,7 @@ export function openTree(body: Buffer): Tree {
   };
   const itemAt = (i: number): TreeItem => ({ mode: slots.modes[i]!, oid: body.toString("hex", slots.nameEnds[i]! + 1, slots.nameEnds[i]! + 21) });
   return {
+    body,
     lookup(keys) {
       const found = new Map<string, TreeItem>();
       for (const key of keys) {
@@ -263,6 +266,27 @@ export function openTree(body: Buffer): Tree {
       return Buffer.concat(chunks);
     },
   };
+}
+
+/** Trees read lately, by gitdir and id (an object never changes, so a hit is always right). */
+const recentTrees = new Map<string, Tree>();
+const RECENT_TREES = 4;
+
+/**
+ * A loose tree object, opened. A claim reads beads/ at HEAD to check the committed claim, then
+ * rewrites the same tree for its commit; on a big board each read is an inflate, a hash and a
+ * walk of every entry, so the second one comes from here.
+ */
+export function readLooseTree(gitdir: string, oid: string): Tree {
+  const key = `${gitdir}\0${oid}`;
+  const cached = recentTrees.get(key);
+  if (cached) return cached;
+  const object = readLooseObject(gitdir, oid);
+  if (object.type !== "tree") throw new NativeUnsupported(`${oid} is a ${object.type}`);
+  const tree = openTree(object.body);
+  recentTrees.set(key, tree);
+  if (recentTrees.size > RECENT_TREES) recentTrees.delete(recentTrees.keys().next().value!);
+  return tree;
 }
 
 function entryBytes(key: string, item: TreeItem): Buffer {

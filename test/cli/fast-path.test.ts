@@ -1,0 +1,77 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { fastCommand } from "../../src/cli/fast-path.js";
+import { cleanupTempBoards } from "../helpers/temp-board.js";
+import { cliBoard } from "./support.js";
+
+afterEach(cleanupTempBoards);
+
+const bead = (title: string, extra = "") => `---\ntitle: ${title}\n${extra}---\n`;
+
+describe("the commander-free fast path", () => {
+  it("parses the plain spellings of ls, ready, set and claim as commander would hand them over", () => {
+    expect(fastCommand(["ls", "--json"])).toEqual({ name: "ls", args: [], options: { json: true } });
+    expect(fastCommand(["ls", "--status", "open", "--status", "done", "--label", "ops", "--agent", "bob", "-C", "b"])).toEqual({
+      name: "ls",
+      args: [],
+      options: { status: ["open", "done"], label: ["ops"], agent: "bob", dir: "b" },
+    });
+    expect(fastCommand(["ready", "--dir", "b", "--json"])).toEqual({ name: "ready", args: [], options: { dir: "b", json: true } });
+    expect(fastCommand(["set", "bb-1", "priority=1", "title=x y"])).toEqual({ name: "set", args: ["bb-1", ["priority=1", "title=x y"]], options: {} });
+    expect(fastCommand(["claim", "bb-1", "--as", "ann"])).toEqual({ name: "claim", args: ["bb-1"], options: { as: "ann", lease: "15m" } });
+    expect(fastCommand(["claim", "--lease", "5m", "bb-1", "--as", "ann", "--json"])).toEqual({ name: "claim", args: ["bb-1"], options: { as: "ann", lease: "5m", json: true } });
+  });
+
+  it("leaves everything else to commander: help, --opt=value, unknown or missing options, bad choices, wrong arity", () => {
+    for (const argv of [
+      [],
+      ["new", "x"],
+      ["ls", "--help"],
+      ["ls", "--json=1"],
+      ["ls", "--status", "doing"],
+      ["ls", "--agent"],
+      ["ls", "--agent", "-x"],
+      ["ls", "extra"],
+      ["ready", "--status", "open"],
+      ["set", "bb-1"],
+      ["set", "bb-1", "a=1", "--json"],
+      ["claim", "bb-1"],
+      ["claim", "bb-1", "bb-2", "--as", "ann"],
+      ["claim", "bb-1", "--as", "ann", "--lease"],
+      ["hasOwnProperty"],
+    ]) {
+      expect(fastCommand(argv), argv.join(" ")).toBeNull();
+    }
+  });
+
+  it("answers exactly as the commander path does", async () => {
+    const board = await cliBoard({ "beads/a.md": bead("A", "labels: [ops]\n"), "beads/b.md": bead("B", "priority: 0\ndeps: [a]\n") });
+    // `--dir=<path>` is a spelling only commander takes, so each pair runs both paths.
+    const viaCommander = (argv: string[]) => [...argv, `--dir=${board.dir}`];
+    for (const argv of [["ls", "--json"], ["ls", "--label", "ops"], ["ready", "--json"], ["ready"]]) {
+      const fast = await board.bead(argv);
+      const slow = await board.bead(viaCommander(argv));
+      expect(fast, argv.join(" ")).toEqual(slow);
+      expect(fast.code).toBe(0);
+    }
+    const set = await board.bead(["set", "a", "priority=1"]);
+    expect(set).toEqual({ code: 0, stdout: "a: updated\n", stderr: "" });
+    expect(await board.bead(viaCommander(["set", "a", "priority=3"]))).toEqual({ code: 0, stdout: "a: updated\n", stderr: "" });
+    const claim = await board.bead(["claim", "a", "--as", "ann", "--json"]);
+    expect(claim.code).toBe(0);
+    expect(JSON.parse(claim.stdout)).toMatchObject({ id: "a", renewed: false });
+    const again = await board.bead(viaCommander(["claim", "a", "--as", "ann", "--json"]));
+    expect(JSON.parse(again.stdout)).toMatchObject({ id: "a", renewed: true });
+  });
+
+  it("reports errors with the same exit codes as commander's path", async () => {
+    const board = await cliBoard({ "beads/a.md": bead("A") });
+    expect((await board.bead(["set", "missing", "priority=1"])).code).toBe((await board.bead(["set", "missing", "priority=1", `--dir=${board.dir}`])).code);
+    const refused = await board.bead(["claim", "a", "--as", "ann"]);
+    expect(refused.code).toBe(0);
+    const taken = await board.bead(["claim", "a", "--as", "bob"]);
+    const takenSlow = await board.bead(["claim", "a", "--as", "bob", `--dir=${board.dir}`]);
+    expect(taken.code).toBe(3);
+    expect(takenSlow.code).toBe(3);
+    expect(taken.stderr).toBe(takenSlow.stderr);
+  });
+});
