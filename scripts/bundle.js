@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const outdir = join(root, "dist", "bundle");
 rmSync(outdir, { recursive: true, force: true });
-await build({
+const result = await build({
   entryPoints: { main: join(root, "src", "cli", "main.ts") },
   outdir,
   bundle: true,
@@ -27,4 +27,21 @@ await build({
   // CommonJS dependencies (proper-lockfile, isomorphic-git, …) call require() for Node's own
   // modules; in an ES module bundle that needs a real require.
   banner: { js: 'import { createRequire as __beadCreateRequire } from "node:module"; const require = __beadCreateRequire(import.meta.url);' },
+  metafile: true,
 });
+
+// In a split bundle, `await import("pkg")` of a CommonJS package yields only `default`, where Node
+// also offers the named exports: `const { parse } = await import("yaml")` works from dist/ and
+// breaks in the bundle. Refuse to build such an import rather than ship it, except of packages
+// whose call sites only ever take `.default` (the same object either way).
+const DEFAULT_ONLY = new Set(["isomorphic-git"]);
+const inputs = result.metafile.inputs;
+const cjsDynamicImports = Object.entries(inputs).flatMap(([file, input]) =>
+  input.imports
+    .filter((i) => i.kind === "dynamic-import" && inputs[i.path]?.format === "cjs" && !DEFAULT_ONLY.has(i.original ?? ""))
+    .map((i) => `${file} imports ${i.original ?? i.path}`),
+);
+if (cjsDynamicImports.length > 0) {
+  console.error(`bundle: dynamic import() of CommonJS modules (use a static import, or .default):\n  ${cjsDynamicImports.join("\n  ")}`);
+  process.exit(1);
+}

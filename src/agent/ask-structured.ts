@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "../schema/zod.js";
 import type { ChatMessage, ChatReply, Provider } from "../model/provider.js";
 
 export interface AskStructuredOptions<T> {
@@ -6,7 +6,7 @@ export interface AskStructuredOptions<T> {
   model: string;
   messages: ChatMessage[];
   /** Validates the parsed JSON; its error text is fed back to the model on a retry. */
-  schema: z.ZodType<T>;
+  schema: z.ZodMiniType<T>;
   /** Extra checks zod cannot express (e.g. "agent must be one of ..."): an error text, or undefined when fine. */
   check?: (value: T) => string | undefined;
   options?: Record<string, unknown>;
@@ -19,14 +19,14 @@ export interface AskStructuredOptions<T> {
 export type AskStructuredResult<T> = { ok: true; value: T; calls: ChatReply[] } | { ok: false; error: string; calls: ChatReply[] };
 
 /** JSON Schema for Ollama's `format` (draft-7, no $schema key). */
-export function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
+export function jsonSchemaOf(schema: z.ZodMiniType): Record<string, unknown> {
   const json = z.toJSONSchema(schema, { target: "draft-7", io: "input" }) as Record<string, unknown>;
   delete json.$schema;
   return json;
 }
 
 /** Parse and validate one structured reply (fences stripped: small models add them). */
-export function parseStructured<T>(content: string, schema: z.ZodType<T>, check?: (value: T) => string | undefined): { ok: true; value: T } | { ok: false; error: string } {
+export function parseStructured<T>(content: string, schema: z.ZodMiniType<T>, check?: (value: T) => string | undefined): { ok: true; value: T } | { ok: false; error: string } {
   const trimmed = content.trim();
   const fenced = /^```(?:json)?\s*\n([\s\S]*?)\n```$/.exec(trimmed);
   const text = fenced?.[1] ?? trimmed;

@@ -1,7 +1,7 @@
 /**
  * The planner's structured reply and what it becomes: child beads of an epic. Pure, no I/O.
  */
-import { z } from "zod";
+import * as z from "../schema/zod.js";
 import { setFields } from "../bead/edit-yaml.js";
 import type { BeadWithBody } from "../bead/fields.js";
 import { newBeadText } from "../board/new-bead.js";
@@ -9,22 +9,21 @@ import { newBeadText } from "../board/new-bead.js";
 const CHILD_TYPES = ["task", "bug", "research", "chore"] as const;
 
 export const planSchema = z.object({
-  summary: z.string().describe("One or two sentences: how the children together complete the epic."),
+  summary: z.string().check(z.describe("One or two sentences: how the children together complete the epic.")),
   children: z
     .array(
       z.object({
-        key: z.string().min(1).max(40).describe("A short name for this child, used in other children's deps."),
-        title: z.string().min(1).max(200),
-        body: z.string().max(8000).default(""),
-        type: z.enum(CHILD_TYPES).default("task"),
-        labels: z.array(z.string().max(40)).max(10).default([]),
-        priority: z.number().int().min(0).max(4).default(2),
-        agent: z.string().max(80).default("").describe("The agent best suited to do it, or empty to let the router decide."),
-        deps: z.array(z.string()).max(20).default([]).describe("Keys of children that must be done first."),
+        key: z.string().check(z.minLength(1), z.maxLength(40), z.describe("A short name for this child, used in other children's deps.")),
+        title: z.string().check(z.minLength(1), z.maxLength(200)),
+        body: z._default(z.string().check(z.maxLength(8000)), ""),
+        type: z._default(z.enum(CHILD_TYPES), "task"),
+        labels: z._default(z.array(z.string().check(z.maxLength(40))).check(z.maxLength(10)), []),
+        priority: z._default(z.int().check(z.gte(0), z.lte(4)), 2),
+        agent: z._default(z.string().check(z.maxLength(80)), "").check(z.describe("The agent best suited to do it, or empty to let the router decide.")),
+        deps: z._default(z.array(z.string()).check(z.maxLength(20)), []).check(z.describe("Keys of children that must be done first.")),
       }),
     )
-    .min(1)
-    .max(20),
+    .check(z.minLength(1), z.maxLength(20)),
 });
 
 export type Plan = z.output<typeof planSchema>;

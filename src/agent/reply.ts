@@ -1,32 +1,30 @@
-import { z } from "zod";
+import * as z from "../schema/zod.js";
 
 /**
  * The structured reply every model is asked for. Kept flat (no $ref, no unions) because
  * Ollama's constrained decoding ignores $ref/anyOf.
  */
 export const replySchema = z.object({
-  result: z.string().describe("The work product, as markdown."),
-  outcome: z.enum(["done", "blocked", "failed"]).describe("done when finished; blocked when something outside is needed; failed when it cannot be done."),
+  result: z.string().check(z.describe("The work product, as markdown.")),
+  outcome: z.enum(["done", "blocked", "failed"]).check(z.describe("done when finished; blocked when something outside is needed; failed when it cannot be done.")),
   memory: z
     .array(
       z.object({
-        note: z.string().describe("One short fact worth remembering for future work."),
-        shared: z.boolean().describe("true if every agent should know it, false if only you."),
+        note: z.string().check(z.describe("One short fact worth remembering for future work.")),
+        shared: z.boolean().check(z.describe("true if every agent should know it, false if only you.")),
       }),
     )
-    .max(10)
-    .describe("What you learned, if anything."),
+    .check(z.maxLength(10), z.describe("What you learned, if anything.")),
   followups: z
     .array(
       z.object({
         title: z.string(),
         body: z.string(),
         labels: z.array(z.string()),
-        priority: z.number().int().min(0).max(4),
+        priority: z.int().check(z.gte(0), z.lte(4)),
       }),
     )
-    .max(10)
-    .describe("New work discovered while doing this, if any."),
+    .check(z.maxLength(10), z.describe("New work discovered while doing this, if any.")),
 });
 
 export type Reply = z.output<typeof replySchema>;

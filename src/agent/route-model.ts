@@ -2,7 +2,7 @@
  * Routing by a small model (`router: <agent>` in .beadboard.yml), for beads no rule matches.
  * The router sees the bead, so its call goes through the sensitivity gate like any other.
  */
-import { z } from "zod";
+import * as z from "../schema/zod.js";
 import { TIERS, type BeadWithBody, type Tier } from "../bead/fields.js";
 import { decide, type GateInput, type GatePolicy } from "../policy/gate.js";
 import { askStructured } from "./ask-structured.js";
@@ -10,9 +10,9 @@ import type { MetricsLog } from "./metrics.js";
 import type { ResolvedAgent } from "./registry.js";
 
 export const routerReplySchema = z.object({
-  agent: z.string().min(1).describe("The name of the agent that should do this bead."),
-  priority: z.number().int().min(0).max(4).describe("0 urgent … 4 someday."),
-  tier: z.enum(TIERS).describe("trivial: mechanical, no judgement; standard; complex: needs a strong model."),
+  agent: z.string().check(z.minLength(1), z.describe("The name of the agent that should do this bead.")),
+  priority: z.int().check(z.gte(0), z.lte(4), z.describe("0 urgent … 4 someday.")),
+  tier: z.enum(TIERS).check(z.describe("trivial: mechanical, no judgement; standard; complex: needs a strong model.")),
 });
 
 export type RouterReply = z.output<typeof routerReplySchema>;

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { parse as parseYaml } from "yaml";
 import { ConfigError } from "../errors.js";
 import { SENSITIVITIES, type Sensitivity } from "../bead/fields.js";
 
@@ -30,10 +31,9 @@ export async function readBoardConfig(configFile: string): Promise<BoardConfig> 
   } catch {
     return structuredClone(DEFAULT_CONFIG);
   }
-  const { parse } = await import("yaml");
   let raw: unknown;
   try {
-    raw = parse(text, { maxAliasCount: 10 }) ?? {};
+    raw = parseYaml(text, { maxAliasCount: 10 }) ?? {};
   } catch (error) {
     throw new ConfigError(`${configFile}: invalid YAML: ${(error as Error).message.split("\n")[0]}`, { file: configFile });
   }

@@ -94,6 +94,13 @@ describe("parseAgent", () => {
     expect(parseError(file(["name: scout", "model: m", "timeout: soon"])).message).toMatch(/:4: timeout: /);
   });
 
+  // zod/mini installs no messages of its own (they would all read "Invalid input"); src/schema/zod.ts installs English.
+  it("says in English what is wrong with a wrong-typed field", () => {
+    expect(parseError(file(["name: scout", "model: m", "concurrency: two"])).message).toMatch(/^agents\/scout\.md:4: concurrency: Invalid input: expected number, received string/);
+    expect(parseError(file(["name: scout", "model: m", "max_attempts: 99"])).message).toMatch(/^agents\/scout\.md:4: max_attempts: Too big: expected number to be <=20/);
+    expect(parseError(file(["name: scout", "model: m", "allow: [[]]"])).message).toMatch(/^agents\/scout\.md:4: allow\.0: Too small: expected array to have >=1 items/);
+  });
+
   it("refuses a builtin agent without an action, and bad YAML, with file:line", () => {
     expect(parseError(file(["name: scout", "provider: builtin"])).message).toMatch(/^agents\/scout\.md:3: a builtin agent needs an action/);
     expect(parseError(file(["name: scout", "model: [unclosed"])).message).toMatch(/^agents\/scout\.md:3: /);

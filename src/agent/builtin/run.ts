@@ -10,14 +10,14 @@
  * bead says about the environment is ignored), a timeout and capped output. A refusal is the
  * bead's result, with the reason, and the bead fails: nothing was run.
  */
-import { z } from "zod";
+import * as z from "../../schema/zod.js";
 import type { BeadWithBody } from "../../bead/fields.js";
 import type { WriteContext } from "../../board/write.js";
 import type { WorkResult } from "../../claim/write-back.js";
 import { checkRunAllowed, runAllowed, type RunPolicy, type RunResult } from "../../policy/run.js";
 import type { AgentDefinition } from "../schema.js";
 
-const argvSchema = z.array(z.union([z.string(), z.number()]).transform(String)).min(1);
+const argvSchema = z.array(z.pipe(z.union([z.string(), z.number()]), z.transform(String))).check(z.minLength(1));
 
 /** The argv a bead asks for, or why it cannot be understood. Pure. */
 export function runRequestOf(bead: Pick<BeadWithBody, "fields">): string[] | { error: string } {

@@ -16,7 +16,7 @@ import * as fs from "node:fs";
 import { lstatSync } from "node:fs";
 import { join } from "node:path";
 import git from "isomorphic-git";
-import { z } from "zod";
+import * as z from "../../schema/zod.js";
 import type { BeadWithBody } from "../../bead/fields.js";
 import { writeFilesLocked, type WriteContext } from "../../board/write.js";
 import type { WorkResult } from "../../claim/write-back.js";
@@ -27,8 +27,8 @@ const MAX_BYTES = 1024 * 1024;
 const PROTECTED = ["beads/", "agents/", "memory/", ".githooks/", ".beadboard.yml", "agents.md"];
 
 const writeSpec = z.union([
-  z.string().transform((path) => ({ path, content: undefined as string | undefined })),
-  z.object({ path: z.string(), content: z.string().optional() }),
+  z.pipe(z.string(), z.transform((path: string) => ({ path, content: undefined as string | undefined }))),
+  z.object({ path: z.string(), content: z.optional(z.string()) }),
 ]);
 
 export interface WriteRequest {
@@ -88,7 +88,7 @@ function fileSystemProblem(root: string, path: string): string | undefined {
   return undefined;
 }
 
-const pathsField = z.array(z.string().min(1)).optional();
+const pathsField = z.optional(z.array(z.string().check(z.minLength(1))));
 
 export async function runWrite(ctx: WriteContext, agent: AgentDefinition, bead: BeadWithBody): Promise<WorkResult> {
   const refuse = (reason: string): WorkResult => ({ outcome: "failed", result: `Refused to write: ${reason}.`, reason: `write refused: ${reason}` });

@@ -1,3 +1,4 @@
+import { parse } from "yaml";
 import { setFields } from "../../bead/edit-yaml.js";
 import { assertValidId } from "../../bead/ids.js";
 import { beadPath } from "../../board/paths.js";
@@ -11,7 +12,6 @@ const PROTECTED = new Set(["claimed_by", "claimed_at", "lease_until", "id"]);
 
 export async function set(io: CliIo, id: string, assignments: string[], options: GlobalOptions): Promise<void> {
   assertValidId(id);
-  const { parse } = await import("yaml");
   const changes: Record<string, unknown> = {};
   for (const assignment of assignments) {
     const eq = assignment.indexOf("=");
@@ -21,7 +21,7 @@ export async function set(io: CliIo, id: string, assignments: string[], options:
     if (!KEY.test(key)) throw new InvalidArgumentError(`${JSON.stringify(key)} is not a field name`);
     if (PROTECTED.has(key)) throw new InvalidArgumentError(`${key} is managed by the claim protocol; use \`bead claim\` / \`bead release\``);
     if (key === "status" && raw.trim() === "claimed") throw new InvalidArgumentError("use `bead claim <id> --as <name>` to claim a bead");
-    changes[key] = raw === "" ? undefined : parseValue(parse, raw);
+    changes[key] = raw === "" ? undefined : parseValue(raw);
   }
   const paths = boardFor(io, options);
   const updated = new Date().toISOString();
@@ -43,7 +43,7 @@ export async function set(io: CliIo, id: string, assignments: string[], options:
  * in the file. Anything else is text: `title=Fix: login` must not turn into a map, nor
  * `title=- item` into a list, and anything unparsable stays text too.
  */
-function parseValue(parse: typeof import("yaml").parse, raw: string): unknown {
+function parseValue(raw: string): unknown {
   const flow = /^\s*[[{]/.test(raw);
   try {
     const value: unknown = parse(raw, { maxAliasCount: 0, logLevel: "silent" });
