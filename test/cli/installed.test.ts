@@ -1,0 +1,57 @@
+/**
+ * The `bead` people install is bin/bead.js running the esbuild bundle in dist/bundle/, not the
+ * sources the other CLI suites run in-process. Bundling changes how modules load (code
+ * splitting, CommonJS interop, paths relative to a module), so this suite walks a whole session
+ * through real processes on a board made by `bead init` (it has a .beadboard.yml, hooks and
+ * agents) and packed by `git gc` (so commits also take isomorphic-git's path for packed objects).
+ * Needs `npm run build` first; `npm test` does it.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { runBeadProcess } from "../helpers/cli.js";
+import { cleanupTempBoards, makeTempBoard } from "../helpers/temp-board.js";
+
+afterEach(cleanupTempBoards);
+
+const env = { BEAD_ACTOR: "Installed Tester <installed@example.test>", BEAD_HOST: "testhost" };
+
+describe("the installed bead (bin/bead.js and the bundle)", () => {
+  it("runs a session on an initialised, packed board as the sources do", async () => {
+    const board = await makeTempBoard({ "README.md": "# project\n" });
+    const bead = async (...args: string[]) => {
+      const run = await runBeadProcess(args, { cwd: board.dir, env });
+      expect(run.stderr, args.join(" ")).not.toMatch(/is not a function|Cannot find|internal error/);
+      return run;
+    };
+    expect((await bead("init", "--prefix", "tt")).code).toBe(0);
+    board.git(["gc", "-q"]);
+
+    const created = await bead("new", "Fix the login page", "--label", "ui", "--priority", "1");
+    expect(created.code).toBe(0);
+    const id = created.stdout.trim();
+    expect(id).toMatch(/^tt-[0-9a-z]+$/);
+    const second = (await bead("new", "Write the release notes", "--dep", id)).stdout.trim();
+
+    // Values typed as YAML would type them: a number, a flow list, text with a colon.
+    expect(await bead("set", id, "priority=0", "labels=[ui, auth]", "title=Fix: the login page")).toMatchObject({ code: 0, stdout: `${id}: updated\n` });
+    const shown = JSON.parse((await bead("show", id, "--json")).stdout) as Record<string, unknown>;
+    expect(shown).toMatchObject({ id, title: "Fix: the login page", priority: 0, labels: ["ui", "auth"] });
+    expect(board.read(`beads/${id}.md`)).toContain("labels: [ui, auth]");
+
+    expect(JSON.parse((await bead("ready", "--json")).stdout).map((b: { id: string }) => b.id)).toEqual([id]);
+    const claim = await bead("claim", id, "--as", "ann", "--json");
+    expect(claim.code).toBe(0);
+    expect(JSON.parse(claim.stdout)).toMatchObject({ id, holder: "ann@testhost", renewed: false });
+    expect((await bead("claim", id, "--as", "bob")).code).toBe(3);
+    expect((await bead("release", id, "--as", "ann")).code).toBe(0);
+    expect((await bead("close", id, "--reason", "fixed")).code).toBe(0);
+    expect(JSON.parse((await bead("ready", "--json")).stdout).map((b: { id: string }) => b.id)).toEqual([second]);
+    expect(JSON.parse((await bead("ls", "--json", "--status", "done")).stdout).map((b: { id: string }) => b.id)).toEqual([id]);
+    expect((await bead("lint")).code).toBe(0);
+    expect((await bead("log", id)).stdout).toMatch(/claim .* by ann/);
+    expect((await bead("board")).code).toBe(0);
+
+    expect(board.git(["status", "--porcelain"])).toBe("");
+    expect(board.git(["fsck", "--strict", "--no-dangling"])).not.toMatch(/error|missing|broken|bad/i);
+    expect(board.git(["log", "--format=%s"]).split("\n").filter(Boolean)).toHaveLength(8);
+  });
+});
