@@ -5,7 +5,7 @@ import { getSection } from "../bead/edit.js";
 import type { BeadWithBody, Sensitivity } from "../bead/fields.js";
 import { generateId } from "../bead/ids.js";
 import type { BoardConfig } from "../board/config.js";
-import { listBeadFiles } from "../board/load.js";
+import { listBeadFiles } from "../board/bead-files.js";
 import { newBeadText } from "../board/new-bead.js";
 import { beadPath } from "../board/paths.js";
 import { parseBeadFile } from "../board/read-bead.js";

@@ -1,7 +1,8 @@
-import { mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Bead } from "../bead/fields.js";
 import { writeFileAtomic } from "./atomic-write.js";
+import { listBeadFiles, RACY_MS } from "./bead-files.js";
 import type { BoardPaths } from "./paths.js";
 
 /** A file the board cannot use, reported by `bead lint` and skipped by everything else. */
@@ -33,13 +34,6 @@ interface CacheFile {
 
 const CACHE_VERSION = 2;
 const CACHE_FILE = "beads-cache.json";
-/**
- * File systems stamp mtimes from a coarse clock (a few ms on Linux, 1-2 s on some), so a file
- * saved twice within one tick at the same size keeps its (mtime, size, inode) key. Like git's
- * "racily clean" index entries, a file modified this recently when we read it is parsed again
- * next time rather than trusted from the cache.
- */
-export const RACY_MS = 2000;
 
 /**
  * Load every bead of the board. Parsed beads are cached under .git/beadboard/ keyed by file
@@ -104,19 +98,6 @@ function assemble(paths: BoardPaths, entries: ReadonlyArray<CacheEntry | undefin
   return { paths, beads, byId, problems };
 }
 
-/** Bead files are the `.md` files directly in beads/; dot-files (our temp files, editor swaps) are not. */
-export function isBeadFileName(name: string): boolean {
-  return name.endsWith(".md") && !name.startsWith(".");
-}
-
-export function listBeadFiles(beadsDir: string): string[] {
-  try {
-    return readdirSync(beadsDir).filter(isBeadFileName).sort();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
-    throw error;
-  }
-}
 
 /** A cache entry as we write them; anything else (a hand-edited or truncated cache) is a miss. */
 function usable(entry: CacheEntry): boolean {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { setFields } from "../../bead/edit-yaml.js";
 import { assertValidId, generateId } from "../../bead/ids.js";
 import { readBoardConfig } from "../../board/config.js";
-import { listBeadFiles } from "../../board/load.js";
+import { listBeadFiles } from "../../board/bead-files.js";
 import { beadPath } from "../../board/paths.js";
 import { createBead, writeContext } from "../../board/write.js";
 import { InvalidArgumentError, NotFoundError, ParseError } from "../../errors.js";

@@ -1,16 +1,17 @@
 import { loadBoard, type Board } from "../../board/load.js";
 import { cachedQuery } from "../../board/query-cache.js";
 import { blockedBeads, readyBeads } from "../../board/queries.js";
+import { readyAnswerKey, readyQuery } from "../answer-keys.js";
 import { boardFor, type CliIo, type GlobalOptions } from "../io.js";
 import { beadJson, beadTable, json } from "../output.js";
 
 export async function ready(io: CliIo, options: GlobalOptions & { agent?: string }): Promise<void> {
   const paths = boardFor(io, options);
-  const query = options.agent === undefined ? {} : { agent: options.agent };
+  const query = readyQuery(options);
   // Without includeExpired the answer does not depend on the clock, so it can be cached.
   const list = (board: Board) => readyBeads(board.beads, board.byId, query);
   if (options.json) {
-    io.out(await cachedQuery(paths, JSON.stringify(["ready", query]), (board) => json(list(board).map(beadJson))));
+    io.out(await cachedQuery(paths, readyAnswerKey(options), (board) => json(list(board).map(beadJson))));
     return;
   }
   io.out(beadTable(list(await loadBoard(paths)), io.columns));
