@@ -32,6 +32,9 @@ await build({
   // Large, and loaded only by the commands that talk to remotes or agents' models: left in
   // node_modules and required when first used.
   external: ["isomorphic-git", "openai"],
+  // import() of those becomes require(): in Node 20 a script run from V8's code cache loses its
+  // dynamic-import callback ("A dynamic import callback was not specified").
+  supported: { "dynamic-import": false },
   // Modules that locate files next to themselves (src/cli/install-path.ts) read import.meta.url.
   define: { "import.meta.url": "__beadBundleUrl" },
   banner: { js: 'var __beadBundleUrl = require("node:url").pathToFileURL(__filename).href;' },

@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { setFields } from "../bead/edit-yaml.js";
@@ -8,8 +8,9 @@ import { beadPath } from "../board/paths.js";
 import { beadFromText, parseBeadFile } from "../board/read-bead.js";
 import { editBead, editBeadLocked, type WriteContext } from "../board/write.js";
 import { withBoardLock } from "../git/board-lock.js";
-import { readHeadFile } from "../git/head-file.js";
-import { ClaimRefusedError, NotHolderError, ParseError } from "../errors.js";
+import { headBlobId, readHeadFile } from "../git/head-file.js";
+import { hashObject } from "../git/objects.js";
+import { ClaimRefusedError, ConflictError, NotHolderError, ParseError } from "../errors.js";
 import { checkClaimable, holderName, isHeldBy } from "./rules.js";
 
 export interface ClaimOptions {
@@ -42,7 +43,7 @@ export async function claimBeadLocked(ctx: WriteContext, id: string, options: Cl
   const holder = holderName(options.agent, options.host ?? hostname());
   let renewed = false;
   let leaseUntil = "";
-  const committed = await headFields(ctx, id);
+  const head = await headState(ctx, id);
   const result = await editBeadLocked(
     ctx,
     id,
@@ -53,6 +54,7 @@ export async function claimBeadLocked(ctx: WriteContext, id: string, options: Cl
       // HEAD is the source of truth (DESIGN §5). A git command that failed half-way (a `git
       // merge` rolling back to the HEAD it started from) can leave an older file on disk than the
       // claim HEAD holds; never claim over a live holder that HEAD still names.
+      const committed = committedFields(head, text, id);
       const atHead = committed && checkClaimable({ fields: committed, holder, agent: options.agent, depStatus: () => "done", now: at });
       if (atHead && !atHead.ok && atHead.holder) {
         throw new ClaimRefusedError(id, `${atHead.reason} (per the last commit; the file on disk is older)`, atHead.holder, atHead.leaseUntil);
@@ -109,15 +111,49 @@ export async function renewLease(ctx: WriteContext, id: string, options: ClaimOp
   return leaseUntil;
 }
 
-/** The bead's fields in the branch tip, or undefined when it is not committed (or not readable there). */
-async function headFields(ctx: WriteContext, id: string): Promise<BeadFields | undefined> {
+/**
+ * What the branch tip (HEAD) says of the bead, for the check against it. `blobId`: the committed
+ * blob (null: not committed; undefined: not known without reading git). `fields` is loaded only
+ * when the file differed from HEAD when we looked, as it almost never does: a file that holds
+ * exactly the committed bytes needs no second check, and reading the committed version (usually
+ * packed) means loading isomorphic-git.
+ */
+interface HeadState {
+  blobId: string | null | undefined;
+  loaded: boolean;
+  fields?: BeadFields;
+}
+
+async function headState(ctx: WriteContext, id: string): Promise<HeadState> {
+  const blobId = headBlobId(ctx.paths.gitdir, beadPath(id));
+  if (blobId === null) return { blobId, loaded: false };
+  if (blobId !== undefined && fileBlobId(ctx, id) === blobId) return { blobId, loaded: false };
   const bytes = await readHeadFile(ctx.paths.root, ctx.paths.gitdir, beadPath(id), ctx.cache);
-  if (!bytes) return undefined;
+  if (!bytes) return { blobId, loaded: true };
   try {
-    return beadFromText(decodeBeadBytes(bytes, beadPath(id)), id, Date.now()).fields;
+    return { blobId, loaded: true, fields: beadFromText(decodeBeadBytes(bytes, beadPath(id)), id, Date.now()).fields };
   } catch (error) {
-    if (error instanceof ParseError) return undefined;
+    if (error instanceof ParseError) return { blobId, loaded: true };
     throw error;
+  }
+}
+
+/** HEAD's fields to check `text` (the file being claimed) against; undefined when there is nothing to check. */
+function committedFields(head: HeadState, text: string, id: string): BeadFields | undefined {
+  if (head.blobId === null) return undefined;
+  if (head.blobId !== undefined && hashObject("blob", Buffer.from(text, "utf8")) === head.blobId) return undefined;
+  if (!head.loaded) {
+    // The file matched HEAD when we looked and no longer does: a git command is at work on it.
+    throw new ConflictError(beadPath(id), "the file changed while it was being claimed; nothing was written, try again");
+  }
+  return head.fields;
+}
+
+function fileBlobId(ctx: WriteContext, id: string): string | undefined {
+  try {
+    return hashObject("blob", readFileSync(join(ctx.paths.root, beadPath(id))));
+  } catch {
+    return undefined; // unreadable here: editBead reports it
   }
 }
 

@@ -41,7 +41,8 @@ export function loadBundle(bundlePath: string, options: CodeCacheOptions): Loade
   const script = new Script(Module.wrap(bytes.toString("utf8")), {
     filename: bundlePath,
     ...(cachedData ? { cachedData } : {}),
-    // import() inside the bundle (of isomorphic-git, kept outside it) goes through Node's own loader.
+    // The bundle has no import() of its own (scripts/bundle.js turns them into require(): in Node
+    // 20 a script run from cached data loses this callback); this serves code it evals, if any.
     importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   const module = { exports: {} as Record<string, unknown> };

@@ -25,7 +25,24 @@ export async function readHeadFile(root: string, gitdir: string, path: string, c
   }
 }
 
-function readNative(gitdir: string, commit: string, path: string): Uint8Array | null {
+/**
+ * The blob id of `path` in the branch tip, null when it is not there, undefined when that cannot
+ * be told from loose objects. A file whose bytes hash to this id is the committed version, and
+ * need not be read from git at all (its blob is usually packed, and reading packs means loading
+ * isomorphic-git).
+ */
+export function headBlobId(gitdir: string, path: string): string | null | undefined {
+  const head = readRef(gitdir, currentBranchRef(gitdir));
+  if (!head) return null;
+  try {
+    return blobIdAt(gitdir, head, path);
+  } catch (error) {
+    if (error instanceof NativeUnsupported) return undefined;
+    throw error;
+  }
+}
+
+function blobIdAt(gitdir: string, commit: string, path: string): string | null {
   const head = readLooseObject(gitdir, commit);
   if (head.type !== "commit") throw new NativeUnsupported(`${commit} is not a commit`);
   let oid = commitTree(head.body);
@@ -38,6 +55,12 @@ function readNative(gitdir: string, commit: string, path: string): Uint8Array | 
     if (last !== (item.mode !== "40000")) return null; // a directory where a file is asked for, or the reverse
     oid = item.oid;
   }
+  return oid;
+}
+
+function readNative(gitdir: string, commit: string, path: string): Uint8Array | null {
+  const oid = blobIdAt(gitdir, commit, path);
+  if (oid === null) return null;
   const blob = readLooseObject(gitdir, oid);
   if (blob.type !== "blob") throw new NativeUnsupported(`${oid} is not a blob`);
   return blob.body;

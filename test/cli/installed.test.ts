@@ -6,16 +6,23 @@
  * agents) and packed by `git gc` (so commits also take isomorphic-git's path for packed objects).
  * Needs `npm run build` first; `npm test` does it.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { runBeadProcess } from "../helpers/cli.js";
 import { cleanupTempBoards, makeTempBoard } from "../helpers/temp-board.js";
 
 afterEach(cleanupTempBoards);
 
-const env = { BEAD_ACTOR: "Installed Tester <installed@example.test>", BEAD_HOST: "testhost" };
+// A code cache of our own: the first session compiles and stores, the second runs from the caches.
+const cacheDir = mkdtempSync(join(tmpdir(), "bead-installed-cache-"));
+afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
+const env = { BEAD_ACTOR: "Installed Tester <installed@example.test>", BEAD_HOST: "testhost", BEAD_CODE_CACHE_DIR: cacheDir };
 
 describe("the installed bead (bin/bead.js and the bundle)", () => {
-  it("runs a session on an initialised, packed board as the sources do", async () => {
+  it.each(["without", "with"])("runs a session on an initialised, packed board as the sources do, %s code caches", async (caches) => {
+    expect(readdirSync(cacheDir).length > 0).toBe(caches === "with");
     const board = await makeTempBoard({ "README.md": "# project\n" });
     const bead = async (...args: string[]) => {
       const run = await runBeadProcess(args, { cwd: board.dir, env });
@@ -53,5 +60,8 @@ describe("the installed bead (bin/bead.js and the bundle)", () => {
     expect(board.git(["status", "--porcelain"])).toBe("");
     expect(board.git(["fsck", "--strict", "--no-dangling"])).not.toMatch(/error|missing|broken|bad/i);
     expect(board.git(["log", "--format=%s"]).split("\n").filter(Boolean)).toHaveLength(8);
+    expect(readdirSync(cacheDir).map((name) => name.replace(/^.*-/, "")).sort()).toEqual(
+      ["board", "claim", "close", "init", "lint", "log", "ls", "new", "ready", "release", "set", "show"].map((command) => `${command}.bin`),
+    );
   });
 });
