@@ -36,6 +36,26 @@ const FAST_COMMANDS = {
   claim: { words: 1, flags: ["json"], values: ["as", "lease"], required: ["as"], defaults: { lease: "15m" } },
 } as const satisfies Record<string, FastSpec>;
 
+/**
+ * `bead -C <board> <command> …`, as in `git -C`: the board option given before the command is
+ * moved after it (before a `--`, if there is one), where each command takes it.
+ */
+export function withBoardOptionAfterCommand(argv: readonly string[]): string[] {
+  const [first, second] = argv;
+  let dir: string | undefined;
+  let rest: readonly string[];
+  if ((first === "-C" || first === "--dir") && second !== undefined) {
+    dir = second;
+    rest = argv.slice(2);
+  } else if (first?.startsWith("--dir=")) {
+    dir = first.slice("--dir=".length);
+    rest = argv.slice(1);
+  } else return [...argv];
+  if (rest.length === 0 || rest[0]!.startsWith("-")) return [...argv]; // no command after it: commander explains
+  const end = rest.indexOf("--");
+  return end === -1 ? [...rest, "--dir", dir] : [...rest.slice(0, end), "--dir", dir, ...rest.slice(end)];
+}
+
 export function fastCommand(argv: readonly string[]): FastCommand | null {
   const [name, ...rest] = argv;
   if (name === undefined || !Object.hasOwn(FAST_COMMANDS, name)) return null;

@@ -2,7 +2,7 @@ import type { Status } from "../bead/fields.js";
 import { answerSignature, storedAnswer } from "../board/answer-cache.js";
 import { lsAnswerKey, readyAnswerKey } from "./answer-keys.js";
 import { loadBundle } from "./code-cache.js";
-import { fastCommand, type FastCommand } from "./fast-path.js";
+import { fastCommand, withBoardOptionAfterCommand, type FastCommand } from "./fast-path.js";
 import { boardFor, processIo, type CliIo } from "./io.js";
 
 /**
@@ -25,7 +25,7 @@ export async function launch(argv: string[], options: LaunchOptions): Promise<nu
     io.out(answer);
     return 0;
   }
-  const bundle = loadBundle(options.bundlePath, { key: argv[0] ?? "", env: io.env });
+  const bundle = loadBundle(options.bundlePath, { key: withBoardOptionAfterCommand(argv)[0] ?? "", env: io.env });
   const main = bundle.exports.main as (argv: string[], io?: CliIo) => Promise<number>;
   const code = await main(argv, io);
   bundle.saveCache();
@@ -34,7 +34,7 @@ export async function launch(argv: string[], options: LaunchOptions): Promise<nu
 
 /** The stored answer, if this is a JSON query the store holds a current answer to; else undefined, and the CLI answers. */
 function quickAnswer(argv: string[], io: CliIo): Buffer | undefined {
-  const fast = fastCommand(argv);
+  const fast = fastCommand(withBoardOptionAfterCommand(argv));
   if (!fast || fast.options.json !== true || (fast.name !== "ls" && fast.name !== "ready")) return undefined;
   try {
     const paths = boardFor(io, { ...(typeof fast.options.dir === "string" ? { dir: fast.options.dir } : {}) });

@@ -2,14 +2,15 @@ import type { Command } from "commander";
 import { describeError, EXIT, exitCodeFor } from "./exit-codes.js";
 import { processIo, type CliIo } from "./io.js";
 import { STATUSES } from "../bead/fields.js";
-import { fastCommand } from "./fast-path.js";
+import { fastCommand, withBoardOptionAfterCommand } from "./fast-path.js";
 
 /**
  * The `bead` command line. Commands live one per file under ./commands and are imported only
  * when run, so that read-only commands start fast (DESIGN §11). Commands throw; this is the
  * one place that turns an error into a message and an exit code.
  */
-export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+export async function main(given: string[], io: CliIo = processIo()): Promise<number> {
+  const argv = withBoardOptionAfterCommand(given);
   const fast = fastCommand(argv);
   if (fast) {
     try {

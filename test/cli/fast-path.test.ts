@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { fastCommand } from "../../src/cli/fast-path.js";
+import { fastCommand, withBoardOptionAfterCommand } from "../../src/cli/fast-path.js";
+import { runCli } from "../helpers/cli.js";
 import { cleanupTempBoards } from "../helpers/temp-board.js";
 import { cliBoard } from "./support.js";
 
@@ -61,6 +62,20 @@ describe("the commander-free fast path", () => {
     expect(JSON.parse(claim.stdout)).toMatchObject({ id: "a", renewed: false });
     const again = await board.bead(viaCommander(["claim", "a", "--as", "ann", "--json"]));
     expect(JSON.parse(again.stdout)).toMatchObject({ id: "a", renewed: true });
+  });
+
+  it("takes the board before the command, as git -C does", async () => {
+    expect(withBoardOptionAfterCommand(["-C", "b", "ls", "--json"])).toEqual(["ls", "--json", "--dir", "b"]);
+    expect(withBoardOptionAfterCommand(["--dir=b", "dep", "add", "x", "y"])).toEqual(["dep", "add", "x", "y", "--dir", "b"]);
+    expect(withBoardOptionAfterCommand(["-C", "b", "new", "t", "--", "-x"])).toEqual(["new", "t", "--dir", "b", "--", "-x"]);
+    expect(withBoardOptionAfterCommand(["-C", "b"])).toEqual(["-C", "b"]);
+    expect(withBoardOptionAfterCommand(["ls", "-C", "b"])).toEqual(["ls", "-C", "b"]);
+
+    const board = await cliBoard({ "beads/a.md": bead("A"), "beads/b.md": bead("B") });
+    const elsewhere = (argv: string[]) => runCli(argv, { cwd: "/" });
+    expect((await elsewhere(["-C", board.dir, "ls", "--json"])).stdout).toBe((await board.bead(["ls", "--json"])).stdout);
+    expect(await elsewhere(["-C", board.dir, "dep", "add", "a", "b"])).toMatchObject({ code: 0 });
+    expect(board.read("beads/a.md")).toMatch(/deps: \[b\]|deps:\n\s+- b/);
   });
 
   it("reports errors with the same exit codes as commander's path", async () => {
