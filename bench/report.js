@@ -262,63 +262,103 @@ function renderRouting(r) {
   return out;
 }
 
+const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
 /** "Where the time goes": timing spans from bench/profile.js, medians over fresh processes. */
 function renderProfile(r) {
   const p = r.profile;
   const out = [];
   const size = fmtSize(r.size);
+  const kb = (bytes) => `${Math.round(bytes / 1024)} KB`;
+  const notMeasured = (part) => (part?.error ? [`Not measured: \`${part.error}\``, ""] : null);
   out.push(`### Where the time goes (${size} beads; bench/profile.js, timing spans in fresh processes, medians)`);
   out.push("");
-  out.push(`**Warm \`bead ls --json\` / \`bead ready --json\`** (whole process p50: ${ms(r.reads["bead ls --json"].p50)} / ${ms(r.reads["bead ready --json"].p50)} ms; bare \`node -e 0\`: ${ms(r.reads["node -e 0 (bare Node start)"].p50)} ms):`);
-  out.push("");
-  out.push(row(["phase", "ms"]));
-  out.push(row(["---", "--:"]));
-  out.push(row(["Node start, to the first line of a script", ms(p.ls.nodeStartMs)]));
-  for (const [name, v] of Object.entries(p.importsLs)) if (name !== "nodeStartMs" && name !== "totalMs") out.push(row([`import ${name}`, ms(v)]));
-  const lsRows = ["readdir + sort", Object.keys(p.ls).find((k) => k.startsWith("stat ×")), "read cache file", "JSON.parse cache", "loadBoard (all of the above, again)", "filter + sort (ls)", "render --json", "readyBeads (ready)"];
-  for (const name of lsRows) if (name && p.ls[name] !== undefined) out.push(row([name === "loadBoard (all of the above, again)" ? "*loadBoard, the four rows above plus assembling the beads (measured again)*" : name, ms(p.ls[name])]));
-  out.push("");
-  out.push(`The cache file is ${(p.ls.cacheBytes / 1024 / 1024).toFixed(1)} MB; the JSON printed is ${(p.ls.outputBytes / 1024 / 1024).toFixed(1)} MB.`);
-  out.push("");
-  out.push("**Imports of a write command** (`bead set`/`bead claim`), each in a fresh process in this order (a module already loaded by an earlier row counts ~0):");
-  out.push("");
-  out.push(row(["module", "ms"]));
-  out.push(row(["---", "--:"]));
-  let sum = 0;
-  for (const [name, v] of Object.entries(p.importsSet)) {
-    if (name === "nodeStartMs" || name === "totalMs") continue;
-    sum += v;
-    out.push(row([name.startsWith("dist/") ? `${name} (the rest of its graph)` : name, ms(v)]));
+  if (!p.bundle) {
+    // Results from before the launcher and the bundle (the old profile's parts): not rendered.
+    out.push("This profile was recorded by an older bench/profile.js; run `npm run bench` again.", "");
+    return out;
   }
-  out.push(row(["**total imports**", `**${ms(sum)}**`]));
+
+  const ls = p.ls;
+  out.push(`**Warm \`bead ls --json\`, answered from the stored answer** (\`ready --json\` takes the same path; whole process p50: ${ms(r.reads["bead ls --json"].p50)} / ${ms(r.reads["bead ready --json"].p50)} ms; bare \`node -e 0\`: ${ms(r.reads["node -e 0 (bare Node start)"].p50)} ms). bin/bead.js loads the launcher bundle, which proves the board unchanged (the name, mtime, size and inode of every bead file) and copies the answer stored under .git/beadboard/ to stdout, without loading the CLI:`);
   out.push("");
-  const rounds = Object.keys(p.commit).filter((k) => k.startsWith("round "));
-  out.push(`**One-file commit through isomorphic-git** (the calls src/git/commit-paths.ts makes; ${fmtSize(p.commit[rounds[0]].entries)} entries in beads/; import ${ms(p.commit["import isomorphic-git"])} ms):`);
-  out.push("");
-  out.push(row(["call", ...rounds.map((k, i) => (i === 0 ? "1st (cold, as in a CLI process)" : `${i + 1}${i === 1 ? "nd" : "rd"} (warm, same process)`))]));
-  out.push(row(["---", ...rounds.map(() => "--:")]));
-  for (const call of Object.keys(p.commit[rounds[0]])) {
-    if (call === "entries") continue;
-    out.push(row([call === "total" ? "**total**" : call, ...rounds.map((k) => (call === "total" ? `**${ms(p.commit[k][call])}**` : ms(p.commit[k][call])))]));
-  }
-  out.push("");
-  if (p.native) {
-    const nr = Object.keys(p.native);
-    out.push("**The same commit without isomorphic-git** (bench/proto-native-commit.js, a measurement prototype: node:zlib + node:crypto on loose objects, the index entry patched in place; no import cost beyond Node built-ins):");
+  out.push(...(notMeasured(ls) ?? renderLs(ls)));
+
+  const b = p.bundle;
+  if (b.error) out.push("**Loading the CLI bundle**:", "", ...notMeasured(b));
+  else {
+    out.push(`**Loading the CLI bundle** (dist/bundle/bead.cjs, ${kb(b.compile.bundleBytes)}), which every command but a stored \`ls --json\` / \`ready --json\` answer loads: \`loadBundle\` (src/cli/code-cache.ts, cache key "set"), then \`bead set <id> priority=N\` through the bundle's \`main()\`, each in a fresh process:`);
     out.push("");
-    out.push(row(["step", ...nr.map((k, i) => (i === 0 ? "1st (cold)" : `${i + 1}${i === 1 ? "nd" : "rd"} (warm)`))]));
-    out.push(row(["---", ...nr.map(() => "--:")]));
-    for (const step of Object.keys(p.native[nr[0]])) {
-      if (step === "treeBytes") continue;
-      out.push(row([step === "total" ? "**total**" : step, ...nr.map((k) => (step === "total" ? `**${ms(p.native[k][step])}**` : ms(p.native[k][step])))]));
+    out.push(row(["span", "compiled from source (BEAD_CODE_CACHE=0)", `from V8's code cache (${kb(b.cached.cacheBytes)}, left by an earlier \`bead set\`)`]));
+    out.push(row(["---", "--:", "--:"]));
+    const load = "loadBundle(bead.cjs)";
+    const main = "main(set <id> priority=N)";
+    out.push(row(["loadBundle: read the file, compile or deserialize, run its top level", ms(b.compile[load]), ms(b.cached[load])]));
+    out.push(row(["`main()`: the command (find the board, lock, read, edit, commit)", ms(b.compile[main]), ms(b.cached[main])]));
+    out.push(row(["**both**", `**${ms(b.compile[load] + b.compile[main])}**`, `**${ms(b.cached[load] + b.cached[main])}**`]));
+    out.push("");
+    out.push("V8 compiles a function when it is first called, so without a cache much of the compiling happens inside `main()`; the cache holds the functions an earlier `bead set` ran, which is why it shortens both rows.");
+    if (!(b.cached.cacheUsed >= 1)) out.push("", "**V8 did not use the stored cache in these runs** (it was rejected or missing), so the second column compiled too.");
+    out.push("");
+  }
+
+  const c = p.commit;
+  if (c.error) out.push("**A native one-file commit, step by step**:", "", ...notMeasured(c));
+  else {
+    const rounds = Object.keys(c).filter((k) => k.startsWith("round "));
+    const first = c[rounds[0]];
+    out.push(`**A native one-file commit, step by step** (the functions src/git/commit-paths.ts and native-commit.ts call, in their order, from dist/git/; ${fmtSize(first.indexEntries)} entries in the index, beads/ tree ${kb(first.beadsTreeBytes)}; the first commit in a fresh process, as in a \`bead set\`, then more in the same process):`);
+    out.push("");
+    out.push(row(["step", ...rounds.map((k, i) => (i === 0 ? "1st (cold)" : `${i + 1}${i === 1 ? "nd" : i === 2 ? "rd" : "th"} (warm)`))]));
+    out.push(row(["---", ...rounds.map(() => "--:")]));
+    for (const step of Object.keys(first)) {
+      if (step === "indexEntries" || step === "beadsTreeBytes") continue;
+      out.push(row([step === "total" ? "**total, index.lock taken to released**" : step, ...rounds.map((k) => (step === "total" ? `**${ms(c[k][step])}**` : ms(c[k][step])))]));
     }
     out.push("");
   }
-  out.push("**editBead** (board lock, read, parse with zod, yaml Document edit, write, commit), as `bead set` does it:");
+
+  const e = p.edit;
+  out.push("**editBead** (board lock, read, parse with zod, yaml Document edit, write, native commit), as `bead set` does it. The imports are of the unbundled tsc output in dist/, which a `bead` process does not load (it loads the bundle above):");
   out.push("");
-  out.push(row(["span", "ms"]));
+  if (e.error) out.push(...notMeasured(e));
+  else {
+    out.push(row(["span", "ms"]));
+    out.push(row(["---", "--:"]));
+    for (const [name, v] of Object.entries(e)) if (name !== "totalMs") out.push(row([name === "nodeStartMs" ? "Node start" : name, ms(v)]));
+    out.push("");
+  }
+  return out;
+}
+
+/** The `ls` part: the launcher's quick path, then the phases of a miss. */
+function renderLs(ls) {
+  const out = [];
+  out.push(row(["phase", "ms"]));
   out.push(row(["---", "--:"]));
-  for (const [name, v] of Object.entries(p.edit)) if (name !== "totalMs") out.push(row([name === "nodeStartMs" ? "Node start" : name, ms(v)]));
+  out.push(row(["Node start, to the first line of a script", ms(ls.nodeStartMs)]));
+  out.push(row(["import dist/bundle/launch.cjs", ms(ls["import launch.cjs"])]));
+  out.push(row(["`launch(ls --json)`, whole: parse argv, find the board, readdir, stat, signature, read the answer", ms(ls["launch(ls --json), answered from the store"])]));
+  out.push(row([`— readdir beads/`, ms(ls["quick: readdir beads/"])]));
+  out.push(row([`— stat × ${fmtSize(ls.beadFiles)} bead files`, ms(ls["quick: stat every bead file"])]));
+  out.push(row(["— signature: sha1 of the names and stat numbers", ms(ls["quick: signature (sha1 of names + stat numbers)"])]));
+  out.push(row(["— *answerSignature(), the three rows above in one call (measured again)*", ms(ls["quick: answerSignature (the three rows above, measured again)"])]));
+  out.push(row([`— read the stored answer (${mb(ls.answerBytes)})`, ms(ls["quick: read the stored answer"])]));
+  out.push("");
+  out.push("The rows marked — are the same steps timed one by one after `launch()`, in the same process (the first call pays for code run for the first time). Writing the answer to stdout is not timed here.");
+  if (!(ls.answeredFromStore >= 1)) out.push("", "**The launcher did not answer from the store in these runs** (no current stored answer), so the `launch()` row is missing.");
+  out.push("");
+  out.push("**On a miss (the board changed since the answer was stored)**, for reference: the launcher loads the CLI bundle (below), and `ls --json` checks the signature, loads the board, computes the answer and stores it for the next run, after checking the signature again. Here loadBoard finds every file in beads-cache.json; a file that changed is also parsed, and beads-cache.json rewritten, which these rows do not include:");
+  out.push("");
+  out.push(row(["phase", "ms"]));
+  out.push(row(["---", "--:"]));
+  out.push(row([`read beads-cache.json (${mb(ls.cacheBytes)})`, ms(ls["miss: read beads-cache.json"])]));
+  out.push(row(["JSON.parse beads-cache.json", ms(ls["miss: JSON.parse beads-cache.json"])]));
+  out.push(row(["*loadBoard: readdir, stat every file, the two rows above, assemble the beads (measured again)*", ms(ls["miss: loadBoard (readdir, stat, read + parse the cache, assemble)"])]));
+  out.push(row(["filter + sort (ls)", ms(ls["miss: filter + sort (ls)"])]));
+  out.push(row([`render --json (${mb(ls.outputBytes)})`, ms(ls["miss: render --json"])]));
+  out.push(row(["store the answer (atomic write)", ms(ls["miss: store the answer (atomic write)"])]));
+  out.push(row(["readyBeads (what `ready` computes instead of filter + sort)", ms(ls["miss: readyBeads (ready)"])]));
   out.push("");
   return out;
 }

@@ -7,7 +7,7 @@
 //              BENCH_WAIT_QUIET=60 (seconds to wait, before each group of measurements, for the
 //              machine to be < 25% busy with other work; 0 never waits)
 import { spawn, spawnSync } from "node:child_process";
-import { appendFileSync, cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -254,34 +254,61 @@ function medianOf(runs) {
   return out;
 }
 
-function profileRun(args, dir) {
-  const r = spawnSync(process.execPath, [join(ROOT, "bench", "profile.js"), ...args], { cwd: dir, env, encoding: "utf8", maxBuffer: 16 * 1024 * 1024 });
+function profileRun(args, dir, runEnv = env) {
+  const r = spawnSync(process.execPath, [join(ROOT, "bench", "profile.js"), ...args], { cwd: dir, env: runEnv, encoding: "utf8", maxBuffer: 16 * 1024 * 1024 });
   if (r.status !== 0) throw new Error(`bench/profile.js ${args[0]} failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split("\n").pop());
 }
 
-/** Timing spans in fresh processes: where the time of `ls` and of a one-file commit goes. */
+/**
+ * Timing spans in fresh processes (bench/profile.js): where the time of a `bead ls --json`
+ * answered from the store goes, what loading the CLI bundle costs with and without V8's code
+ * cache, and the steps of a native one-file commit and of editBead.
+ */
 function profile(dir, size, pools) {
   const reps = CONFIG.profileReps;
   log(`  ${size}: profiling (spans, ${reps}× each)`);
   const out = {};
-  out.ls = medianOf(Array.from({ length: reps }, () => profileRun(["ls", dir], dir)));
-  out.importsLs = medianOf(Array.from({ length: reps }, () => profileRun(["imports", "commander", "dist/cli/main.js", "dist/cli/commands/ls.js"], dir)));
-  out.importsSet = medianOf(
-    Array.from({ length: reps }, () =>
-      profileRun(["imports", "commander", "dist/cli/main.js", "proper-lockfile", "yaml", "zod", "unified", "remark-parse", "isomorphic-git", "dist/cli/commands/set.js", "dist/cli/commands/claim.js"], dir),
-    ),
-  );
-  out.commit = medianOf(Array.from({ length: reps }, (_, k) => profileRun(["commit", dir, ...pools.profileCommit.slice(3 * k, 3 * k + 3)], dir)));
-  out.native = medianOf(
-    Array.from({ length: reps }, (_, k) => {
-      const r = spawnSync(process.execPath, [join(ROOT, "bench", "proto-native-commit.js"), dir, ...pools.profileNative.slice(3 * k, 3 * k + 3)], { cwd: dir, env, encoding: "utf8" });
-      if (r.status !== 0) throw new Error(`bench/proto-native-commit.js failed: ${r.stderr}`);
-      const parsed = JSON.parse(r.stdout);
-      return Object.fromEntries(parsed.rounds.map((round, i) => [`round ${i}`, round]));
-    }),
-  );
-  out.edit = medianOf(Array.from({ length: reps }, (_, k) => profileRun(["edit", dir, ...pools.profileEdit.slice(2 * k, 2 * k + 2)], dir)));
+  // A part that fails is reported as not measured; the other parts and this size's results stay.
+  const part = (name, work) => {
+    try {
+      out[name] = work();
+    } catch (error) {
+      log(`  ${size}: profile ${name} failed: ${error instanceof Error ? error.message : String(error)}`);
+      // The line that names the error (`NativeUnsupported: …`): a child's stderr starts with where it was thrown.
+      const lines = (error instanceof Error ? error.message : String(error)).split("\n");
+      out[name] = { error: (lines.find((line) => /^[A-Z]\w*: /.test(line)) ?? lines[0]).trim() };
+    }
+  };
+  part("ls", () => {
+    // Store the current answer first. The quiet wait before this group (at least 2 s) put the
+    // last write outside RACY_MS, so the launcher's quick path can answer from it.
+    runChecked([...BEAD, "ls", "--json"], dir, env);
+    return medianOf(Array.from({ length: reps }, () => profileRun(["ls", dir], dir)));
+  });
+  part("bundle", () => {
+    const [warmId, ...ids] = pools.profileBundle;
+    // A cache dir of the bench's own (mkdtemp: mode 0700), not the user's: V8 trusts cached data.
+    const cacheDir = mkdtempSync(join(tmpdir(), "bead-bench-v8-"));
+    try {
+      const cacheEnv = { ...env, BEAD_CODE_CACHE_DIR: cacheDir };
+      // One real `bead set`, untimed, in its own process, leaves the cache that a `bead set` leaves
+      // (V8 keeps a compiled script in memory, so the measuring process cannot warm it itself).
+      const before = /^priority: (\d)$/m.exec(readFileSync(join(dir, "beads", `${warmId}.md`), "utf8"))?.[1];
+      runChecked([...BEAD, "set", warmId, `priority=${before === "1" ? 2 : 1}`], dir, cacheEnv);
+      const compile = [];
+      const cached = [];
+      for (let k = 0; k < reps; k++) {
+        compile.push(profileRun(["bundle", "compile", dir, ids[2 * k]], dir, cacheEnv));
+        cached.push(profileRun(["bundle", "cached", dir, ids[2 * k + 1]], dir, cacheEnv));
+      }
+      return { compile: medianOf(compile), cached: medianOf(cached) };
+    } finally {
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
+  });
+  part("commit", () => medianOf(Array.from({ length: reps }, (_, k) => profileRun(["commit", dir, ...pools.profileCommit.slice(3 * k, 3 * k + 3)], dir))));
+  part("edit", () => medianOf(Array.from({ length: reps }, (_, k) => profileRun(["edit", dir, ...pools.profileEdit.slice(2 * k, 2 * k + 2)], dir))));
   return out;
 }
 
@@ -340,8 +367,10 @@ async function benchSize(size, useHyperfine) {
     profileEdit: take(rest, 2 * CONFIG.profileReps),
     gitAdd: others.slice(0, rounds),
     gitOnly: others.slice(rounds, 2 * rounds),
-    profileCommit: others.slice(2 * rounds, 2 * rounds + 3 * CONFIG.profileReps),
-    profileNative: others.slice(2 * rounds + 3 * CONFIG.profileReps, 2 * rounds + 6 * CONFIG.profileReps),
+    // bench/profile.js, after gitAdd and gitOnly: one `bead set` that warms the code cache, then
+    // one bead per timed bundle run (2 per rep), then 3 per rep for the native commit steps.
+    profileBundle: others.slice(2 * rounds, 2 * rounds + 1 + 2 * CONFIG.profileReps),
+    profileCommit: others.slice(2 * rounds + 1 + 2 * CONFIG.profileReps, 2 * rounds + 1 + 5 * CONFIG.profileReps),
   };
 
   const quietWait = Number(process.env.BENCH_WAIT_QUIET ?? 60);
