@@ -10,9 +10,11 @@ import type { Claimer } from "./claimer.js";
 import type { MetricsLog } from "./metrics.js";
 import type { AgentRuntime } from "./runtime.js";
 import { sweepExpired } from "./runtime.js";
+import type { LiveBoard } from "../board/live-board.js";
 
 export interface BackgroundOptions {
   ctx: WriteContext;
+  board: LiveBoard;
   config: BoardConfig;
   env: NodeJS.ProcessEnv;
   metrics: MetricsLog;
@@ -40,7 +42,7 @@ export async function startBackground(options: BackgroundOptions): Promise<() =>
     cron.schedule(
       "30 * * * * *",
       async () => {
-        await sweepExpired(options.ctx, options.config, metrics, log).catch((error: unknown) => log(`expiry sweep failed: ${String(error)}`));
+        await sweepExpired(options.ctx, options.config, metrics, log, options.board).catch((error: unknown) => log(`expiry sweep failed: ${String(error)}`));
         await options.claimer.publish();
       },
       { noOverlap: true },

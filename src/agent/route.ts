@@ -17,7 +17,7 @@ import { setFields } from "../bead/edit-yaml.js";
 import { splitFrontMatter } from "../bead/frontmatter.js";
 import { sensitivityRank, type Bead, type Tier } from "../bead/fields.js";
 import type { BoardConfig } from "../board/config.js";
-import { loadBoard } from "../board/load.js";
+import { loadBoard, type Board } from "../board/load.js";
 import { beadPath } from "../board/paths.js";
 import { parseBeadFile } from "../board/read-bead.js";
 import { editBead, type WriteContext } from "../board/write.js";
@@ -63,6 +63,8 @@ export function routeByBoardRules(bead: Pick<Bead, "fields">, candidates: readon
 
 export interface RouterOptions {
   ctx: WriteContext;
+  /** Where the board comes from (a LiveBoard in `bead up`); default: loadBoard. */
+  board?: { current(): Promise<Board> };
   config: BoardConfig;
   registry: AgentRegistry;
   gatePolicy: GatePolicy;
@@ -97,7 +99,7 @@ export class BoardRouter {
 
   private async runNow(): Promise<RouteSummary> {
     const { ctx, registry, gatePolicy, log } = this.options;
-    const board = await loadBoard(ctx.paths);
+    const board = await (this.options.board ? this.options.board.current() : loadBoard(ctx.paths));
     const summary: RouteSummary = { routed: 0, escalations: 0 };
     const escalation: EscalationEnv = { ...this.options, approve: this.approve };
     for (const bead of board.beads) {

@@ -1,8 +1,9 @@
-import { basename, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import type { FSWatcher } from "chokidar";
 import PQueue from "p-queue";
 import type { ScheduledTask } from "node-cron";
 import type { BoardConfig } from "../board/config.js";
+import type { LiveBoard } from "../board/live-board.js";
 import { loadBoard } from "../board/load.js";
 import type { BoardPaths } from "../board/paths.js";
 import type { WriteContext } from "../board/write.js";
@@ -19,6 +20,8 @@ import { workBead, type WorkOutcome, type WorkerEnv } from "./worker.js";
 
 export interface RuntimeOptions {
   ctx: WriteContext;
+  /** The board as this process keeps it (shared by every runtime of the board): board/live-board.ts. */
+  board: LiveBoard;
   config: BoardConfig;
   agent: AgentDefinition;
   everyone: AgentTakes[];
@@ -54,6 +57,7 @@ export class AgentRuntime {
   private backoffUntil = 0;
   private lastUnusable: { what: string; hint: string } | undefined;
   private watcher: FSWatcher | undefined;
+  private stopHearing: (() => void) | undefined;
   private tasks: ScheduledTask[] = [];
   private reconcileTimer: NodeJS.Timeout | undefined;
   private reconciling: Promise<number> | undefined;
@@ -107,7 +111,7 @@ export class AgentRuntime {
   private async reconcileNow(): Promise<number> {
     if (this.shutdown.signal.aborted || Date.now() < this.backoffUntil) return 0;
     await this.options.route?.().catch((error: unknown) => this.options.log(`routing failed: ${error instanceof Error ? error.message : String(error)}`));
-    const board = await loadBoard(this.options.ctx.paths);
+    const board = await this.options.board.current();
     const me = takesOf(this.options.agent, this.options.locality);
     let added = 0;
     for (const bead of beadsFor(me, this.options.everyone, board.beads, board.byId, Date.now(), this.options.config.policy.approve)) {
@@ -227,7 +231,14 @@ export class AgentRuntime {
       // Our own temp files and editors' swap files are not beads; the files are the truth anyway.
       ignored: (path: string) => basename(path).startsWith(".") && path !== paths.beadsDir,
     });
-    this.watcher.on("all", () => this.scheduleReconcile());
+    // Both watchers only hint; chokidar also sees beads/ come back after a rename or delete,
+    // refs moved by git, and is the fallback where the OS watcher is unavailable.
+    this.watcher.on("all", (_event: string, path: string) => {
+      if (dirname(path) === paths.beadsDir) this.options.board.changed(basename(path));
+      this.scheduleReconcile();
+    });
+    this.options.board.watch();
+    this.stopHearing = this.options.board.onChange(() => this.scheduleReconcile());
     this.tasks.push(
       cron.schedule("* * * * * *", () => this.renewDue(), { noOverlap: true }),
       cron.schedule("*/10 * * * * *", () => this.safetyNetReconcile(), { noOverlap: true }),
@@ -245,6 +256,8 @@ export class AgentRuntime {
   private safetyNetReconcile(): Promise<void> | undefined {
     const now = Date.now();
     if (this.lastHintAt <= this.lastTimedLookAt && now - this.lastTimedLookAt < SAFETY_NET_MS) return undefined;
+    // Once a minute the look is a full one: a file changed without an event is seen then.
+    if (now - this.lastTimedLookAt >= SAFETY_NET_MS) this.options.board.changed();
     this.lastTimedLookAt = now;
     return this.reconcileSafely();
   }
@@ -273,14 +286,15 @@ export class AgentRuntime {
     for (const task of this.tasks) await task.destroy();
     this.tasks = [];
     await this.watcher?.close();
+    this.stopHearing?.();
     this.queue.clear();
     await this.queue.onIdle();
   }
 }
 
 /** The expiry sweep, shared by every runtime of a board (one per process is enough). */
-export async function sweepExpired(ctx: WriteContext, config: BoardConfig, metrics: MetricsLog, log: (line: string) => void): Promise<void> {
-  for (const expired of await expireLeases(ctx, { maxAttempts: config.maxAttempts })) {
+export async function sweepExpired(ctx: WriteContext, config: BoardConfig, metrics: MetricsLog, log: (line: string) => void, board?: LiveBoard): Promise<void> {
+  for (const expired of await expireLeases(ctx, { maxAttempts: config.maxAttempts, ...(board ? { board } : {}) })) {
     metrics.record({ event: "expire", agent: "sweep", bead: expired.id, previous: expired.previousHolder, attempts: expired.attempts, status: expired.status });
     log(`${expired.id}: lease of ${expired.previousHolder ?? "unknown"} lapsed; now ${expired.status} (attempt ${expired.attempts})`);
   }

@@ -15,6 +15,7 @@ import { optionalRemote } from "../git/remote.js";
 import { loadAgents } from "./load.js";
 import { MetricsLog } from "./metrics.js";
 import { buildRegistry } from "./registry.js";
+import { LiveBoard } from "../board/live-board.js";
 import { BoardRouter } from "./route.js";
 import { AgentRuntime, sweepExpired } from "./runtime.js";
 import { agentLocality, takesOf } from "./select.js";
@@ -65,7 +66,8 @@ export async function supervise(options: SuperviseOptions): Promise<SuperviseRes
   const everyone = loaded.agents.map((agent) => takesOf(agent, agentLocality(agent, providerFor(agent, env)?.host)));
   const registry = buildRegistry(loaded.agents, env);
   // Routing, escalation requests and hand-overs: one pass per reconcile, shared by every runtime.
-  const router = new BoardRouter({ ctx, config, registry, gatePolicy, metrics, log });
+  const board = new LiveBoard(paths);
+  const router = new BoardRouter({ ctx, board, config, registry, gatePolicy, metrics, log });
   const serverQueues = new Map<string, PQueue>();
   const runtimes: AgentRuntime[] = [];
   const releases: Array<() => Promise<void>> = [];
@@ -84,25 +86,36 @@ export async function supervise(options: SuperviseOptions): Promise<SuperviseRes
         serverQueues.set(provider.host, serverQueue);
       }
       runtimes.push(
-        new AgentRuntime({ ctx, config, agent, everyone, provider, locality, gatePolicy, claimer, metrics, serverQueue, registry, route: () => router.run(), log: (line) => log(`${agent.name}: ${line}`) }),
+        new AgentRuntime({ ctx, board, config, agent, everyone, provider, locality, gatePolicy, claimer, metrics, serverQueue, registry, route: () => router.run(), log: (line) => log(`${agent.name}: ${line}`) }),
       );
     }
     const sync = syncer({ ctx, remote, log, runtimes });
     await sync();
-    await sweepExpired(ctx, config, metrics, log);
+    // Even for --once: our own claims and results change files, and events keep each look to
+    // those files instead of the whole board. Watching starts before the first (full) look, so
+    // nothing changes unseen in between.
+    board.watch();
+    await sweepExpired(ctx, config, metrics, log, board);
     if (options.once) {
       // One agent's work can make work for another (deps done, an epic planned, a bead escalated):
-      // go round again until a round changes nothing.
+      // go round again until a round changes nothing, and then once more from a full look at the
+      // board, so that a file event that never came cannot end the run early.
+      let fullLook = false;
       for (let round = 0; round < 20; round++) {
+        if (fullLook) board.changed();
+        await new Promise((resolve) => setTimeout(resolve, 1)); // take in the file events of our last commits
         const before = progressOf(runtimes);
         await Promise.all(runtimes.map((runtime) => runtime.runOnce()));
-        if (progressOf(runtimes) === before) break;
+        if (progressOf(runtimes) !== before) fullLook = false;
+        else if (fullLook) break;
+        else fullLook = true;
       }
       await claimer.publish();
     } else {
-      await runUntilStopped(runtimes, options, { ctx, config, env, metrics, log, runtimes, claimer, remote, webhookPort: options.webhookPort });
+      await runUntilStopped(runtimes, options, { ctx, board, config, env, metrics, log, runtimes, claimer, remote, webhookPort: options.webhookPort });
     }
   } finally {
+    board.unwatch();
     for (const release of releases) await release().catch(() => undefined);
   }
   return { outcomes: Object.fromEntries(runtimes.map((runtime) => [runtime.name, { ...runtime.outcomes }])) };

@@ -1,5 +1,5 @@
 import { setFields } from "../bead/edit-yaml.js";
-import { loadBoard } from "../board/load.js";
+import { loadBoard, type Board } from "../board/load.js";
 import { beadPath } from "../board/paths.js";
 import { leaseExpired } from "../board/queries.js";
 import { editBead, type WriteContext } from "../board/write.js";
@@ -17,9 +17,13 @@ export interface ExpiredBead {
  * so a crashed agent never strands work. Past `maxAttempts` the bead is failed instead, with
  * the reason, so a bead that kills its worker every time does not loop forever.
  */
-export async function expireLeases(ctx: WriteContext, options: { maxAttempts: number; now?: () => number }): Promise<ExpiredBead[]> {
+export async function expireLeases(
+  ctx: WriteContext,
+  options: { maxAttempts: number; now?: () => number; board?: { current(): Promise<Board> } },
+): Promise<ExpiredBead[]> {
   const now = options.now ?? Date.now;
-  const board = await loadBoard(ctx.paths);
+  // Where the candidates come from (a LiveBoard in `bead up`); each is checked again under the lock.
+  const board = await (options.board ? options.board.current() : loadBoard(ctx.paths));
   const expired: ExpiredBead[] = [];
   for (const candidate of board.beads) {
     if (!leaseExpired(candidate, now())) continue;

@@ -20,6 +20,7 @@ import { writeContext } from "../../src/board/write.js";
 import { providerFor } from "../../src/model/factory.js";
 import type { OllamaDouble, RecordedRequest } from "../helpers/ollama-double.js";
 import { gitEnv, runGit } from "../helpers/temp-board.js";
+import { LiveBoard } from "../../src/board/live-board.js";
 
 /** Holders read `<agent>@test`. */
 export const HOST = "test";
@@ -91,7 +92,7 @@ export async function runtimeFor(dir: string, name: string, captured: Logs = log
   const env = await workerEnvFor(dir, name, captured);
   const loaded = loadAgents(env.ctx.paths);
   const everyone = loaded.agents.map((agent) => takesOf(agent, agentLocality(agent, providerFor(agent, testEnv())?.host)));
-  return new AgentRuntime({ ...env, everyone, serverQueue: undefined });
+  return new AgentRuntime({ ...env, board: new LiveBoard(env.ctx.paths), everyone, serverQueue: undefined });
 }
 
 export function bead(dir: string, id: string): BeadWithBody {
