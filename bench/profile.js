@@ -143,7 +143,7 @@ if (mode === "ls") {
   const [board, ...ids] = args;
   // The functions src/git/native-commit.ts and commit-paths.ts call, in their order; the steps
   // are theirs, the sequencing here (prepareNativeCommit keeps its internals to itself).
-  const objects = await import(join(DIST, "git", "objects.js"));
+  const objects = { ...(await import(join(DIST, "git", "objects.js"))), ...(await import(join(DIST, "git", "tree-object.js"))) };
   const indexFile = await import(join(DIST, "git", "index-file.js"));
   const refs = await import(join(DIST, "git", "refs.js"));
   const { withIndexLock } = await import(join(DIST, "git", "index-lock.js"));

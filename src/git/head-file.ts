@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
-import { commitTree, nameKey, NativeUnsupported, readLooseObject, readLooseTree } from "./objects.js";
+import { commitTree, NativeUnsupported, readLooseObject } from "./objects.js";
+import { nameKey, readLooseTree } from "./tree-object.js";
 import { currentBranchRef, readRef } from "./refs.js";
 
 /**

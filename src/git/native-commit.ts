@@ -3,7 +3,8 @@ import { join } from "node:path";
 import type { PromiseFsClient } from "isomorphic-git";
 import { GitError } from "../errors.js";
 import { emptyIndex, indexKey, makeEntry, parseIndex, serializeIndex, setEntry, type GitIndexFile, type IndexEntry } from "./index-file.js";
-import { commitTree, nameKey, NativeUnsupported, openTree, readLooseObject, readLooseTree, serializeCommit, writeLooseObject, type TreeItem } from "./objects.js";
+import { commitTree, NativeUnsupported, readLooseObject, serializeCommit, writeLooseObject } from "./objects.js";
+import { nameKey, openTree, readLooseTree, type TreeItem } from "./tree-object.js";
 
 /**
  * The common case of src/git/commit-paths.ts without isomorphic-git: HEAD's commit and the trees

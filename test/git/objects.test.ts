@@ -5,7 +5,8 @@ import git from "isomorphic-git";
 import { afterEach, describe, expect, it } from "vitest";
 import { commitPaths, type FileChange } from "../../src/git/commit-paths.js";
 import { prepareNativeCommit, type BlobChange } from "../../src/git/native-commit.js";
-import { hashObject, nameKey, NativeUnsupported, openTree, parseTree, readLooseObject, serializeCommit, writeLooseObject, type TreeItem } from "../../src/git/objects.js";
+import { hashObject, NativeUnsupported, readLooseObject, serializeCommit, writeLooseObject } from "../../src/git/objects.js";
+import { nameKey, openTree, parseTree, type TreeItem } from "../../src/git/tree-object.js";
 import { readRef } from "../../src/git/refs.js";
 import { cleanupTempBoards, gitEnv, makeTempBoard, type TempBoard } from "../helpers/temp-board.js";
 
