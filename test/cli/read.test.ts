@@ -139,6 +139,17 @@ describe("bead show", () => {
     expect((await (await board()).bead(["show", "c"])).stdout).toContain("  deps: d\n");
   });
 
+  it("shows a live claim with its lease, and who worked a finished bead", async () => {
+    const b = await cliBoard({
+      "beads/held.md": "---\ntitle: Held\nstatus: claimed\nclaimed_by: ann@host\nclaimed_at: 2026-01-01T10:00:00Z\nlease_until: 2026-01-01T10:15:00Z\n---\n",
+      "beads/finished.md": "---\ntitle: Finished\nstatus: done\nclaimed_by: ann@host\nclaimed_at: 2026-01-01T10:00:00Z\n---\n",
+    });
+    expect((await b.bead(["show", "held"])).stdout).toContain("  claimed by ann@host at 2026-01-01T10:00:00Z, lease until 2026-01-01T10:15:00Z\n");
+    const finished = (await b.bead(["show", "finished"])).stdout;
+    expect(finished).toContain("  worked by ann@host (claimed at 2026-01-01T10:00:00Z)\n");
+    expect(finished).not.toContain("lease");
+  });
+
   it("exits 2 for a bead that does not exist, and 1 for an invalid one, naming file and line", async () => {
     const b = await board();
     const missing = await b.bead(["show", "zulu"]);

@@ -22,7 +22,9 @@ export async function show(io: CliIo, id: string, options: GlobalOptions): Promi
   if (f.agent) lines.push(`  agent: ${f.agent}`);
   if (f.labels.length) lines.push(`  labels: ${f.labels.join(", ")}`);
   if (f.deps.length) lines.push(`  deps: ${f.deps.join(", ")}`);
-  if (f.claimed_by) lines.push(`  claimed by ${f.claimed_by} at ${f.claimed_at ?? "?"}, lease until ${f.lease_until ?? "?"}`);
+  // A finished bead keeps who worked it; only a live claim has a lease.
+  if (f.claimed_by && f.status === "claimed") lines.push(`  claimed by ${f.claimed_by} at ${f.claimed_at ?? "?"}, lease until ${f.lease_until ?? "?"}`);
+  else if (f.claimed_by) lines.push(`  worked by ${f.claimed_by}${f.claimed_at ? ` (claimed at ${f.claimed_at})` : ""}`);
   const body = bead.body.trim();
   io.out(`${lines.join("\n")}\n${body ? `\n${body}\n` : ""}`);
 }
