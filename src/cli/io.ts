@@ -16,8 +16,12 @@ export function processIo(): CliIo {
   return {
     cwd: process.cwd(),
     env: process.env,
-    out: (text) => process.stdout.write(text),
-    err: (text) => process.stderr.write(text),
+    out: (text) => {
+      if (outputStillRead(process.stdout)) process.stdout.write(text);
+    },
+    err: (text) => {
+      if (outputStillRead(process.stderr)) process.stderr.write(text);
+    },
     readStdin: async () => {
       const chunks: Buffer[] = [];
       for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
@@ -26,6 +30,25 @@ export function processIo(): CliIo {
     columns: process.stdout.columns,
     isTTY: process.stdout.isTTY === true,
   };
+}
+
+/**
+ * `bead ls | head` closes the pipe before everything is written. Like git, say nothing of it;
+ * unlike a process killed by SIGPIPE, finish the work (a commit, an agent's bead) and stop
+ * writing. Any other write error is still thrown.
+ */
+const closed = new WeakSet<NodeJS.WriteStream>();
+const watched = new WeakSet<NodeJS.WriteStream>();
+
+function outputStillRead(stream: NodeJS.WriteStream): boolean {
+  if (!watched.has(stream)) {
+    watched.add(stream);
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EPIPE") throw error;
+      closed.add(stream);
+    });
+  }
+  return !closed.has(stream);
 }
 
 export interface GlobalOptions {

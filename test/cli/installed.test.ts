@@ -10,7 +10,8 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { runBeadProcess } from "../helpers/cli.js";
+import { spawn } from "node:child_process";
+import { BEAD_BIN, runBeadProcess } from "../helpers/cli.js";
 import { cleanupTempBoards, makeTempBoard } from "../helpers/temp-board.js";
 
 afterEach(cleanupTempBoards);
@@ -63,5 +64,21 @@ describe("the installed bead (bin/bead.js and the bundle)", () => {
     expect(readdirSync(cacheDir).map((name) => name.replace(/^.*-/, "")).sort()).toEqual(
       ["board", "claim", "close", "init", "lint", "log", "ls", "new", "ready", "release", "set", "show"].map((command) => `${command}.bin`),
     );
+  });
+
+  it("says nothing of a reader that stops early (bead ls | head), and exits 0", async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 3000; i++) files[`beads/b-${i}.md`] = `---\ntitle: Bead number ${i} with a title long enough to fill the pipe\n---\n`;
+    const board = await makeTempBoard(files);
+    for (const args of [["ls"], ["ls", "--json"]]) {
+      const child = spawn(process.execPath, [BEAD_BIN, ...args], { cwd: board.dir, env: { ...process.env, ...env } });
+      let stderr = "";
+      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      await new Promise<void>((resolve) => child.stdout.once("data", () => resolve()));
+      child.stdout.destroy(); // as `head` does once it has its lines
+      const code = await new Promise<number | null>((resolve) => child.on("close", (exit) => resolve(exit)));
+      expect(code, args.join(" ")).toBe(0);
+      expect(stderr, args.join(" ")).toBe("");
+    }
   });
 });
