@@ -98,17 +98,14 @@ export async function supervise(options: SuperviseOptions): Promise<SuperviseRes
     await sweepExpired(ctx, config, metrics, log, board);
     if (options.once) {
       // One agent's work can make work for another (deps done, an epic planned, a bead escalated):
-      // go round again until a round changes nothing, and then once more from a full look at the
-      // board, so that a file event that never came cannot end the run early.
-      let fullLook = false;
+      // go round again until a round changes nothing. Every round after the first looks at the
+      // whole board, so that a file event that never came cannot end the run early.
       for (let round = 0; round < 20; round++) {
-        if (fullLook) board.changed();
+        if (round > 0) board.changed();
         await new Promise((resolve) => setTimeout(resolve, 1)); // take in the file events of our last commits
         const before = progressOf(runtimes);
         await Promise.all(runtimes.map((runtime) => runtime.runOnce()));
-        if (progressOf(runtimes) !== before) fullLook = false;
-        else if (fullLook) break;
-        else fullLook = true;
+        if (progressOf(runtimes) === before) break;
       }
       await claimer.publish();
     } else {

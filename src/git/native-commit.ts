@@ -4,7 +4,7 @@ import type { PromiseFsClient } from "isomorphic-git";
 import { GitError } from "../errors.js";
 import { emptyIndex, indexKey, makeEntry, parseIndex, serializeIndex, setEntry, type GitIndexFile, type IndexEntry } from "./index-file.js";
 import { commitTree, NativeUnsupported, readLooseObject, serializeCommit, writeLooseObject } from "./objects.js";
-import { nameKey, openTree, readLooseTree, type TreeItem } from "./tree-object.js";
+import { nameKey, openTree, readLooseTree, rememberTree, type TreeItem } from "./tree-object.js";
 
 /**
  * The common case of src/git/commit-paths.ts without isomorphic-git: HEAD's commit and the trees
@@ -140,7 +140,9 @@ function rewriteTree(gitdir: string, treeOid: string | null, prefix: string, blo
   if (edits.size === 0) return treeOid;
   const next = tree.edit(edits);
   if (next.length === 0) return null;
-  return writeLooseObject(gitdir, "tree", next);
+  const oid = writeLooseObject(gitdir, "tree", next);
+  rememberTree(gitdir, oid, next);
+  return oid;
 }
 
 /**

@@ -184,25 +184,43 @@ export function openTree(body: Buffer): Tree {
   };
 }
 
-/** Trees read lately, by gitdir and id (an object never changes, so a hit is always right). */
-const recentTrees = new Map<string, Tree>();
+/**
+ * Trees read or written lately, by gitdir and id (an object never changes, so a hit is always
+ * right): opened, or as the bytes just written, opened when first read.
+ */
+const recentTrees = new Map<string, Tree | Buffer>();
 const RECENT_TREES = 4;
 
 /**
  * A loose tree object, opened. A claim reads beads/ at HEAD to check the committed claim, then
- * rewrites the same tree for its commit; on a big board each read is an inflate, a hash and a
- * walk of every entry, so the second one comes from here.
+ * rewrites the same tree for its commit, and the next claim or write-back reads the tree that
+ * commit wrote; on a big board each read is a file read, an inflate, a hash and a walk of every
+ * entry, so all but the walk of a tree written here come from memory.
  */
 export function readLooseTree(gitdir: string, oid: string): Tree {
   const key = `${gitdir}\0${oid}`;
   const cached = recentTrees.get(key);
-  if (cached) return cached;
-  const object = readLooseObject(gitdir, oid);
-  if (object.type !== "tree") throw new NativeUnsupported(`${oid} is a ${object.type}`);
-  const tree = openTree(object.body);
-  recentTrees.set(key, tree);
-  if (recentTrees.size > RECENT_TREES) recentTrees.delete(recentTrees.keys().next().value!);
+  if (cached && !Buffer.isBuffer(cached)) return cached;
+  let body = cached;
+  if (!body) {
+    const object = readLooseObject(gitdir, oid);
+    if (object.type !== "tree") throw new NativeUnsupported(`${oid} is a ${object.type}`);
+    body = object.body;
+  }
+  const tree = openTree(body);
+  remember(key, tree);
   return tree;
+}
+
+/** A tree this process has just written as loose object `oid`, for the next readLooseTree. */
+export function rememberTree(gitdir: string, oid: string, body: Buffer): void {
+  remember(`${gitdir}\0${oid}`, body);
+}
+
+function remember(key: string, value: Tree | Buffer): void {
+  recentTrees.delete(key);
+  recentTrees.set(key, value);
+  if (recentTrees.size > RECENT_TREES) recentTrees.delete(recentTrees.keys().next().value!);
 }
 
 function entryBytes(key: string, item: TreeItem): Buffer {
