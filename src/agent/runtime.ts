@@ -4,7 +4,6 @@ import PQueue from "p-queue";
 import type { ScheduledTask } from "node-cron";
 import type { BoardConfig } from "../board/config.js";
 import type { LiveBoard } from "../board/live-board.js";
-import { loadBoard } from "../board/load.js";
 import type { BoardPaths } from "../board/paths.js";
 import type { WriteContext } from "../board/write.js";
 import { expireLeases } from "../claim/expire.js";
@@ -201,7 +200,8 @@ export class AgentRuntime {
   }
 
   private async leaseUntil(id: string): Promise<string> {
-    const board = await loadBoard(this.options.ctx.paths);
+    // Every second while holding beads: the live board, not 10,000 stat calls each time.
+    const board = await this.options.board.current();
     return board.byId.get(id)?.fields.lease_until ?? "";
   }
 
