@@ -43,6 +43,8 @@ export class LiveBoard {
         for (const listener of this.listeners) listener(filename ?? undefined);
       });
       this.watcher.on("error", () => this.unwatch());
+      // What changed before the watch began went unreported: the next look is a full one.
+      this.everything = true;
     } catch {
       this.watcher = undefined; // no beads/ yet, or no watching here: every look stays a full load
     }
