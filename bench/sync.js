@@ -1,6 +1,6 @@
 // Sync benchmarks (issue 5, DESIGN §10) against a real smart-HTTP git server on 127.0.0.1
-// (bench/git-http.js: `git http-backend` behind Basic auth with a token, as Forgejo takes it),
-// serving a 1,000-bead board:
+// (test/helpers/git-server.ts, the tests' rig: `git http-backend` behind Basic auth with a
+// token, as Forgejo takes it), serving a 1,000-bead board:
 //   (a) sync round trip: `bead sync` as a whole process, with nothing new and with one new commit
 //       from another clone to fetch and merge, beside `git pull` and `git fetch` by the git CLI on
 //       the same server in the same run (interleaved, the order rotated each round);
@@ -22,9 +22,13 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { randomBytes } from "node:crypto";
 import { generateBoard, git as gitSync, shuffled } from "./gen.js";
-import { gitEnv, startGitHttp } from "./git-http.js";
+import { importTs } from "./ts-module.js";
 import { busyProcesses, waitForQuiet } from "./machine.js";
 import { summarize } from "./timing.js";
+
+// The tests' smart-HTTP git server (git http-backend behind Basic auth, as Forgejo takes tokens) and git env.
+const { startGitServer } = await importTs("test/helpers/git-server.ts");
+const { gitEnv } = await importTs("test/helpers/temp-board.ts");
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 // BENCH_DIST: a snapshot of dist/ (bench/run.js takes one, with bin/ beside it): measure that.
@@ -176,7 +180,7 @@ async function measureClaims(server, repoUrl, env, beadEnv, ids, base) {
     for (const c of children) c.child.kill("SIGKILL"); // only the processes started here, by handle
   }, 240_000);
   await Promise.all(children.map((c) => c.ready));
-  const requestsBefore = server.stats.requests;
+  const requestsBefore = server.requests.length;
   const go = Date.now();
   for (const c of children) if (c.child.exitCode === null) c.child.stdin.end("go\n");
   const codes = await Promise.all(children.map((c) => c.done));
@@ -242,7 +246,7 @@ async function measureClaims(server, repoUrl, env, beadEnv, ids, base) {
     doubleInProcesses,
     doubleInHistory,
     serverMismatches: mismatched,
-    serverRequests: server.stats.requests - requestsBefore,
+    serverRequests: server.requests.length - requestsBefore,
     fsckServer: await fsck(bare),
     fsckClones: await Promise.all(clones.map(fsck)),
   };
@@ -295,11 +299,11 @@ export async function runSyncBench(options = {}) {
   let server;
   let board;
   try {
-    server = await startGitHttp({ token });
+    server = await startGitServer({ token });
     log(`${BOARD_SIZE} beads: generating the board, pushing it to ${server.url}`);
     board = generateBoard(BOARD_SIZE, 11);
     gitSync(board.dir, ["gc", "-q"]);
-    server.createRepo("board", { from: board.dir });
+    await server.createRepo("board", { from: board.dir });
     const repoUrl = server.repoUrl("board");
     // A wrong token is refused (the server really checks).
     const denied = await run(["git", "ls-remote", repoUrl], base, gitEnv([["http.extraHeader", "Authorization: Basic YmVuY2g6d3Jvbmc="]]), { check: false });
@@ -317,8 +321,9 @@ export async function runSyncBench(options = {}) {
     result.roundTrip = await measureRoundTrips(clones, env, beadEnv, editIds, config.rounds);
     result.quiet.claims = await quiet();
     result.claims = await measureClaims(server, repoUrl, env, beadEnv, claimIds, base);
-    result.server.requests = server.stats.requests;
-    result.server.byStatus = server.stats.byStatus;
+    result.server.requests = server.requests.length;
+    result.server.byStatus = {};
+    for (const { status } of server.requests) result.server.byStatus[status] = (result.server.byStatus[status] ?? 0) + 1;
   } catch (error) {
     result.error = error instanceof Error ? (error.stack ?? error.message) : String(error);
     log(`failed: ${result.error}`);
@@ -369,7 +374,7 @@ export function renderMarkdown(r) {
   const out = [`## Sync through a smart-HTTP git server (bench/sync.js, ${r.config.boardSize.toLocaleString("en-US")}-bead board)`, ""];
   if (r.error && !r.roundTrip) return `${[...out, `The sync bench failed: \`${r.error.split("\n")[0]}\``, ""].join("\n")}\n`;
   out.push(
-    "The server is bench/git-http.js: `git http-backend` (the system git's) behind a Node HTTP server on 127.0.0.1, Basic auth with a token as password, the way Forgejo takes access tokens (a wrong token is refused: " +
+    "The server is test/helpers/git-server.ts (the tests' rig): `git http-backend` (the system git's) behind a Node HTTP server on 127.0.0.1, Basic auth with a token as password, the way Forgejo takes access tokens (a wrong token is refused: " +
       `${r.server?.wrongTokenRefused ? "checked" : "**not** checked"}). The board is pushed to it, then cloned with the git CLI. \`bead\` gets the token from BEAD_TOKEN; the git CLI from an \`http.extraHeader\` in its environment. DESIGN §10 sets no time budget for sync; the budget here is correctness.`,
     "",
   );

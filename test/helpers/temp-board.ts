@@ -59,18 +59,20 @@ const REPO_REDIRECTING_VARS = [
 /**
  * Env for running the git CLI deterministically. The machine may have no global identity,
  * so identity always comes from here. Config overrides go through GIT_CONFIG_COUNT because
- * a user's global config (HOME is left as is) might sign commits or convert line endings.
+ * a user's global config (HOME is left as is) might sign commits or convert line endings;
+ * `extra` adds more (bench/sync.js: the auth header), so nothing is written to a config file.
  */
-export function gitEnv(): NodeJS.ProcessEnv {
+export function gitEnv(extra: ReadonlyArray<readonly [string, string]> = []): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const key of REPO_REDIRECTING_VARS) delete env[key];
   for (const key of Object.keys(env)) {
     if (key.startsWith("GIT_CONFIG_")) delete env[key];
   }
-  const config: Array<[string, string]> = [
+  const config: Array<readonly [string, string]> = [
     ["commit.gpgsign", "false"],
     ["tag.gpgsign", "false"],
     ["core.autocrlf", "false"],
+    ...extra,
   ];
   config.forEach(([key, value], i) => {
     env[`GIT_CONFIG_KEY_${i}`] = key;
