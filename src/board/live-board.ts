@@ -1,11 +1,8 @@
 import { watch, statSync, type FSWatcher } from "node:fs";
 import { join } from "node:path";
-import type { Bead } from "../bead/fields.js";
 import { isBeadFileName } from "./bead-files.js";
-import { loadBoard, type Board, type BoardProblem } from "./load.js";
+import { assemble, loadBoard, type BeadFileEntry as Entry, type Board } from "./load.js";
 import type { BoardPaths } from "./paths.js";
-
-type Entry = { bead?: Bead; problem?: BoardProblem };
 
 /**
  * The board as a long-running process (`bead up`) sees it: loaded once, then kept current from
@@ -96,27 +93,12 @@ export class LiveBoard {
       if (entry.bead || entry.problem) this.entries.set(name, entry);
       else this.entries.delete(name);
     }
-    this.board = assemble(this.paths, this.entries);
+    // The same order as loadBoard: by file name.
+    this.board = assemble(this.paths, [...this.entries.keys()].sort().map((name) => this.entries.get(name)));
     return this.board;
   }
 }
 
 function fileName(path: string): string {
   return path.slice(path.lastIndexOf("/") + 1);
-}
-
-/** The same order as loadBoard: by file name. */
-function assemble(paths: BoardPaths, entries: ReadonlyMap<string, Entry>): Board {
-  const beads: Bead[] = [];
-  const byId = new Map<string, Bead>();
-  const problems: BoardProblem[] = [];
-  for (const name of [...entries.keys()].sort()) {
-    const entry = entries.get(name)!;
-    if (entry.problem) problems.push(entry.problem);
-    else if (entry.bead) {
-      beads.push(entry.bead);
-      byId.set(entry.bead.id, entry.bead);
-    }
-  }
-  return { paths, beads, byId, problems };
 }

@@ -21,10 +21,8 @@ export interface Board {
   problems: BoardProblem[];
 }
 
-interface CacheEntry {
+interface CacheEntry extends BeadFileEntry {
   key: string;
-  bead?: Bead;
-  problem?: BoardProblem;
 }
 
 interface CacheFile {
@@ -83,7 +81,11 @@ export async function loadBoard(paths: BoardPaths): Promise<Board> {
   return assemble(paths, entries);
 }
 
-function assemble(paths: BoardPaths, entries: ReadonlyArray<CacheEntry | undefined>): Board {
+/** One file's outcome: its bead, or the problem that keeps it off the board. */
+export type BeadFileEntry = { bead?: Bead; problem?: BoardProblem };
+
+/** The board from per-file entries, in the order given (undefined: no file there any more). */
+export function assemble(paths: BoardPaths, entries: ReadonlyArray<BeadFileEntry | undefined>): Board {
   const beads: Bead[] = [];
   const byId = new Map<string, Bead>();
   const problems: BoardProblem[] = [];
@@ -97,7 +99,6 @@ function assemble(paths: BoardPaths, entries: ReadonlyArray<CacheEntry | undefin
   }
   return { paths, beads, byId, problems };
 }
-
 
 /** A cache entry as we write them; anything else (a hand-edited or truncated cache) is a miss. */
 function usable(entry: CacheEntry): boolean {

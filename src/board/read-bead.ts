@@ -1,14 +1,14 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Bead, BeadWithBody } from "../bead/fields.js";
+import type { BeadWithBody } from "../bead/fields.js";
 import { decodeBeadBytes, frontMatterKeyLine, parseBead } from "../bead/parse.js";
 import { ParseError } from "../errors.js";
 import { beadPath } from "./paths.js";
 import { idFromFileName } from "../bead/ids.js";
-import type { BoardProblem } from "./load.js";
+import type { BeadFileEntry, BoardProblem } from "./load.js";
 
 /** Parse one bead file into a board entry: a bead, or the problem that keeps it off the board. */
-export function readBeadEntry(beadsDir: string, name: string, mtimeMs: number): { bead?: Bead; problem?: BoardProblem } {
+export function readBeadEntry(beadsDir: string, name: string, mtimeMs: number): BeadFileEntry {
   const path = `beads/${name}`;
   const id = idFromFileName(name);
   if (id === undefined) {

@@ -18,14 +18,15 @@ export interface LaunchOptions {
   io?: CliIo;
 }
 
-export async function launch(argv: string[], options: LaunchOptions): Promise<number> {
+export async function launch(given: string[], options: LaunchOptions): Promise<number> {
   const io = options.io ?? processIo();
+  const argv = withBoardOptionAfterCommand(given);
   const answer = quickAnswer(argv, io);
   if (answer) {
     io.out(answer);
     return 0;
   }
-  const bundle = loadBundle(options.bundlePath, { key: withBoardOptionAfterCommand(argv)[0] ?? "", env: io.env });
+  const bundle = loadBundle(options.bundlePath, { key: argv[0] ?? "", env: io.env });
   const main = bundle.exports.main as (argv: string[], io?: CliIo) => Promise<number>;
   const code = await main(argv, io);
   bundle.saveCache();
@@ -34,7 +35,7 @@ export async function launch(argv: string[], options: LaunchOptions): Promise<nu
 
 /** The stored answer, if this is a JSON query the store holds a current answer to; else undefined, and the CLI answers. */
 function quickAnswer(argv: string[], io: CliIo): Buffer | undefined {
-  const fast = fastCommand(withBoardOptionAfterCommand(argv));
+  const fast = fastCommand(argv);
   if (!fast || fast.options.json !== true || (fast.name !== "ls" && fast.name !== "ready")) return undefined;
   try {
     const paths = boardFor(io, { ...(typeof fast.options.dir === "string" ? { dir: fast.options.dir } : {}) });
