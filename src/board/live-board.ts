@@ -1,7 +1,7 @@
-import { watch, statSync, type FSWatcher } from "node:fs";
+import { statSync, watch, type FSWatcher } from "node:fs";
 import { join } from "node:path";
-import { isBeadFileName } from "./bead-files.js";
-import { assemble, loadBoard, type BeadFileEntry as Entry, type Board } from "./load.js";
+import { isBeadFileName, listBeadFiles } from "./bead-files.js";
+import { assemble, fileStamp, loadBoardStamped, type BeadFileEntry as Entry, type Board } from "./load.js";
 import type { BoardPaths } from "./paths.js";
 
 /**
@@ -13,10 +13,13 @@ import type { BoardPaths } from "./paths.js";
  *
  * Events are hints, the files are the truth: without a watcher every look is a full load, and
  * `changed()` without a name (a timed safety-net look, an event that names no file) makes the
- * next look a full load too.
+ * next look a full one: every file is stat'ed against the stamp its entry was read under, and
+ * those that differ are read again.
  */
 export class LiveBoard {
   private entries = new Map<string, Entry>();
+  /** The stamp (board/load.ts#fileStamp) each entry was read under. */
+  private stamps = new Map<string, string>();
   private board: Board | undefined;
   private readonly changedNames = new Set<string>();
   private everything = true;
@@ -73,29 +76,64 @@ export class LiveBoard {
   }
 
   private async refresh(): Promise<Board> {
-    if (this.everything || !this.board || !this.watcher) {
+    if (!this.board || !this.watcher) {
       this.everything = false;
       this.changedNames.clear();
-      const board = await loadBoard(this.paths);
+      const { board, stamps } = await loadBoardStamped(this.paths);
       this.entries = new Map<string, Entry>();
       for (const bead of board.beads) this.entries.set(fileName(bead.path), { bead });
       for (const problem of board.problems) this.entries.set(fileName(problem.path), { problem });
+      this.stamps = stamps;
       this.board = board;
       return board;
     }
-    if (this.changedNames.size === 0) return this.board;
-    const names = [...this.changedNames];
-    this.changedNames.clear();
+    let names: string[];
+    const fullLook = this.everything;
+    if (fullLook) {
+      // A full look: every file against the stamp its entry was read under (the stat calls of
+      // loadBoard, without reading its 3 MB cache back); those that differ are read again.
+      this.everything = false;
+      this.changedNames.clear();
+      names = listBeadFiles(this.paths.beadsDir);
+      const listed = new Set(names);
+      for (const name of this.entries.keys()) if (!listed.has(name)) names.push(name);
+    } else {
+      if (this.changedNames.size === 0) return this.board;
+      names = [...this.changedNames];
+      this.changedNames.clear();
+    }
+    if (await this.reread(names, fullLook)) {
+      // The same order as loadBoard: by file name.
+      this.board = assemble(this.paths, [...this.entries.keys()].sort().map((name) => this.entries.get(name)));
+    }
+    return this.board;
+  }
+
+  /**
+   * Read `names` again: all of them after events named them, or (`onlyChanged`, a full look)
+   * those whose stat data differs from the stamp their entry was read under. True if any entry
+   * changed.
+   */
+  private async reread(names: readonly string[], onlyChanged: boolean): Promise<boolean> {
     const { readBeadEntry } = await import("./read-bead.js");
+    const readAtMs = Date.now();
+    let changed = false;
     for (const name of names) {
       const stat = statSync(join(this.paths.beadsDir, name), { throwIfNoEntry: false });
-      const entry: Entry = stat?.isFile() ? readBeadEntry(this.paths.beadsDir, name, stat.mtimeMs) : {};
-      if (entry.bead || entry.problem) this.entries.set(name, entry);
-      else this.entries.delete(name);
+      const stamp = stat?.isFile() ? fileStamp(stat, readAtMs) : undefined;
+      // A racy stamp (a file saved too recently to trust its stat data) never counts as unchanged.
+      if (onlyChanged && stamp !== undefined && stamp === this.stamps.get(name) && !stamp.startsWith("racy:")) continue;
+      changed = true;
+      const entry: Entry = stat && stamp !== undefined ? readBeadEntry(this.paths.beadsDir, name, stat.mtimeMs) : {};
+      if ((entry.bead || entry.problem) && stamp !== undefined) {
+        this.entries.set(name, entry);
+        this.stamps.set(name, stamp);
+      } else {
+        this.entries.delete(name);
+        this.stamps.delete(name);
+      }
     }
-    // The same order as loadBoard: by file name.
-    this.board = assemble(this.paths, [...this.entries.keys()].sort().map((name) => this.entries.get(name)));
-    return this.board;
+    return changed;
   }
 }
 

@@ -39,6 +39,15 @@ const CACHE_FILE = "beads-cache.json";
  * with it yaml and zod) is only loaded when some file changed.
  */
 export async function loadBoard(paths: BoardPaths): Promise<Board> {
+  return (await loadBoardStamped(paths)).board;
+}
+
+/**
+ * loadBoard, also returning the stamp each file's entry was taken under: `mtime:size:inode`,
+ * or a stamp that matches nothing for a file saved too recently to trust (RACY_MS). A
+ * long-running process checks the files against these later (board/live-board.ts).
+ */
+export async function loadBoardStamped(paths: BoardPaths): Promise<{ board: Board; stamps: Map<string, string> }> {
   const startedMs = Date.now();
   const names = listBeadFiles(paths.beadsDir);
   const cache = readCache(paths.stateDir);
@@ -62,7 +71,7 @@ export async function loadBoard(paths: BoardPaths): Promise<Board> {
     const key = `${mtimeMs}:${stat.size}:${stat.ino}`;
     const hit = cached[name];
     if (hit !== undefined && hit.key === key && usable(hit)) entries[i] = hit;
-    else misses.push({ at: i, key: mtimeMs > startedMs - RACY_MS ? `racy:${key}` : key, mtimeMs });
+    else misses.push({ at: i, key: fileStamp(stat, startedMs), mtimeMs });
   }
   if (misses.length > 0) {
     const { readBeadEntry } = await import("./read-bead.js");
@@ -78,7 +87,15 @@ export async function loadBoard(paths: BoardPaths): Promise<Board> {
     }
     writeCache(paths.stateDir, { version: CACHE_VERSION, entries: fresh });
   }
-  return assemble(paths, entries);
+  const stamps = new Map<string, string>();
+  for (let i = 0; i < names.length; i++) if (entries[i] !== undefined) stamps.set(names[i]!, entries[i]!.key);
+  return { board: assemble(paths, entries), stamps };
+}
+
+/** The stamp of a file's entry (see loadBoardStamped), from its stat data, read at `readAtMs`. */
+export function fileStamp(stat: { mtimeMs: number; size: number; ino: number }, readAtMs: number): string {
+  const key = `${stat.mtimeMs}:${stat.size}:${stat.ino}`;
+  return stat.mtimeMs > readAtMs - RACY_MS ? `racy:${key}` : key;
 }
 
 /** One file's outcome: its bead, or the problem that keeps it off the board. */

@@ -1,4 +1,4 @@
-import { unlinkSync, writeFileSync } from "node:fs";
+import { unlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { LiveBoard } from "../../src/board/live-board.js";
@@ -72,7 +72,28 @@ describe("LiveBoard: the board a long-running process keeps", () => {
     expect(broken.problems).toEqual([expect.objectContaining({ path: "beads/c.md", line: 3 })]);
   });
 
-  it("loads the whole board again after a change that names no file", async () => {
+  it("after a change that names no file, checks every file and reads again those that changed, even unreported ones", async () => {
+    const { temp, board } = await liveBoard({ "beads/a.md": bead("A"), "beads/b.md": bead("B") });
+    const old = new Date(Date.now() - 60_000);
+    const save = (name: string, text: string) => {
+      writeFileSync(join(temp.dir, "beads", name), text);
+      utimesSync(join(temp.dir, "beads", name), old, old); // saved long enough ago to trust its stat data
+    };
+    save("a.md", bead("A"));
+    save("b.md", bead("B"));
+    board.watch();
+    const first = await board.current();
+    board.unwatch(); // what happens now, no event reports
+    save("a.md", bead("A, edited"));
+    save("c.md", bead("C"));
+    board.watch();
+    board.changed();
+    const again = await board.current();
+    expect(titles(again.beads)).toEqual(["A, edited", "B", "C"]);
+    expect(again.byId.get("b")).toBe(first.byId.get("b")); // unchanged: not read again
+  });
+
+  it("on a full look, reads again a file saved too recently to trust its stat data", async () => {
     const { board, write, eventAbout } = await liveBoard({ "beads/a.md": bead("A"), "beads/b.md": bead("B") });
     board.watch();
     const b = (await board.current()).byId.get("b");
@@ -82,7 +103,7 @@ describe("LiveBoard: the board a long-running process keeps", () => {
     board.changed();
     const again = await board.current();
     expect(titles(again.beads)).toEqual(["A2", "B"]);
-    expect(again.byId.get("b")).not.toBe(b);
+    expect(again.byId.get("b")).not.toBe(b); // b.md was written a moment ago, by the test's set-up
     expect(again.byId.get("b")).toEqual(b);
   });
 });
