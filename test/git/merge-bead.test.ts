@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { merge3, matchLines, splitLines } from "../../src/git/diff3.js";
+import { merge3, splitLines } from "../../src/git/diff3.js";
 import { mergeBead, mergeFields, statusRank } from "../../src/git/merge-bead.js";
 import { mergePath, pathKind, type FileVersion } from "../../src/git/merge-file.js";
 import { parseBead } from "../../src/bead/parse.js";
@@ -23,11 +23,6 @@ describe("diff3 (line merge)", () => {
   it("splits lines keeping their line breaks", () => {
     expect(splitLines("a\nb\r\nc")).toEqual(["a\n", "b\r\n", "c"]);
     expect(splitLines("")).toEqual([]);
-  });
-
-  it("matches a longest common subsequence", () => {
-    const m = matchLines(["a", "b", "c", "d"], ["b", "x", "c", "d", "e"]);
-    expect([...m]).toEqual([-1, 0, 2, 3]);
   });
 
   it("takes changes to different regions from both sides", () => {
