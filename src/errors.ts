@@ -24,7 +24,6 @@ export type ErrorCode =
   | "E_PUSH_REJECTED"
   | "E_UNSAVED_EDIT"
   | "E_COMMAND_REFUSED"
-  | "E_LINT"
   | "E_REMOTE_NOT_FOUND"
   | "E_REMOTE_UNREACHABLE";
 
