@@ -15,6 +15,7 @@ export type ErrorCode =
   | "E_LOCK_TIMEOUT"
   | "E_REF_MOVED"
   | "E_GIT"
+  | "E_REPO_FORMAT"
   | "E_CONFIG"
   | "E_MODEL"
   | "E_MODEL_UNREACHABLE"
@@ -210,5 +211,12 @@ export class UnsavedEditError extends BeadboardError {
       `${files.join(", ")}: changed here and not committed, and the remote changed ${files.length === 1 ? "it" : "them"} too; nothing was changed. Commit (git commit) or undo your edit, then sync again`,
       { files },
     );
+  }
+}
+
+/** The repository uses a format beadboard cannot write correctly (sha256 objects, reftable, an unknown extension): nothing was written. */
+export class UnsupportedRepositoryError extends BeadboardError {
+  constructor(readonly repository: string, reason: string) {
+    super("E_REPO_FORMAT", `${repository}: ${reason}; beadboard does not write to such a repository (nothing was changed). Use a board in a plain SHA-1 git repository`, { repository, reason });
   }
 }
