@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
+import { readBoardFileText } from "../board/safe-read.js";
 import { join } from "node:path";
 import { randomInt } from "node:crypto";
 import { getSection } from "../bead/edit.js";
@@ -241,7 +242,7 @@ function readDeps(env: WorkerEnv, bead: BeadWithBody) {
   return bead.fields.deps.flatMap((depId) => {
     try {
       const dep = parseBeadFile(join(env.ctx.paths.root, beadPath(depId)), depId);
-      return [{ id: depId, title: dep.fields.title, result: getSection(readFileSync(join(env.ctx.paths.root, beadPath(depId)), "utf8"), "Result"), sensitivity: dep.fields.sensitivity }];
+      return [{ id: depId, title: dep.fields.title, result: getSection(readBoardFileText(join(env.ctx.paths.root, beadPath(depId)), beadPath(depId)), "Result"), sensitivity: dep.fields.sensitivity }];
     } catch {
       return [];
     }

@@ -1,6 +1,6 @@
-import { readFileSync } from "node:fs";
+import { readBoardFileText } from "./safe-read.js";
 import { parse as parseYaml } from "yaml";
-import { ConfigError } from "../errors.js";
+import { ConfigError, ParseError } from "../errors.js";
 import { SENSITIVITIES, type Sensitivity } from "../bead/fields.js";
 
 /** .beadboard.yml, parsed once at the edge into typed values. Every setting is optional. */
@@ -27,8 +27,9 @@ export const DEFAULT_CONFIG: BoardConfig = {
 export async function readBoardConfig(configFile: string): Promise<BoardConfig> {
   let text: string;
   try {
-    text = readFileSync(configFile, "utf8");
-  } catch {
+    text = readBoardFileText(configFile, ".beadboard.yml", 256 * 1024);
+  } catch (error) {
+    if (error instanceof ParseError) throw new ConfigError(error.message, { file: configFile });
     return structuredClone(DEFAULT_CONFIG);
   }
   let raw: unknown;

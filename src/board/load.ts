@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, statSync } from "node:fs";
+import { lstatSync, mkdirSync, readFileSync } from "node:fs";
+import { checkBoardPath } from "./safe-read.js";
 import { join } from "node:path";
 import type { Bead } from "../bead/fields.js";
 import { writeFileAtomic } from "./atomic-write.js";
@@ -61,11 +62,20 @@ export async function loadBoardStamped(paths: BoardPaths): Promise<{ board: Boar
     const name = names[i]!;
     let stat;
     try {
-      stat = statSync(prefix + name, { throwIfNoEntry: false });
+      // lstat: a link (to /dev/zero, to a file outside the repository) is never followed.
+      stat = lstatSync(prefix + name, { throwIfNoEntry: false });
     } catch {
       continue; // unreadable: as good as gone
     }
-    if (stat === undefined || !stat.isFile()) continue; // deleted while we listed, or not a file
+    if (stat === undefined) continue; // deleted while we listed
+    if (!stat.isFile()) {
+      // A link, FIFO, device or directory named <id>.md: a lint problem, never read.
+      const refused = checkBoardPath(prefix + name, `beads/${name}`);
+      if (typeof refused === "string") continue;
+      entries[i] = { key: `special:${stat.ino}`, problem: { path: refused.file, line: 1, reason: refused.reason, ...(refused.fix ? { fix: refused.fix } : {}) } };
+      kept++;
+      continue;
+    }
     kept++;
     const { mtimeMs } = stat;
     const key = `${mtimeMs}:${stat.size}:${stat.ino}`;

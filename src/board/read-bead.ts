@@ -1,9 +1,9 @@
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { BeadWithBody } from "../bead/fields.js";
 import { decodeBeadBytes, frontMatterKeyLine, parseBead } from "../bead/parse.js";
 import { ParseError } from "../errors.js";
 import { beadPath } from "./paths.js";
+import { readBoardFileBytes } from "./safe-read.js";
 import { idFromFileName } from "../bead/ids.js";
 import type { BeadFileEntry, BoardProblem } from "./load.js";
 
@@ -41,7 +41,7 @@ export function readBeadEntry(beadsDir: string, name: string, mtimeMs: number): 
 /** Read and validate one bead file, throwing ParseError naming `beads/<id>.md` and the line. */
 export function parseBeadFile(fullPath: string, id: string, mtimeMs?: number): BeadWithBody {
   const path = beadPath(id);
-  const text = decodeBeadBytes(readFileSync(fullPath), path);
+  const text = decodeBeadBytes(readBoardFileBytes(fullPath, path), path);
   return beadFromText(text, id, mtimeMs ?? Date.now());
 }
 

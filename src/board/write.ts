@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
+import { readBoardFileBytes } from "./safe-read.js";
 import { join } from "node:path";
 import type { BeadWithBody } from "../bead/fields.js";
 import { ConflictError, InvalidArgumentError, NotFoundError, ParseError, RefMovedError } from "../errors.js";
@@ -116,7 +117,7 @@ function gitTarget(ctx: WriteContext) {
 
 function readBeadText(file: string, id: string): string {
   try {
-    return decodeBeadBytes(readFileSync(file), beadPath(id));
+    return decodeBeadBytes(readBoardFileBytes(file, beadPath(id)), beadPath(id));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new NotFoundError("bead", id, `no file ${beadPath(id)}`);
     throw error;

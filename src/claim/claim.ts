@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
+import { readBoardFileBytes } from "../board/safe-read.js";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { setFields } from "../bead/edit-yaml.js";
@@ -151,7 +152,7 @@ function committedFields(head: HeadState, text: string, id: string): BeadFields 
 
 function fileBlobId(ctx: WriteContext, id: string): string | undefined {
   try {
-    return hashObject("blob", readFileSync(join(ctx.paths.root, beadPath(id))));
+    return hashObject("blob", readBoardFileBytes(join(ctx.paths.root, beadPath(id)), beadPath(id)));
   } catch {
     return undefined; // unreadable here: editBead reports it
   }

@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
+import { readBoardFileText } from "../../board/safe-read.js";
 import { join, resolve } from "node:path";
 import { installedBin } from "../install-path.js";
 import git from "isomorphic-git";
@@ -50,10 +51,10 @@ export async function init(io: CliIo, options: InitOptions): Promise<void> {
       const full = join(paths.root, file.path);
       if (!existsSync(full)) files.push(file);
       else if (file.merge) {
-        const merged = await mergeInto(paths, file, readFileSync(full, "utf8"));
+        const merged = await mergeInto(paths, file, readBoardFileText(full, file.path));
         if (typeof merged === "string") notes.push(merged);
         else if (merged) files.push(merged);
-      } else if (file.refresh === true && readFileSync(full, "utf8") !== file.content) files.push(file);
+      } else if (file.refresh === true && readBoardFileText(full, file.path) !== file.content) files.push(file);
     }
     if (files.length === 0) return [];
     await writeFilesLocked(ctx, files, "init beadboard");

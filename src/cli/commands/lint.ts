@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
+import { readBoardFileBytes, readBoardFileText } from "../../board/safe-read.js";
 import { join, relative } from "node:path";
 import { parseAgent } from "../../agent/parse.js";
 import type { Bead } from "../../bead/fields.js";
@@ -86,8 +87,12 @@ function lintAgents(board: BoardPaths): BoardProblem[] {
     const path = `agents/${name}`;
     let bytes: Buffer;
     try {
-      bytes = readFileSync(join(board.agentsDir, name));
+      bytes = readBoardFileBytes(join(board.agentsDir, name), path);
     } catch (error) {
+      if (error instanceof ParseError) {
+        problems.push({ path, line: error.line, reason: error.reason, ...(error.fix ? { fix: error.fix } : {}) });
+        continue;
+      }
       // Deleted between listing and reading (an editor's save, a checkout): nothing to check.
       if ((error as NodeJS.ErrnoException).code === "ENOENT") continue;
       problems.push({ path, line: 1, reason: `cannot read the file: ${(error as Error).message}` });
@@ -149,7 +154,7 @@ function overlayStaged(beads: Bead[], problems: BoardProblem[], staged: StagedFi
 
 function keyLine(board: BoardPaths, bead: Bead, key: string): number {
   try {
-    return frontMatterKeyLine(readFileSync(join(board.root, bead.path), "utf8"), key, bead.path);
+    return frontMatterKeyLine(readBoardFileText(join(board.root, bead.path), bead.path), key, bead.path);
   } catch {
     return 1;
   }
