@@ -11,6 +11,7 @@ import type { BoardPaths } from "./paths.js";
 import { beadPath } from "./paths.js";
 import { beadFromText } from "./read-bead.js";
 import { decodeBeadBytes } from "../bead/parse.js";
+import { checkBeadText, checkBoardFileContent, parseBeadForWrite } from "./validate-write.js";
 
 /** What every write needs: where the board is, who commits, and a shared git object cache. */
 export interface WriteContext {
@@ -82,7 +83,7 @@ export async function editBeadLocked(ctx: WriteContext, id: string, edit: BeadEd
 /** Create a new bead file (never overwriting one) and commit it. Returns false if the id is taken. */
 export async function createBead(ctx: WriteContext, id: string, text: string, message: string): Promise<CommitResult | null | false> {
   return withBoardLock(ctx.paths.stateDir, async () => {
-    beadFromText(text, id, Date.now()); // refuse to create a bead the board could not read
+    parseBeadForWrite(text, id); // refuse to create a bead the board could not read
     mkdirSync(ctx.paths.beadsDir, { recursive: true });
     if (!createFileExclusive(join(ctx.paths.root, beadPath(id)), text)) return false;
     return commitPaths({ ...gitTarget(ctx), changes: [{ path: beadPath(id), content: text }], message });
@@ -95,20 +96,13 @@ export async function writeFilesLocked(
   files: Array<{ path: string; content: string; executable?: boolean }>,
   message: string,
 ): Promise<CommitResult | null> {
+  for (const file of files) checkBoardFileContent(file.path, file.content);
   return commitPaths({ ...gitTarget(ctx), changes: files, message, writeWorktree: true });
 }
 
 /** The bead an edit produces; an edit that would make it unreadable is refused before anything is written. */
 function validEdit(next: string, id: string): BeadWithBody {
-  try {
-    return beadFromText(next, id, Date.now());
-  } catch (error) {
-    if (!(error instanceof ParseError)) throw error;
-    throw new InvalidArgumentError(`${beadPath(id)}: refused, the change would make the bead invalid: ${error.reason}; nothing was written`, {
-      file: beadPath(id),
-      reason: error.reason,
-    });
-  }
+  return checkBeadText(next, id);
 }
 
 function gitTarget(ctx: WriteContext) {
