@@ -1,5 +1,7 @@
 import { existsSync } from "node:fs";
 import { readBoardFileText } from "../board/safe-read.js";
+import { carryLevel, carryNoteLevel, memoryCeiling } from "./derived-level.js";
+import { notesVisibleAt } from "./memory-notes-visible.js";
 import { join } from "node:path";
 import { randomInt } from "node:crypto";
 import { getSection } from "../bead/edit.js";
@@ -103,13 +105,20 @@ async function workClaimed(env: WorkerEnv, id: string, signal: AbortSignal): Pro
     return "planned";
   }
   if (!env.provider) return finish(env, id, await runBuiltin(env.ctx, agent, bead, signal), undefined, started);
+  // Memory per note: the notes this provider may not see are left out, not the whole file.
+  const ceiling = memoryCeiling(env.locality, env.gatePolicy);
+  const visible = (path: string) => {
+    const notes = notesVisibleAt(readMemory(env.ctx, path), ceiling, (beadId) => beadLevel(env, beadId));
+    if (notes.withheld > 0) env.log(`${id}: ${path}: ${notes.withheld} note(s) above ${ceiling} left out for this ${env.locality} model`);
+    return notes.text;
+  };
   const context = buildContext({
     agentName: agent.name,
     systemPrompt: agent.prompt,
     bead,
     deps: readDeps(env, bead),
-    sharedMemory: readMemory(env.ctx, "memory/MEMORY.md"),
-    agentMemory: readMemory(env.ctx, agentMemoryPath(agent.name)),
+    sharedMemory: visible("memory/MEMORY.md"),
+    agentMemory: visible(agentMemoryPath(agent.name)),
     budgetTokens: agent.fields.memory_budget ?? env.config.tokenBudget,
   });
   for (const note of context.notes) env.log(`${id}: ${note}`);
@@ -143,7 +152,11 @@ async function workClaimed(env: WorkerEnv, id: string, signal: AbortSignal): Pro
   if (!answer.ok) return finishFailedTry(env, id, answer.error);
   // Shadow mode: the same context to the other agent's model, if the gate allows it there; measured, never written.
   await runShadow(env, id, { messages: context.messages, parts }, { reply: answer.reply, calls: answer.calls }, signal);
-  return finish(env, id, { outcome: answer.reply.outcome, result: answer.reply.result, stats }, keepPrivateNotesLocal(answer.reply, bead.fields.sensitivity), started);
+  // What comes back is as sensitive as what went in: the result and the notes carry the level.
+  const derived = gate.sensitivity;
+  const declared = bead.fields.sensitivity;
+  const reply = { ...answer.reply, memory: answer.reply.memory.map((note) => ({ ...note, note: carryNoteLevel(note.note, derived, declared) })) };
+  return finish(env, id, { outcome: answer.reply.outcome, result: carryLevel(answer.reply.result, derived, declared), stats }, keepPrivateNotesLocal(reply, derived), started);
 }
 
 async function finish(env: WorkerEnv, id: string, work: WorkResult, reply: Reply | undefined, started: number): Promise<WorkOutcome> {
