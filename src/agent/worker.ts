@@ -151,7 +151,7 @@ async function workClaimed(env: WorkerEnv, id: string, signal: AbortSignal): Pro
   const stats = { model: agent.fields.model ?? "", tokensIn, tokensOut, durationMs: performance.now() - started };
   if (!answer.ok) return finishFailedTry(env, id, answer.error);
   // Shadow mode: the same context to the other agent's model, if the gate allows it there; measured, never written.
-  await runShadow(env, id, { messages: context.messages, parts }, { reply: answer.reply, calls: answer.calls }, signal);
+  await runShadow(env, id, { messages: context.messages, parts }, { reply: answer.reply, calls: answer.calls }, signal, { fields: bead.fields, approve: env.config.policy.approve ?? [] });
   // What comes back is as sensitive as what went in: the result and the notes carry the level.
   const derived = gate.sensitivity;
   const declared = bead.fields.sensitivity;
