@@ -63,8 +63,8 @@ export async function supervise(options: SuperviseOptions): Promise<SuperviseRes
     : remote
       ? remoteClaimer(ctx, host, remote, log)
       : localClaimer(ctx, host);
-  const everyone = loaded.agents.map((agent) => takesOf(agent, agentLocality(agent, providerFor(agent, env)?.host)));
-  const registry = buildRegistry(loaded.agents, env);
+  const everyone = loaded.agents.map((agent) => takesOf(agent, agentLocality(agent, providerFor(agent, env)?.host, config.localityPins)));
+  const registry = buildRegistry(loaded.agents, env, config.localityPins);
   // Routing, escalation requests and hand-overs: one pass per reconcile, shared by every runtime.
   const board = new LiveBoard(paths);
   const router = new BoardRouter({ ctx, board, config, registry, gatePolicy, metrics, log });
@@ -74,7 +74,7 @@ export async function supervise(options: SuperviseOptions): Promise<SuperviseRes
   try {
     for (const agent of loaded.agents.filter((candidate) => wanted.includes(candidate.name))) {
       const provider = providerFor(agent, env);
-      const locality = agentLocality(agent, provider?.host);
+      const locality = agentLocality(agent, provider?.host, config.localityPins);
       if (locality === "remote" && gatePolicy.localOnly) {
         log(`${agent.name}: not started: it uses a remote model and this board runs local-only`);
         continue;

@@ -14,6 +14,8 @@ export interface BoardConfig {
   maxAttempts: number;
   routerAgent?: string;
   syncInterval?: string;
+  /** `locality: { <agent>: local|remote }`: a person's pin over the host rule and the agent file. */
+  localityPins?: Record<string, "local" | "remote">;
 }
 
 export const DEFAULT_CONFIG: BoardConfig = {
@@ -63,6 +65,15 @@ function toConfig(raw: unknown, file: string): BoardConfig {
       throw new ConfigError(`${file}: policy.approve must be a list of labels, type:<type> or *`, { file, key: "policy.approve" });
     }
     config.policy.approve = approve.map(String);
+  }
+  if (record.locality !== undefined) {
+    const pins = asRecord(record.locality, "locality", file);
+    const out: Record<string, "local" | "remote"> = {};
+    for (const [name, value] of Object.entries(pins)) {
+      if (value !== "local" && value !== "remote") throw new ConfigError(`${file}: locality.${name} must be local or remote`, { file, key: `locality.${name}` });
+      out[name] = value;
+    }
+    config.localityPins = out;
   }
   if (record.memory_cap_bytes !== undefined) config.memoryCapBytes = asNumber(record.memory_cap_bytes, "memory_cap_bytes", file);
   if (record.token_budget !== undefined) config.tokenBudget = asNumber(record.token_budget, "token_budget", file);

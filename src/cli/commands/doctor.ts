@@ -12,6 +12,8 @@ import { checkRemote, optionalRemote } from "../../git/remote.js";
 import { EXIT } from "../exit-codes.js";
 import { boardFor, type CliIo, type GlobalOptions } from "../io.js";
 import { json } from "../output.js";
+import { readBoardConfig } from "../../board/config.js";
+import { localityOf } from "./agent.js";
 
 export interface Check {
   name: string;
@@ -25,7 +27,12 @@ export async function doctor(io: CliIo, options: GlobalOptions): Promise<number>
   const checks: Check[] = [...(await boardChecks(paths)), ...(await hookChecks(paths)), ...(await remoteChecks(paths, io.env))];
   const loaded = loadAgents(paths);
   for (const problem of loaded.problems) checks.push({ name: `agent file ${problem.file}`, ok: false, detail: problem.message });
-  for (const agent of loaded.agents) checks.push(...(await agentChecks(agent, io.env)));
+  const pins = await readBoardConfig(paths.configFile).then((config) => config.localityPins).catch(() => undefined);
+  for (const agent of loaded.agents) {
+    checks.push(...(await agentChecks(agent, io.env)));
+    const where = localityOf(agent, io.env, pins);
+    checks.push({ name: `agent ${agent.name} locality`, ok: true, detail: `${where.locality}: ${where.locality_why}` });
+  }
   if (options.json) io.out(json(checks));
   else for (const check of checks) io.out(`${check.ok ? "ok  " : "FAIL"}  ${check.name}: ${check.detail}\n`);
   return checks.every((check) => check.ok) ? EXIT.ok : EXIT.failure;
