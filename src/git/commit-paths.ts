@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import { chmodSync, mkdirSync, readFileSync, unlinkSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { PromiseFsClient, TreeEntry } from "isomorphic-git";
+import { isResourceError, removeBrokenLooseObjects, resourceErrorMessage } from "./resource-error.js";
 import { writeFileAtomic } from "../board/atomic-write.js";
 import { GitError } from "../errors.js";
 import type { Identity } from "./author.js";
@@ -61,6 +62,21 @@ export interface CommitResult {
  * Returns null when nothing changed (no empty commits). The caller holds the board lock.
  */
 export async function commitPaths(request: CommitRequest): Promise<CommitResult | null> {
+  const startedMs = Date.now();
+  try {
+    return await commitPathsUnchecked(request);
+  } catch (error) {
+    // A full disk is said as such, whichever path (native or isomorphic-git) hit it, and the
+    // half-written objects it left are removed so that `git fsck` stays clean.
+    if (isResourceError(error)) {
+      removeBrokenLooseObjects(request.gitdir, startedMs);
+      throw new GitError(resourceErrorMessage(error), { code: error.code }, { cause: error });
+    }
+    throw error;
+  }
+}
+
+async function commitPathsUnchecked(request: CommitRequest): Promise<CommitResult | null> {
   const { root: dir, gitdir } = request;
   // Hold index.lock for the whole commit, as `git commit` does, so a person's git command
   // waits for us (or we for it) instead of interleaving index, work tree and ref writes.

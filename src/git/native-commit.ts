@@ -1,6 +1,7 @@
 import { existsSync, lstatSync, readFileSync, type BigIntStats } from "node:fs";
 import { join } from "node:path";
 import type { PromiseFsClient } from "isomorphic-git";
+import { isResourceError, resourceErrorMessage } from "./resource-error.js";
 import { GitError } from "../errors.js";
 import { emptyIndex, indexKey, makeEntry, parseIndex, serializeIndex, setEntry, type GitIndexFile, type IndexEntry } from "./index-file.js";
 import { commitTree, NativeUnsupported, readLooseObject, serializeCommit, writeLooseObject } from "./objects.js";
@@ -68,6 +69,8 @@ export function prepareNativeCommit(root: string, gitdir: string, parent: string
     };
   } catch (error) {
     if (error instanceof GitError) throw error;
+    // A full disk is no reason to try isomorphic-git: it would fail too, leaving empty objects.
+    if (isResourceError(error)) throw new GitError(resourceErrorMessage(error), { code: error.code }, { cause: error });
     return null; // anything unusual (packed objects, an index we do not handle, a parse error): isomorphic-git's turn
   }
 }
