@@ -1,6 +1,7 @@
 import { readBoardFileText } from "./safe-read.js";
 import { parse as parseYaml } from "yaml";
 import { ConfigError, ParseError } from "../errors.js";
+import { parseDuration } from "../time/duration.js";
 import { SENSITIVITIES, type Sensitivity } from "../bead/fields.js";
 
 /** .beadboard.yml, parsed once at the edge into typed values. Every setting is optional. */
@@ -16,6 +17,8 @@ export interface BoardConfig {
   syncInterval?: string;
   /** `locality: { <agent>: local|remote }`: a person's pin over the host rule and the agent file. */
   localityPins?: Record<string, "local" | "remote">;
+  /** `max_lease: 8h`: the longest lease a claim may take (default 24 h). */
+  maxLeaseMs?: number;
 }
 
 export const DEFAULT_CONFIG: BoardConfig = {
@@ -74,6 +77,13 @@ function toConfig(raw: unknown, file: string): BoardConfig {
       out[name] = value;
     }
     config.localityPins = out;
+  }
+  if (record.max_lease !== undefined) {
+    try {
+      config.maxLeaseMs = parseDuration(record.max_lease as string | number, "max_lease");
+    } catch (error) {
+      throw new ConfigError(`${file}: ${(error as Error).message}`, { file, key: "max_lease" });
+    }
   }
   if (record.memory_cap_bytes !== undefined) config.memoryCapBytes = asNumber(record.memory_cap_bytes, "memory_cap_bytes", file);
   if (record.token_budget !== undefined) config.tokenBudget = asNumber(record.token_budget, "token_budget", file);

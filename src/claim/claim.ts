@@ -13,12 +13,15 @@ import { headBlobId, readHeadFile } from "../git/head-file.js";
 import { hashObject } from "../git/objects.js";
 import { ClaimRefusedError, ConflictError, NotHolderError, ParseError } from "../errors.js";
 import { checkClaimable, holderName, isHeldBy } from "./rules.js";
+import { assertHolderName, assertLease } from "./holder-rules.js";
 
 export interface ClaimOptions {
   agent: string;
   leaseMs: number;
   host?: string;
   now?: () => number;
+  /** The board's max_lease; default 24 h. */
+  maxLeaseMs?: number;
 }
 
 export interface ClaimOutcome {
@@ -41,7 +44,10 @@ export async function claimBead(ctx: WriteContext, id: string, options: ClaimOpt
 /** The same as claimBead, for callers that already hold the board lock (claims across clones, src/claim/remote-claim.ts). */
 export async function claimBeadLocked(ctx: WriteContext, id: string, options: ClaimOptions): Promise<ClaimOutcome> {
   const now = options.now ?? Date.now;
+  assertHolderName(options.agent);
+  assertLease(options.leaseMs, options.maxLeaseMs);
   const holder = holderName(options.agent, options.host ?? hostname());
+  assertHolderName(holder, "holder");
   let renewed = false;
   let leaseUntil = "";
   const head = await headState(ctx, id);
