@@ -51,6 +51,7 @@ const COMMAND_FILES = {
   claim: () => import("./commands/claim.js"),
   close: () => import("./commands/close.js"),
   dep: () => import("./commands/dep.js"),
+  escalation: () => import("./commands/escalation.js"),
   init: () => import("./commands/init.js"),
   lint: () => import("./commands/lint.js"),
   log: () => import("./commands/log.js"),
@@ -108,7 +109,10 @@ function buildProgram(commander: typeof import("commander"), io: CliIo, setExit:
   command(program, "ls", "list beads", "ls", "ls", true)
     .addOption(new Option("--status <status>", "only this status (repeatable)").choices([...STATUSES]).argParser(collectStatus))
     .option("--agent <name>", "only beads assigned to this agent")
-    .option("--label <label>", "only beads with this label (repeatable)", collect);
+    .option("--label <label>", "only beads with this label (repeatable)", collect)
+    .option("--escalated", "only beads waiting for a person's approval of a remote model");
+  command(program, "approve <id>", "allow a remote model for an escalated bead (a commit)", "escalation", "approve");
+  command(program, "deny <id> [reason]", "refuse a remote model for an escalated bead (a commit)", "escalation", "deny");
   command(program, "show <id>", "show one bead", "show", "show", true);
   command(program, "ready", "open beads whose deps are done, by priority then age", "ready", "ready", true).option("--agent <name>", "only beads this agent may take (assigned to it or unassigned)");
   command(program, "blocked", "beads waiting on others, with what blocks them", "ready", "blocked", true);

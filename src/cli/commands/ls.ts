@@ -8,7 +8,10 @@ import { beadJson, beadTable, json } from "../output.js";
 export async function ls(io: CliIo, options: GlobalOptions & LsQuery): Promise<void> {
   const paths = boardFor(io, options);
   const filter = lsFilter(options);
-  const list = (board: Board) => filterBeads(board.beads, filter).sort(byPriorityThenAge);
+  const list = (board: Board) =>
+    filterBeads(board.beads, filter)
+      .filter((bead) => filter.escalated !== true || bead.fields.escalation === "requested")
+      .sort(byPriorityThenAge);
   if (options.json) {
     io.out(await cachedQuery(paths, lsAnswerKey(options), (board) => json(list(board).map(beadJson))));
     return;

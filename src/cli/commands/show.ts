@@ -22,6 +22,8 @@ export async function show(io: CliIo, id: string, options: GlobalOptions): Promi
   if (f.agent) lines.push(`  agent: ${f.agent}`);
   if (f.labels.length) lines.push(`  labels: ${f.labels.join(", ")}`);
   if (f.deps.length) lines.push(`  deps: ${f.deps.join(", ")}`);
+  if (f.escalation === "requested") lines.push(`  escalation requested: waiting for a person: \`bead approve ${bead.id}\` or \`bead deny ${bead.id} [reason]\``);
+  else if (f.escalation) lines.push(`  escalation: ${f.escalation}`);
   // A finished bead keeps who worked it; only a live claim has a lease.
   if (f.claimed_by && f.status === "claimed") lines.push(`  claimed by ${f.claimed_by} at ${f.claimed_at ?? "?"}, lease until ${f.lease_until ?? "?"}`);
   else if (f.claimed_by) lines.push(`  worked by ${f.claimed_by}${f.claimed_at ? ` (claimed at ${f.claimed_at})` : ""}`);
