@@ -143,6 +143,7 @@ async function workClaimed(env: WorkerEnv, id: string, signal: AbortSignal): Pro
     timeoutMs: agent.fields.timeout,
     signal,
     retries: 2,
+    ...(env.config.maxReplyBytes !== undefined ? { maxReplyBytes: env.config.maxReplyBytes } : {}),
     onCall: (reply, attempt) => metrics.record({ event: "model_call", agent: agent.name, bead: id, model: reply.model, tokens_in: reply.tokensIn, tokens_out: reply.tokensOut, latency_ms: Math.round(reply.durationMs), attempt, locality: env.locality, price_per_1k: agent.fields.price_per_1k }),
     onInvalid: (error, attempt) => metrics.record({ event: "retry", agent: agent.name, bead: id, reason: error, attempt }),
   });

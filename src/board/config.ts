@@ -19,6 +19,8 @@ export interface BoardConfig {
   localityPins?: Record<string, "local" | "remote">;
   /** `max_lease: 8h`: the longest lease a claim may take (default 24 h). */
   maxLeaseMs?: number;
+  /** `max_reply_bytes`: a model reply past this is aborted (default 4 MiB). */
+  maxReplyBytes?: number;
 }
 
 export const DEFAULT_CONFIG: BoardConfig = {
@@ -85,6 +87,7 @@ function toConfig(raw: unknown, file: string): BoardConfig {
       throw new ConfigError(`${file}: ${(error as Error).message}`, { file, key: "max_lease" });
     }
   }
+  if (record.max_reply_bytes !== undefined) config.maxReplyBytes = asNumber(record.max_reply_bytes, "max_reply_bytes", file);
   if (record.memory_cap_bytes !== undefined) config.memoryCapBytes = asNumber(record.memory_cap_bytes, "memory_cap_bytes", file);
   if (record.token_budget !== undefined) config.tokenBudget = asNumber(record.token_budget, "token_budget", file);
   if (record.max_attempts !== undefined) config.maxAttempts = asNumber(record.max_attempts, "max_attempts", file);
