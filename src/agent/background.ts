@@ -33,6 +33,9 @@ const DEFAULT_SYNC_INTERVAL = "30s";
  * reports a push. Returns the function that stops all of it.
  */
 export async function startBackground(options: BackgroundOptions): Promise<() => Promise<void>> {
+  // Checked before anything starts: a refusal after the timers were scheduled left them
+  // running, and the process ignored the first SIGTERM (issue 14, item 15).
+  const webhookSecret = options.webhookPort !== undefined && options.remote ? webhookSecretFromEnv(options.env) : undefined;
   const cron = await import("node-cron");
   const { log, metrics, runtimes } = options;
   const sync = syncer(options);
@@ -61,7 +64,7 @@ export async function startBackground(options: BackgroundOptions): Promise<() =>
     if (!options.remote) log("--webhook ignored: this board has no remote to sync with");
     else {
       const host = options.env.BEAD_WEBHOOK_HOST ?? "0.0.0.0";
-      webhook = await startWebhookServer({ port: options.webhookPort, host, secret: webhookSecretFromEnv(options.env), branch: options.remote.branch, onPush: sync, log });
+      webhook = await startWebhookServer({ port: options.webhookPort, host, secret: webhookSecret ?? webhookSecretFromEnv(options.env), branch: options.remote.branch, onPush: sync, log });
       log(`webhook listening on port ${options.webhookPort}`);
     }
   }

@@ -1,4 +1,5 @@
 import { mkdirSync } from "node:fs";
+import { webhookSecretFromEnv } from "../git/webhook.js";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import PQueue from "p-queue";
@@ -58,6 +59,8 @@ export async function supervise(options: SuperviseOptions): Promise<SuperviseRes
   const metrics = new MetricsLog(paths.stateDir);
   const gatePolicy: GatePolicy = { remoteMax: config.policy.remoteMax, localOnly: config.policy.localOnly || options.localOnly === true };
   const remote = await optionalRemote(paths, env);
+  // Refused before any agent, timer or listener starts, so nothing is left running (issue 14, item 15).
+  if (options.webhookPort !== undefined && remote) webhookSecretFromEnv(env);
   const claimer = options.claimerFor
     ? options.claimerFor(ctx, host, config)
     : remote
