@@ -1,4 +1,7 @@
 import { mkdirSync } from "node:fs";
+import { stalledBeads } from "./stalls.js";
+import { loadBoard } from "../board/load.js";
+import type { AgentTakes } from "../policy/router.js";
 import { webhookSecretFromEnv } from "../git/webhook.js";
 import { hostname } from "node:os";
 import { join } from "node:path";
@@ -68,6 +71,8 @@ export async function supervise(options: SuperviseOptions): Promise<SuperviseRes
       : localClaimer(ctx, host);
   const everyone = loaded.agents.map((agent) => takesOf(agent, agentLocality(agent, providerFor(agent, env)?.host, config.localityPins)));
   const registry = buildRegistry(loaded.agents, env, config.localityPins);
+  // Said once at start, not every tick: the beads no agent here can take, and why.
+  await reportStalls(paths, everyone.filter((agent) => loaded.agents.find((a) => a.name === agent.name)?.fields.role !== "router"), config.policy.approve ?? [], log);
   // Routing, escalation requests and hand-overs: one pass per reconcile, shared by every runtime.
   const board = new LiveBoard(paths);
   const router = new BoardRouter({ ctx, board, config, registry, gatePolicy, metrics, log });
@@ -147,5 +152,14 @@ async function singleInstance(paths: BoardPaths, agent: string): Promise<() => P
       throw new BeadboardError("E_CONFIG", `agent ${agent} is already running on this board (another bead process holds ${join(dir, agent)}.lock)`);
     }
     throw error;
+  }
+}
+
+async function reportStalls(paths: BoardPaths, workers: readonly AgentTakes[], approve: readonly string[], log: (line: string) => void): Promise<void> {
+  try {
+    const board = await loadBoard(paths);
+    for (const stall of stalledBeads(workers, board.beads, board.byId, Date.now(), approve)) log(`${stall.id}: nobody can take it: ${stall.why}`);
+  } catch (error) {
+    log(`could not check for beads nobody can take: ${error instanceof Error ? error.message : String(error)}`);
   }
 }

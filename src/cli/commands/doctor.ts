@@ -14,6 +14,8 @@ import { boardFor, type CliIo, type GlobalOptions } from "../io.js";
 import { json } from "../output.js";
 import { readBoardConfig } from "../../board/config.js";
 import { localityOf } from "./agent.js";
+import { stalledBeads } from "../../agent/stalls.js";
+import { takesOf, type LocalityPins } from "../../agent/select.js";
 
 export interface Check {
   name: string;
@@ -33,6 +35,7 @@ export async function doctor(io: CliIo, options: GlobalOptions): Promise<number>
     const where = localityOf(agent, io.env, pins);
     checks.push({ name: `agent ${agent.name} locality`, ok: true, detail: `${where.locality}: ${where.locality_why}` });
   }
+  checks.push(await stallCheck(paths, loaded.agents, io.env, pins, (await readBoardConfig(paths.configFile).catch(() => undefined))?.policy.approve ?? []));
   if (options.json) io.out(json(checks));
   else for (const check of checks) io.out(`${check.ok ? "ok  " : "FAIL"}  ${check.name}: ${check.detail}\n`);
   return checks.every((check) => check.ok) ? EXIT.ok : EXIT.failure;
@@ -102,4 +105,19 @@ async function agentChecks(agent: AgentDefinition, env: NodeJS.ProcessEnv): Prom
     return [{ name, ok: false, detail: `num_ctx ${numCtx} exceeds ${model}'s context length ${found.contextLength}; lower it in ${agent.path}` }];
   }
   return [{ name, ok: true, detail: `${provider.host} has ${model}${found.contextLength ? ` (context ${found.contextLength})` : ""}` }];
+}
+
+/** The beads no agent of this board can take, and why (issue 14, item 17). */
+async function stallCheck(paths: BoardPaths, agents: readonly AgentDefinition[], env: NodeJS.ProcessEnv, pins: LocalityPins | undefined, approve: readonly string[]): Promise<Check> {
+  const workers = agents.filter((agent) => agent.fields.role !== "router").map((agent) => takesOf(agent, localityOf(agent, env, pins).locality));
+  // A board without agents is worked by hand: nothing is stalled.
+  if (workers.length === 0) return { name: "beads nobody can take", ok: true, detail: "no agents on this board (beads are worked by hand)" };
+  const board = await loadBoard(paths);
+  const stalls = stalledBeads(workers, board.beads, board.byId, Date.now(), approve);
+  return {
+    name: "beads nobody can take",
+    // Informational: a router agent, or a person's assignment, may still pick these up.
+    ok: true,
+    detail: stalls.length === 0 ? "none: every ready bead has an agent that may take it" : stalls.map((stall) => `${stall.id}: ${stall.why}`).join("; "),
+  };
 }
