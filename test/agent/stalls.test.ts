@@ -12,7 +12,7 @@ import { gitEnv } from "../helpers/temp-board.js";
 afterEach(cleanupTempBoards);
 
 const local: AgentTakes = { name: "coder", takes: { labels: ["code"] }, locality: "local", clearance: "internal" };
-const cloud: AgentTakes = { name: "cloud", takes: undefined, locality: "remote", clearance: "internal" };
+const cloud: AgentTakes = { name: "cloud", takes: {}, locality: "remote", clearance: "internal" };
 
 describe("stalled beads", () => {
   it("gives the reason for each rule that keeps a ready bead from every agent", () => {
