@@ -18,12 +18,16 @@ function fullBead(index, entry) {
 
 const rate = (hits, total) => (total === 0 ? null : Math.round((hits / total) * 10_000) / 10_000);
 
+/** The built product by default; the tests pass a loader of the sources (`src`, "agent/route") so they never test a stale build. */
+const loadBuilt = (module) => import(`../dist/${module}.js`);
+
 export async function runRoutingBench(options = {}) {
+  const load = options.load ?? loadBuilt;
   const fixture = JSON.parse(readFileSync(new URL("./fixtures/routing.json", import.meta.url), "utf8"));
-  const { parseAgent } = await import("../dist/agent/parse.js");
-  const { buildRegistry } = await import("../dist/agent/registry.js");
-  const { routeByBoardRules, routeCandidates } = await import("../dist/agent/route.js");
-  const { inferTier } = await import("../dist/policy/router.js");
+  const { parseAgent } = await load("agent/parse");
+  const { buildRegistry } = await load("agent/registry");
+  const { routeByBoardRules, routeCandidates } = await load("agent/route");
+  const { inferTier } = await load("policy/router");
   const agents = Object.entries(fixture.agents).map(([name, text]) => parseAgent(text, `agents/${name}.md`));
   const registry = buildRegistry(agents, process.env);
   const started = performance.now();

@@ -8,13 +8,27 @@
 // ES module loader has no way to do. The tsc output in dist/ stays the library form. See
 // docs/ARCHITECTURE.md, "Start-up".
 import { build } from "esbuild";
-import { rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const outdir = join(root, "dist", "bundle");
 rmSync(outdir, { recursive: true, force: true });
+
+// The build's identity: the package version and a hash of every source file. Stored answers
+// (src/board/answer-cache.ts) are keyed by it, so an upgrade never serves an answer rendered by
+// the code it replaced.
+function buildId() {
+  const hash = createHash("sha1");
+  const srcDir = join(root, "src");
+  const files = readdirSync(srcDir, { recursive: true }).filter((name) => String(name).endsWith(".ts")).map(String).sort();
+  for (const name of files) hash.update(name).update("\0").update(readFileSync(join(srcDir, name))).update("\0");
+  const { version } = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+  return `${version}+${hash.digest("hex").slice(0, 16)}`;
+}
+
 await build({
   // launch: what bin/bead.js loads (answers stored queries, else loads bead); bead: the CLI.
   entryPoints: { launch: join(root, "src", "cli", "launch.ts"), bead: join(root, "src", "cli", "main.ts") },
@@ -36,7 +50,7 @@ await build({
   // dynamic-import callback ("A dynamic import callback was not specified").
   supported: { "dynamic-import": false },
   // Modules that locate files next to themselves (src/cli/install-path.ts) read import.meta.url.
-  define: { "import.meta.url": "__beadBundleUrl" },
+  define: { "import.meta.url": "__beadBundleUrl", __BEAD_BUILD__: JSON.stringify(buildId()) },
   banner: { js: 'var __beadBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
   logLevel: "warning",
 });

@@ -5,7 +5,15 @@ import { writeFileAtomic } from "./atomic-write.js";
 import { isBeadFileName, RACY_MS } from "./bead-files.js";
 import type { BoardPaths } from "./paths.js";
 
-const VERSION = "q2";
+const VERSION = "q3";
+
+/** Set by scripts/bundle.js to the package version and a hash of the sources; absent when the sources run directly. */
+declare const __BEAD_BUILD__: string | undefined;
+
+/** Which code rendered an answer: an answer stored by another build is never served. */
+function buildId(): string {
+  return typeof __BEAD_BUILD__ === "string" ? __BEAD_BUILD__ : "source";
+}
 const NEWLINE = 0x0a;
 
 /**
@@ -16,7 +24,8 @@ const NEWLINE = 0x0a;
  * (src/cli/launch.ts) can answer before the CLI bundle is even loaded; board/query-cache.ts
  * computes and stores answers. Any change to any bead file changes the signature; a board with a
  * file saved in the last RACY_MS has no signature, so it is never answered from or stored in this
- * cache.
+ * cache. The signature also names the build (package version and a hash of the sources), so
+ * answers stored before an upgrade are never served after it.
  */
 export function answerSignature(paths: BoardPaths): string | undefined {
   let listed: string[];
@@ -46,6 +55,7 @@ export function answerSignature(paths: BoardPaths): string | undefined {
   }
   return createHash("sha1")
     .update(VERSION)
+    .update(buildId())
     .update(names.join("\0"))
     .update(new Uint8Array(numbers.buffer, 0, names.length * 3 * 8))
     .digest("hex");

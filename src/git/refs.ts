@@ -39,6 +39,8 @@ export interface RefUpdate {
   /** Reflog message, like git's (`commit: claim bb-1 by x`). */
   message: string;
   committer: string;
+  /** How long to wait for git's own lock on the ref; tests inject a clock. */
+  lockWait?: LockWait;
 }
 
 /**
@@ -50,7 +52,7 @@ export async function compareAndSwapRef(update: RefUpdate): Promise<void> {
   const refPath = join(update.gitdir, update.ref);
   const lockPath = `${refPath}.lock`;
   mkdirSync(dirname(refPath), { recursive: true });
-  const fd = await openExclusive(lockPath);
+  const fd = await openExclusive(lockPath, update.lockWait);
   let renamed = false;
   try {
     const actual = readRef(update.gitdir, update.ref);
@@ -76,20 +78,30 @@ export async function compareAndSwapRef(update: RefUpdate): Promise<void> {
   }
 }
 
-/** Open `path` exclusively, waiting briefly for a concurrent git process to finish with it. */
-export async function openExclusive(path: string, waitMs = 5000): Promise<number> {
-  const started = Date.now();
+/** How long, and on which clock, to wait for a lock file another process holds. */
+export interface LockWait {
+  waitMs?: number;
+  now?: () => number;
+  pause?: (ms: number) => Promise<void>;
+}
+
+const pauseFor = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Open `path` exclusively, waiting briefly (5 s by default) for a concurrent git process to finish with it. */
+export async function openExclusive(path: string, wait: LockWait = {}): Promise<number> {
+  const { waitMs = 5000, now = Date.now, pause = pauseFor } = wait;
+  const started = now();
   for (;;) {
     try {
       return openSync(path, "wx");
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      if (Date.now() - started > waitMs) {
+      if (now() - started > waitMs) {
         throw new GitError(`${path} exists: another git process is running, or one crashed and left it; remove it if no git command is running`, {
           path,
         });
       }
-      await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 20));
+      await pause(10 + Math.random() * 20);
     }
   }
 }

@@ -1,8 +1,7 @@
 /**
- * The routing fixture set (bench/fixtures/routing.json) through bench/routing.js, on the built
- * product (dist/, as `npm test` builds it): a guard against routing regressions.
+ * The routing fixture set (bench/fixtures/routing.json) through bench/routing.js, on the sources
+ * (never a stale dist/): a guard against routing regressions.
  */
-import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 
 interface RoutingBench {
@@ -12,14 +11,22 @@ interface RoutingBench {
   tierAccuracy: number;
   model: unknown;
 }
-type BenchModule = { runRoutingBench(options?: { write?: boolean; model?: string }): Promise<RoutingBench> };
+type BenchModule = {
+  runRoutingBench(options?: { write?: boolean; model?: string; load?: (module: string) => Promise<unknown> }): Promise<RoutingBench>;
+};
 
-const built = existsSync(new URL("../../dist/agent/route.js", import.meta.url));
+/** Vitest resolves these literal imports to the TypeScript sources. */
+const sources: Record<string, () => Promise<unknown>> = {
+  "agent/parse": () => import("../../src/agent/parse.js"),
+  "agent/registry": () => import("../../src/agent/registry.js"),
+  "agent/route": () => import("../../src/agent/route.js"),
+  "policy/router": () => import("../../src/policy/router.js"),
+};
 
-describe.skipIf(!built)("routing accuracy bench", () => {
+describe("routing accuracy bench", () => {
   it("routes the labelled fixture beads as a person would, at least 95% of the time", async () => {
     const bench = (await import(new URL("../../bench/routing.js", import.meta.url).href)) as BenchModule;
-    const result = await bench.runRoutingBench({ write: false, model: "" });
+    const result = await bench.runRoutingBench({ write: false, model: "", load: (module) => sources[module]!() });
     expect(result.total).toBeGreaterThanOrEqual(40);
     expect(result.accuracy).toBeGreaterThanOrEqual(0.95);
     expect(result.tierAccuracy).toBeGreaterThanOrEqual(0.85);

@@ -98,12 +98,8 @@ describe("worker: stalled replies", () => {
     double.setReplies([{ content: replyJson(), chunks: 4, stallAfterChunks: 1 }]);
     const captured = logs();
     const env = await workerEnvFor(b.dir, "coder", captured);
-    const started = Date.now();
     const outcome = await workBead(env, "bb-1", new AbortController().signal);
-    const elapsed = Date.now() - started;
     expect(outcome).toBe("released");
-    expect(elapsed).toBeGreaterThanOrEqual(400);
-    expect(elapsed).toBeLessThan(5000);
     const fields = bead(b.dir, "bb-1").fields;
     expect(fields).toMatchObject({ status: "open", attempts: 1 });
     expect(fields.claimed_by).toBeUndefined();

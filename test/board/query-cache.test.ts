@@ -39,6 +39,22 @@ describe("cachedQuery", () => {
     expect(computed).toBe(2);
   });
 
+  it("never serves an answer stored by another build (an upgrade changes what ls renders)", async () => {
+    const board = await makeTempBoard({ "beads/a.md": bead("A") });
+    age(board.dir);
+    const paths = boardPaths(board.dir);
+    const build = globalThis as { __BEAD_BUILD__?: string };
+    try {
+      build.__BEAD_BUILD__ = "0.1.0+old";
+      expect(await cachedQuery(paths, "titles", () => "old format")).toBe("old format");
+      expect(await cachedQuery(paths, "titles", () => "never asked")).toBe("old format");
+      build.__BEAD_BUILD__ = "0.2.0+new";
+      expect(await cachedQuery(paths, "titles", () => "new format")).toBe("new format");
+    } finally {
+      delete build.__BEAD_BUILD__;
+    }
+  });
+
   it("sees every change to the bead files: an edit, a new file, a deleted file", async () => {
     const board = await makeTempBoard({ "beads/a.md": bead("A"), "beads/b.md": bead("B") });
     age(board.dir);

@@ -107,7 +107,12 @@ describe("compareAndSwapRef", () => {
     const { board, first, second } = await twoCommits();
     const lock = join(gitdirOf(board), "refs/heads/main.lock");
     writeFileSync(lock, "");
-    await expect(compareAndSwapRef(update(board, second, first))).rejects.toThrow(/main\.lock exists: another git process/);
+    // A clock that moves 1 s per pause: the 5 s default wait is over after a handful of tries, at once.
+    let clock = 0;
+    let pauses = 0;
+    const lockWait = { now: () => clock, pause: async (ms: number) => { pauses++; clock += 1000 + ms; } };
+    await expect(compareAndSwapRef({ ...update(board, second, first), lockWait })).rejects.toThrow(/main\.lock exists: another git process/);
+    expect(pauses).toBe(5);
     expect(existsSync(lock)).toBe(true);
     expect(rev(board, "main")).toBe(second);
   });

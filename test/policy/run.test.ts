@@ -198,10 +198,8 @@ describe("runAllowed", () => {
   });
 
   it("kills the process on timeout", async () => {
-    const started = Date.now();
     const result = await runAllowed({ command: ["sleep", "30"] }, policy([["sleep"]], { timeoutMs: 300 }));
     expect(result).toMatchObject({ timedOut: true, exitCode: null, signal: "SIGKILL" });
-    expect(Date.now() - started).toBeLessThan(20_000);
   });
 
   it("kills the whole process group on timeout, not just the direct child", async () => {
