@@ -1,4 +1,5 @@
 import { mkdirSync } from "node:fs";
+import { currentBranchRef } from "../git/refs.js";
 import { stalledBeads } from "./stalls.js";
 import { loadBoard } from "../board/load.js";
 import type { AgentTakes } from "../policy/router.js";
@@ -57,7 +58,8 @@ export async function supervise(options: SuperviseOptions): Promise<SuperviseRes
     }
   }
   if (wanted.length === 0) throw new BeadboardError("E_CONFIG", "this board has no valid agents in agents/; add one (see agents/reporter.md) or run `bead init`");
-  const ctx = writeContext(paths, env);
+  // Agents work on the branch checked out now; a person's checkout elsewhere stops their commits.
+  const ctx = { ...writeContext(paths, env), branchRef: currentBranchRef(paths.gitdir) };
   const host = env.BEAD_HOST ?? hostname();
   const metrics = new MetricsLog(paths.stateDir);
   const gatePolicy: GatePolicy = { remoteMax: config.policy.remoteMax, localOnly: config.policy.localOnly || options.localOnly === true };

@@ -18,6 +18,8 @@ export interface WriteContext {
   paths: BoardPaths;
   identity: Identity;
   cache: object;
+  /** When set, commits are refused once HEAD names another branch (see CommitRequest.branchRef). */
+  branchRef?: string;
 }
 
 export function writeContext(paths: BoardPaths, env: NodeJS.ProcessEnv = process.env): WriteContext {
@@ -106,7 +108,7 @@ function validEdit(next: string, id: string): BeadWithBody {
 }
 
 function gitTarget(ctx: WriteContext) {
-  return { root: ctx.paths.root, gitdir: ctx.paths.gitdir, author: ctx.identity, cache: ctx.cache };
+  return { root: ctx.paths.root, gitdir: ctx.paths.gitdir, author: ctx.identity, cache: ctx.cache, ...(ctx.branchRef !== undefined ? { branchRef: ctx.branchRef } : {}) };
 }
 
 function readBeadText(file: string, id: string): string {

@@ -36,6 +36,12 @@ export interface CommitRequest {
    */
   mergeParents?: string[];
   /**
+   * The branch this writer works on (`bead up` records it at start). When HEAD names another
+   * branch (a person ran `git checkout -b other`), nothing is committed: commits would land on
+   * the person's branch and beads would run again.
+   */
+  branchRef?: string;
+  /**
    * Also write `changes` into the work tree, under index.lock, just before the branch moves, and
    * put the old files back if the commit fails. Then the work tree is never ahead of the index for
    * these paths while a git command could look (only while we hold index.lock, which git respects).
@@ -82,6 +88,9 @@ async function commitPathsUnchecked(request: CommitRequest): Promise<CommitResul
   // waits for us (or we for it) instead of interleaving index, work tree and ref writes.
   return withIndexLock(gitdir, async (indexFs) => {
     const ref = currentBranchRef(gitdir);
+    if (request.branchRef !== undefined && ref !== request.branchRef) {
+      throw new GitError(`HEAD moved from ${request.branchRef} to ${ref}: nothing was committed; agents work only on ${request.branchRef.replace(/^refs\/heads\//, "")}. Switch back (git checkout ${request.branchRef.replace(/^refs\/heads\//, "")}) and start bead up again`, { expected: request.branchRef, head: ref, code: "HEAD_MOVED" });
+    }
     const parent = readRef(gitdir, ref);
     const blobs = new Map<string, BlobChange>();
     for (const change of request.changes) {
