@@ -14,6 +14,7 @@ import { boardFor, type CliIo, type GlobalOptions } from "../io.js";
 import { json } from "../output.js";
 import { readBoardConfig } from "../../board/config.js";
 import { localityOf } from "./agent.js";
+import { gitStateChecks } from "./doctor-git.js";
 import { stalledBeads } from "../../agent/stalls.js";
 import { takesOf, type LocalityPins } from "../../agent/select.js";
 
@@ -24,9 +25,9 @@ export interface Check {
 }
 
 /** `bead doctor`: is this board healthy, and can its agents reach their models? Exit 1 on any problem. */
-export async function doctor(io: CliIo, options: GlobalOptions): Promise<number> {
+export async function doctor(io: CliIo, options: GlobalOptions & { fix?: boolean }): Promise<number> {
   const paths = boardFor(io, options);
-  const checks: Check[] = [...(await boardChecks(paths)), ...(await hookChecks(paths)), ...(await remoteChecks(paths, io.env))];
+  const checks: Check[] = [...(await boardChecks(paths)), ...(await gitStateChecks(paths, options.fix === true)), ...(await hookChecks(paths)), ...(await remoteChecks(paths, io.env))];
   const loaded = loadAgents(paths);
   for (const problem of loaded.problems) checks.push({ name: `agent file ${problem.file}`, ok: false, detail: problem.message });
   const pins = await readBoardConfig(paths.configFile).then((config) => config.localityPins).catch(() => undefined);
