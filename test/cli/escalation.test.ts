@@ -21,6 +21,9 @@ describe("escalations", () => {
     expect(table.stdout).not.toMatch(/approve\?\] (Plain|Decided)/);
     const show = await b.bead(["show", "wait"]);
     expect(show.stdout).toContain("escalation requested: waiting for a person: `bead approve wait`");
+    const board = await b.bead(["board"], { columns: 200 });
+    expect(board.stdout).toMatch(/P2 wait \[approve\?\] Needs/);
+    expect(board.stdout).not.toMatch(/plain \[approve\?\]/);
   });
 
   it("approve and deny each make one commit; deny records the reason; a repeat changes nothing", async () => {

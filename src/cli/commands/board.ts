@@ -57,5 +57,7 @@ function renderStacked(columns: Array<{ title: string; beads: Bead[] }>, width: 
 
 function cardText(bead: Bead): string {
   const who = bead.fields.status === "claimed" && bead.fields.claimed_by ? ` @${bead.fields.claimed_by.split("@")[0]}` : "";
-  return `P${bead.fields.priority} ${bead.id}${who} ${bead.fields.title.replace(/\s+/g, " ")}`;
+  // Waiting on a person's approve/deny: marked before the title so a narrow column keeps it.
+  const waits = bead.fields.escalation === "requested" ? " [approve?]" : "";
+  return `P${bead.fields.priority} ${bead.id}${who}${waits} ${bead.fields.title.replace(/\s+/g, " ")}`;
 }
