@@ -3,6 +3,7 @@ import { join } from "node:path";
 
 export type MetricEvent =
   | "claim"
+  | "result_kept"
   | "start"
   | "model_call"
   | "done"

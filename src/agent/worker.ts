@@ -1,4 +1,6 @@
 import { existsSync } from "node:fs";
+import { ParseError } from "../errors.js";
+import { keepResult } from "./kept-result.js";
 import { readBoardFileText } from "../board/safe-read.js";
 import { carryLevel, carryNoteLevel, memoryCeiling } from "./derived-level.js";
 import { notesVisibleAt } from "./memory-notes-visible.js";
@@ -162,7 +164,17 @@ async function workClaimed(env: WorkerEnv, id: string, signal: AbortSignal): Pro
 
 async function finish(env: WorkerEnv, id: string, work: WorkResult, reply: Reply | undefined, started: number): Promise<WorkOutcome> {
   const { agent, metrics } = env;
-  const written = await env.claimer.writeBack(id, agent.name, { ...work, stats: { ...work.stats, durationMs: work.stats?.durationMs ?? performance.now() - started } });
+  let written;
+  try {
+    written = await env.claimer.writeBack(id, agent.name, { ...work, stats: { ...work.stats, durationMs: work.stats?.durationMs ?? performance.now() - started } });
+  } catch (error) {
+    // The bead file became unreadable while we worked (a person's invalid save): keep the work.
+    if (!(error instanceof ParseError)) throw error;
+    const kept = keepResult(env.ctx.paths.stateDir, id, agent.name, work.result, error.message);
+    env.log(`${id}: result not written: ${error.message}; kept in ${kept}. Fix beads/${id}.md (bead lint), then paste the result under ## Result or reopen the bead; the claim lapses with its lease`);
+    metrics.record({ event: "result_kept", agent: agent.name, bead: id, file: kept, reason: error.message });
+    return "failed";
+  }
   if (written.kind === "late") {
     env.log(`${id}: claim was lost while working; result kept as a late section`);
     metrics.record({ event: "late", agent: agent.name, bead: id });
