@@ -28,7 +28,12 @@ export interface SuperviseOptions {
   once: boolean;
   localOnly?: boolean;
   log: (line: string) => void;
-  /** Resolves when the supervisor should stop (SIGINT/SIGTERM in the CLI). */
+  /**
+   * The process's one stop (SIGINT/SIGTERM in the CLI): aborting it stops claiming, aborts model
+   * calls in flight, releases their beads and ends supervise(), with --once too.
+   */
+  signal?: AbortSignal;
+  /** Older form of `signal`: resolves when the supervisor should stop. */
   stopSignal?: Promise<void>;
   /** `bead up --webhook <port>`: sync as soon as the git server reports a push. */
   webhookPort?: number;
@@ -68,6 +73,11 @@ export async function supervise(options: SuperviseOptions): Promise<SuperviseRes
   // Routing, escalation requests and hand-overs: one pass per reconcile, shared by every runtime.
   const board = new LiveBoard(paths);
   const router = new BoardRouter({ ctx, board, config, registry, gatePolicy, metrics, log });
+  const stop = new AbortController();
+  const stopNow = () => stop.abort(options.signal?.reason ?? new Error("stopping"));
+  if (options.signal?.aborted) stopNow();
+  options.signal?.addEventListener("abort", stopNow, { once: true });
+  void options.stopSignal?.then(stopNow);
   const serverQueues = new Map<string, PQueue>();
   const runtimes: AgentRuntime[] = [];
   const releases: Array<() => Promise<void>> = [];
@@ -96,37 +106,56 @@ export async function supervise(options: SuperviseOptions): Promise<SuperviseRes
     // nothing changes unseen in between.
     board.watch();
     await sweepExpired(ctx, config, metrics, log, board);
+    // Stopping aborts each runtime's work in flight; their beads are released as the work unwinds.
+    const stopRuntimes = () => void Promise.all(runtimes.map((runtime) => runtime.stop())).catch(() => undefined);
+    if (stop.signal.aborted) stopRuntimes();
+    else stop.signal.addEventListener("abort", stopRuntimes, { once: true });
     if (options.once) {
       // One agent's work can make work for another (deps done, an epic planned, a bead escalated):
       // go round again until a round changes nothing. Every round after the first looks at the
       // whole board, so that a file event that never came cannot end the run early.
-      for (let round = 0; round < 20; round++) {
+      for (let round = 0; round < MAX_ONCE_ROUNDS && !stop.signal.aborted; round++) {
         if (round > 0) board.changed();
         await new Promise((resolve) => setTimeout(resolve, 1)); // take in the file events of our last commits
         const before = progressOf(runtimes);
         await Promise.all(runtimes.map((runtime) => runtime.runOnce()));
         if (progressOf(runtimes) === before) break;
+        if (round === MAX_ONCE_ROUNDS - 1) {
+          metrics.record({ event: "guardrail", agent: "supervisor", reason: "once_rounds", rounds: MAX_ONCE_ROUNDS });
+          log(`--once: stopping after ${MAX_ONCE_ROUNDS} rounds although work remains`);
+        }
+      }
+      if (stop.signal.aborted) {
+        log("stopping: no new claims; releasing beads in flight");
+        await Promise.all(runtimes.map((runtime) => runtime.stop()));
       }
       await claimer.publish();
     } else {
-      await runUntilStopped(runtimes, options, { ctx, board, config, env, metrics, log, runtimes, claimer, remote, webhookPort: options.webhookPort });
+      await runUntilStopped(runtimes, options, stop.signal, { ctx, board, config, env, metrics, log, runtimes, claimer, remote, webhookPort: options.webhookPort });
     }
   } finally {
+    options.signal?.removeEventListener("abort", stopNow);
     board.unwatch();
     for (const release of releases) await release().catch(() => undefined);
   }
   return { outcomes: Object.fromEntries(runtimes.map((runtime) => [runtime.name, { ...runtime.outcomes }])) };
 }
 
+/** --once goes round while rounds make progress; a board that always makes more work still ends. */
+const MAX_ONCE_ROUNDS = 20;
+
 function progressOf(runtimes: readonly AgentRuntime[]): number {
   return runtimes.reduce((sum, runtime) => sum + Object.entries(runtime.outcomes).reduce((n, [outcome, count]) => (outcome === "skipped" ? n : n + count), 0), 0);
 }
 
-async function runUntilStopped(runtimes: AgentRuntime[], options: SuperviseOptions, background: BackgroundOptions): Promise<void> {
+async function runUntilStopped(runtimes: AgentRuntime[], options: SuperviseOptions, signal: AbortSignal, background: BackgroundOptions): Promise<void> {
   for (const runtime of runtimes) await runtime.start();
   const stopBackground = await startBackground(background);
   options.log(`${runtimes.length} agent(s) watching ${options.paths.root}: ${runtimes.map((runtime) => runtime.name).join(", ")}`);
-  await (options.stopSignal ?? new Promise<void>(() => undefined));
+  await new Promise<void>((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener("abort", () => resolve(), { once: true });
+  });
   options.log("stopping: no new claims; releasing beads in flight");
   await stopBackground();
   await Promise.all(runtimes.map((runtime) => runtime.stop()));
