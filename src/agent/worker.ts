@@ -16,6 +16,8 @@ import { ClaimRefusedError, isBeadboardError, ModelError, ModelUnreachableError 
 import { decide, type GatePolicy } from "../policy/gate.js";
 import type { Provider } from "../model/provider.js";
 import { askModel } from "./ask-model.js";
+import { admitFollowups, countFollowups } from "./followup-limit.js";
+import { loadBoard } from "../board/load.js";
 import { runBuiltin } from "./builtin/index.js";
 import type { Claimer } from "./claimer.js";
 import { buildContext } from "./context.js";
@@ -145,8 +147,12 @@ async function workClaimed(env: WorkerEnv, id: string, signal: AbortSignal): Pro
   return finish(env, id, { outcome: answer.reply.outcome, result: answer.reply.result, stats }, keepPrivateNotesLocal(answer.reply, bead.fields.sensitivity), started);
 }
 
-async function finish(env: WorkerEnv, id: string, work: WorkResult, reply: Reply | undefined, started: number): Promise<WorkOutcome> {
+async function finish(env: WorkerEnv, id: string, work: WorkResult, proposed: Reply | undefined, started: number): Promise<WorkOutcome> {
   const { agent, metrics } = env;
+  // Follow-ups past a bound are not created; the proposal stays readable in the result.
+  const bounded = proposed && proposed.followups.length > 0 ? await boundFollowups(env, id, proposed) : undefined;
+  const reply = bounded?.reply ?? proposed;
+  if (bounded?.refusedText) work = { ...work, result: `${work.result}\n\n${bounded.refusedText}` };
   const written = await env.claimer.writeBack(id, agent.name, { ...work, stats: { ...work.stats, durationMs: work.stats?.durationMs ?? performance.now() - started } });
   if (written.kind === "late") {
     env.log(`${id}: claim was lost while working; result kept as a late section`);
@@ -159,6 +165,18 @@ async function finish(env: WorkerEnv, id: string, work: WorkResult, reply: Reply
   await env.claimer.publish();
   env.log(`${id}: ${work.outcome}`);
   return work.outcome;
+}
+
+async function boundFollowups(env: WorkerEnv, id: string, reply: Reply): Promise<{ reply: Reply; refusedText?: string }> {
+  const limits = env.config.followups;
+  const board = await loadBoard(env.ctx.paths);
+  const verdict = admitFollowups(reply.followups.length, countFollowups(board.beads, board.byId, id, limits, Date.now()), limits);
+  if (verdict.reason === undefined) return { reply };
+  const refused = reply.followups.slice(verdict.admitted);
+  env.metrics.record({ event: "guardrail", agent: env.agent.name, bead: id, reason: "followup_limit", detail: verdict.reason, refused: refused.length });
+  env.log(`${id}: ${refused.length} follow-up(s) not created: ${verdict.reason}`);
+  const text = [`Proposed follow-ups not created (${verdict.reason}):`, ...refused.map((f) => `- ${f.title.slice(0, 200)}${f.body ? `: ${f.body.slice(0, 500).replace(/\s+/g, " ")}` : ""}`)].join("\n");
+  return { reply: { ...reply, followups: reply.followups.slice(0, verdict.admitted) }, refusedText: text };
 }
 
 /** Follow-up beads and memory notes; a failure here must not undo the result already written. */

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { ConfigError } from "../errors.js";
 import { SENSITIVITIES, type Sensitivity } from "../bead/fields.js";
+import { DEFAULT_FOLLOWUP_LIMITS, type FollowupLimits } from "../agent/followup-limit.js";
 
 /** .beadboard.yml, parsed once at the edge into typed values. Every setting is optional. */
 export interface BoardConfig {
@@ -14,6 +15,8 @@ export interface BoardConfig {
   maxAttempts: number;
   routerAgent?: string;
   syncInterval?: string;
+  /** `followups: { per_bead, depth, per_hour }`: bounds on beads agents create (agent/followup-limit.ts). */
+  followups: FollowupLimits;
 }
 
 export const DEFAULT_CONFIG: BoardConfig = {
@@ -22,6 +25,7 @@ export const DEFAULT_CONFIG: BoardConfig = {
   memoryCapBytes: 64 * 1024,
   tokenBudget: 8192,
   maxAttempts: 3,
+  followups: DEFAULT_FOLLOWUP_LIMITS,
 };
 
 export async function readBoardConfig(configFile: string): Promise<BoardConfig> {
@@ -68,6 +72,14 @@ function toConfig(raw: unknown, file: string): BoardConfig {
   if (record.max_attempts !== undefined) config.maxAttempts = asNumber(record.max_attempts, "max_attempts", file);
   if (record.router !== undefined) config.routerAgent = asString(record.router, "router", file);
   if (record.sync_interval !== undefined) config.syncInterval = asString(record.sync_interval, "sync_interval", file);
+  if (record.followups !== undefined) {
+    const limits = asRecord(record.followups, "followups", file);
+    config.followups = {
+      perBead: limits.per_bead === undefined ? config.followups.perBead : asCount(limits.per_bead, "followups.per_bead", file),
+      depth: limits.depth === undefined ? config.followups.depth : asCount(limits.depth, "followups.depth", file),
+      perHour: limits.per_hour === undefined ? config.followups.perHour : asCount(limits.per_hour, "followups.per_hour", file),
+    };
+  }
   if (record.remote !== undefined) {
     const remote = typeof record.remote === "string" ? { url: record.remote } : asRecord(record.remote, "remote", file);
     config.remote = {
@@ -95,5 +107,11 @@ function asNumber(value: unknown, key: string, file: string): number {
   if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
     throw new ConfigError(`${file}: ${key} must be a positive number`, { file, key });
   }
+  return value;
+}
+
+/** 0 is a count too: `per_bead: 0` turns follow-ups off. */
+function asCount(value: unknown, key: string, file: string): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0) throw new ConfigError(`${file}: ${key} must be a whole number, 0 or more`, { file, key });
   return value;
 }
