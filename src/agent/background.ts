@@ -1,4 +1,3 @@
-import type { ScheduledTask } from "node-cron";
 import type { BoardConfig } from "../board/config.js";
 import type { WriteContext } from "../board/write.js";
 import { isBeadboardError } from "../errors.js";
@@ -6,6 +5,7 @@ import type { Remote } from "../git/remote.js";
 import { syncBoard } from "../git/sync.js";
 import { startWebhookServer, webhookSecretFromEnv } from "../git/webhook.js";
 import { parseDuration } from "../time/duration.js";
+import { everyInterval, type IntervalTimer } from "../time/interval.js";
 import type { Claimer } from "./claimer.js";
 import type { MetricsLog } from "./metrics.js";
 import type { AgentRuntime } from "./runtime.js";
@@ -28,26 +28,30 @@ export interface BackgroundOptions {
 const DEFAULT_SYNC_INTERVAL = "30s";
 
 /**
- * The periodic work of `bead up` (node-cron): the lease expiry sweep, a heartbeat line, and on
+ * The periodic work of `bead up` (fixed intervals, time/interval.ts): the lease expiry sweep, a heartbeat line, and on
  * a synced board a timed sync, plus, when asked, a webhook that syncs as soon as the server
  * reports a push. Returns the function that stops all of it.
  */
 export async function startBackground(options: BackgroundOptions): Promise<() => Promise<void>> {
-  const cron = await import("node-cron");
   const { log, metrics, runtimes } = options;
   const sync = syncer(options);
-  const tasks: ScheduledTask[] = [
+  const stop = new AbortController();
+  const timer = (name: string, everyMs: number, task: () => unknown): IntervalTimer =>
+    everyInterval(task, {
+      name,
+      everyMs,
+      signal: stop.signal,
+      onSkip: (event) => metrics.record({ event: "tick_skipped", agent: "background", timer: event.name, running_ms: event.runningSinceMs }),
+      onError: (error) => log(`${name} failed: ${error instanceof Error ? error.message : String(error)}`),
+    });
+  const timers: IntervalTimer[] = [
     // Leases run for minutes: a sweep a minute returns a crashed agent's beads soon enough, and
     // reading a 10,000-bead board every 15 s kept an idle `bead up` above 1% CPU.
-    cron.schedule(
-      "30 * * * * *",
-      async () => {
-        await sweepExpired(options.ctx, options.config, metrics, log, options.board).catch((error: unknown) => log(`expiry sweep failed: ${String(error)}`));
-        await options.claimer.publish();
-      },
-      { noOverlap: true },
-    ),
-    cron.schedule("0 * * * * *", () => {
+    timer("expiry sweep", 60_000, async () => {
+      await sweepExpired(options.ctx, options.config, metrics, log, options.board);
+      await options.claimer.publish();
+    }),
+    timer("heartbeat", 60_000, () => {
       for (const runtime of runtimes) {
         const status = runtime.status;
         metrics.record({ event: "heartbeat", agent: runtime.name, queued: status.queued, working: status.working });
@@ -55,7 +59,7 @@ export async function startBackground(options: BackgroundOptions): Promise<() =>
       }
     }),
   ];
-  if (options.remote) tasks.push(cron.schedule(everySeconds(options.config.syncInterval ?? DEFAULT_SYNC_INTERVAL), sync, { noOverlap: true }));
+  if (options.remote) timers.push(timer("sync", parseDuration(options.config.syncInterval ?? DEFAULT_SYNC_INTERVAL, "sync_interval"), sync));
   let webhook: { close(): Promise<void> } | undefined;
   if (options.webhookPort !== undefined) {
     if (!options.remote) log("--webhook ignored: this board has no remote to sync with");
@@ -66,7 +70,8 @@ export async function startBackground(options: BackgroundOptions): Promise<() =>
     }
   }
   return async () => {
-    for (const task of tasks) await task.destroy();
+    stop.abort();
+    await Promise.all(timers.map((t) => t.stopped));
     await webhook?.close();
   };
 }
@@ -86,10 +91,4 @@ export function syncer(options: Pick<BackgroundOptions, "ctx" | "remote" | "log"
       options.log(`sync failed: ${error.message}`);
     }
   };
-}
-
-function everySeconds(interval: string): string {
-  const seconds = Math.max(1, Math.round(parseDuration(interval, "sync_interval") / 1000));
-  if (seconds < 60) return `*/${seconds} * * * * *`;
-  return `0 */${Math.max(1, Math.round(seconds / 60))} * * * *`;
 }

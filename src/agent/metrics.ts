@@ -20,7 +20,8 @@ export type MetricEvent =
   | "shadow"
   | "route"
   | "escalation"
-  | "plan";
+  | "plan"
+  | "tick_skipped";
 
 export interface Metric {
   event: MetricEvent;
