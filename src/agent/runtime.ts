@@ -50,7 +50,7 @@ export class AgentRuntime {
   readonly name: string;
   private readonly queue: PQueue;
   private readonly queued = new Set<string>();
-  private readonly held = new Map<string, { abort: AbortController; renewing: boolean }>();
+  private readonly held = new Map<string, { abort: AbortController; renewing: boolean; settling: boolean }>();
   private readonly shutdown = new AbortController();
   private backoffMs = 0;
   private backoffUntil = 0;
@@ -172,8 +172,12 @@ export class AgentRuntime {
       log: o.log,
       registry: o.registry,
       holding: (id, abort) => {
-        this.held.set(id, { abort, renewing: false });
+        this.held.set(id, { abort, renewing: false, settling: false });
         return () => this.held.delete(id);
+      },
+      settling: (id) => {
+        const hold = this.held.get(id);
+        if (hold) hold.settling = true;
       },
       unreachable: (why) => {
         this.lastUnusable = why;
@@ -185,12 +189,15 @@ export class AgentRuntime {
   async renewDue(): Promise<void> {
     const leaseMs = this.options.agent.fields.lease;
     for (const [id, hold] of this.held) {
-      if (hold.renewing) continue;
+      // A bead being written back or released is ours until that commit, which ends the claim:
+      // renewing it then failed as "not held by <us> (held by <us>)" and aborted finished work.
+      if (hold.renewing || hold.settling) continue;
       hold.renewing = true;
       try {
         const until = Date.parse(await this.leaseUntil(id));
         if (Number.isNaN(until) || until - Date.now() < leaseMs / 2) await this.options.claimer.renew(id, this.name, leaseMs);
       } catch (error) {
+        if (hold.settling) continue; // the write-back overtook the renewal: nothing was lost
         this.options.log(`${id}: lease renewal failed (${error instanceof Error ? error.message : String(error)}); stopping work on it`);
         hold.abort.abort(new Error("claim lost"));
       } finally {

@@ -43,6 +43,8 @@ export interface WorkerEnv {
   log: (line: string) => void;
   /** Called with the bead id while we hold it, so the runtime can renew the lease; returns the unregister function. */
   holding: (id: string, abort: AbortController) => () => void;
+  /** Called before the bead is written back or released: its lease needs no more renewing. */
+  settling?: (id: string) => void;
   /** Told why the model could not be used (outcome "unreachable"), for the runtime's one back-off log line. */
   unreachable?: (why: { what: string; hint: string }) => void;
   /** Every agent of the board, resolved: for shadow mode, the planner and escalation. */
@@ -153,6 +155,7 @@ async function finish(env: WorkerEnv, id: string, work: WorkResult, proposed: Re
   const bounded = proposed && proposed.followups.length > 0 ? await boundFollowups(env, id, proposed) : undefined;
   const reply = bounded?.reply ?? proposed;
   if (bounded?.refusedText) work = { ...work, result: `${work.result}\n\n${bounded.refusedText}` };
+  env.settling?.(id);
   const written = await env.claimer.writeBack(id, agent.name, { ...work, stats: { ...work.stats, durationMs: work.stats?.durationMs ?? performance.now() - started } });
   if (written.kind === "late") {
     env.log(`${id}: claim was lost while working; result kept as a late section`);
@@ -232,6 +235,7 @@ async function finishFailedTry(env: WorkerEnv, id: string, reason: string): Prom
     attempts = Number.POSITIVE_INFINITY; // unreadable now: do not loop on it
   }
   const maxAttempts = agent.fields.max_attempts ?? env.config.maxAttempts;
+  env.settling?.(id);
   if (attempts >= maxAttempts) {
     metrics.record({ event: "failed", agent: agent.name, bead: id, reason, attempts: Math.min(attempts, maxAttempts) });
     env.log(`${id}: failed after ${Math.min(attempts, maxAttempts)} attempt(s): ${reason}`);
@@ -246,6 +250,7 @@ async function finishFailedTry(env: WorkerEnv, id: string, reason: string): Prom
 }
 
 async function safeRelease(env: WorkerEnv, id: string, reason: string, countAttempt = false): Promise<void> {
+  env.settling?.(id);
   try {
     await env.claimer.release(id, env.agent.name, { reason, countAttempt });
     env.metrics.record({ event: "release", agent: env.agent.name, bead: id, reason, attempt_counted: countAttempt });
