@@ -18,6 +18,8 @@ import { buildRegistry } from "./registry.js";
 import { LiveBoard } from "../board/live-board.js";
 import { BoardRouter } from "./route.js";
 import { AgentRuntime, sweepExpired } from "./runtime.js";
+import { currentHolder, forgetHolder, recordHolder, removeIfHolderDead } from "../os/lock-holder.js";
+import { describeHolder } from "../os/process-identity.js";
 import { agentLocality, takesOf } from "./select.js";
 
 export interface SuperviseOptions {
@@ -166,12 +168,21 @@ async function runUntilStopped(runtimes: AgentRuntime[], options: SuperviseOptio
 async function singleInstance(paths: BoardPaths, agent: string): Promise<() => Promise<void>> {
   const dir = join(paths.stateDir, "agents");
   mkdirSync(dir, { recursive: true });
-  try {
-    return await lockfile.lock(join(dir, agent), { realpath: false, stale: 10_000, onCompromised: () => undefined });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ELOCKED") {
-      throw new BeadboardError("E_CONFIG", `agent ${agent} is already running on this board (another bead process holds ${join(dir, agent)}.lock)`);
+  const lockDir = `${join(dir, agent)}.lock`;
+  for (let tries = 0; ; tries++) {
+    try {
+      const release = await lockfile.lock(join(dir, agent), { realpath: false, stale: 10_000, onCompromised: () => undefined });
+      recordHolder(lockDir);
+      return async () => {
+        forgetHolder(lockDir);
+        await release();
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ELOCKED") throw error;
+      // A holder killed with kill -9 is seen at once (pid and start time), not after 10 s.
+      if (tries === 0 && removeIfHolderDead(lockDir)) continue;
+      const holder = currentHolder(lockDir);
+      throw new BeadboardError("E_CONFIG", `agent ${agent} is already running on this board (${holder ? describeHolder(holder) : `another bead process holds ${lockDir}`})`);
     }
-    throw error;
   }
 }
