@@ -6,6 +6,7 @@ import lockfile from "proper-lockfile";
 import { readBoardConfig, type BoardConfig } from "../board/config.js";
 import type { BoardPaths } from "../board/paths.js";
 import { writeContext, type WriteContext } from "../board/write.js";
+import { agentIdentity } from "../git/author.js";
 import { BeadboardError, NotFoundError } from "../errors.js";
 import { providerFor } from "../model/factory.js";
 import type { GatePolicy } from "../policy/gate.js";
@@ -65,11 +66,9 @@ export async function supervise(options: SuperviseOptions): Promise<SuperviseRes
   const metrics = new MetricsLog(paths.stateDir);
   const gatePolicy: GatePolicy = { remoteMax: config.policy.remoteMax, localOnly: config.policy.localOnly || options.localOnly === true };
   const remote = await optionalRemote(paths, env);
-  const claimer = options.claimerFor
-    ? options.claimerFor(ctx, host, config)
-    : remote
-      ? remoteClaimer(ctx, host, remote, log)
-      : localClaimer(ctx, host);
+  const claimerOf = (writer: WriteContext): Claimer =>
+    options.claimerFor ? options.claimerFor(writer, host, config) : remote ? remoteClaimer(writer, host, remote, log) : localClaimer(writer, host);
+  const claimer = claimerOf(ctx);
   const everyone = loaded.agents.map((agent) => takesOf(agent, agentLocality(agent, providerFor(agent, env)?.host)));
   const registry = buildRegistry(loaded.agents, env);
   // Routing, escalation requests and hand-overs: one pass per reconcile, shared by every runtime.
@@ -97,8 +96,10 @@ export async function supervise(options: SuperviseOptions): Promise<SuperviseRes
         serverQueue = serverQueues.get(provider.host) ?? new PQueue({ concurrency: Number(env.BEAD_SERVER_CONCURRENCY) || 1 });
         serverQueues.set(provider.host, serverQueue);
       }
+      // The agent's commits are authored by the agent; the committer stays this machine's identity.
+      const agentCtx: WriteContext = { ...ctx, author: agentIdentity(agent.name, host) };
       runtimes.push(
-        new AgentRuntime({ ctx, board, config, agent, everyone, provider, locality, gatePolicy, claimer, metrics, serverQueue, registry, route: () => router.run(), log: (line) => log(`${agent.name}: ${line}`) }),
+        new AgentRuntime({ ctx: agentCtx, board, config, agent, everyone, provider, locality, gatePolicy, claimer: claimerOf(agentCtx), metrics, serverQueue, registry, route: () => router.run(), log: (line) => log(`${agent.name}: ${line}`) }),
       );
     }
     const sync = syncer({ ctx, remote, log, runtimes });

@@ -14,7 +14,10 @@ import { decodeBeadBytes } from "../bead/parse.js";
 /** What every write needs: where the board is, who commits, and a shared git object cache. */
 export interface WriteContext {
   paths: BoardPaths;
+  /** Who commits: this machine's identity (git config or BEAD_ACTOR). */
   identity: Identity;
+  /** Whose work it is, when not the committer's: an agent (agentIdentity). */
+  author?: Identity;
   cache: object;
 }
 
@@ -111,7 +114,7 @@ function validEdit(next: string, id: string): BeadWithBody {
 }
 
 function gitTarget(ctx: WriteContext) {
-  return { root: ctx.paths.root, gitdir: ctx.paths.gitdir, author: ctx.identity, cache: ctx.cache };
+  return { root: ctx.paths.root, gitdir: ctx.paths.gitdir, author: ctx.author ?? ctx.identity, committer: ctx.identity, cache: ctx.cache };
 }
 
 function readBeadText(file: string, id: string): string {
