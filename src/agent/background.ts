@@ -3,6 +3,7 @@ import type { WriteContext } from "../board/write.js";
 import { isBeadboardError } from "../errors.js";
 import type { Remote } from "../git/remote.js";
 import { syncBoard } from "../git/sync.js";
+import { packLooseObjects } from "../git/pack.js";
 import { startWebhookServer, webhookSecretFromEnv } from "../git/webhook.js";
 import { parseDuration } from "../time/duration.js";
 import { everyInterval, type IntervalTimer } from "../time/interval.js";
@@ -26,6 +27,7 @@ export interface BackgroundOptions {
 }
 
 const DEFAULT_SYNC_INTERVAL = "30s";
+const PACK_EVERY_MS = 10 * 60_000;
 
 /**
  * The periodic work of `bead up` (fixed intervals, time/interval.ts): the lease expiry sweep, a heartbeat line, and on
@@ -59,6 +61,16 @@ export async function startBackground(options: BackgroundOptions): Promise<() =>
       }
     }),
   ];
+  // Loose objects from every agent commit, packed now and then (git/pack.ts).
+  timers.push(
+    timer("packing", PACK_EVERY_MS, async () => {
+      const packed = await packLooseObjects(options.ctx.paths.root, options.ctx.paths.gitdir, { signal: stop.signal });
+      if (packed.action === "packed") {
+        metrics.record({ event: "pack", agent: "background", loose_before: packed.looseBefore, loose_after: packed.looseAfter });
+        log(`packed ${packed.looseBefore - packed.looseAfter} loose objects`);
+      } else if (packed.reason !== "few loose objects") log(`packing skipped: ${packed.reason}`);
+    }),
+  );
   if (options.remote) timers.push(timer("sync", parseDuration(options.config.syncInterval ?? DEFAULT_SYNC_INTERVAL, "sync_interval"), sync));
   let webhook: { close(): Promise<void> } | undefined;
   if (options.webhookPort !== undefined) {

@@ -21,7 +21,8 @@ export type MetricEvent =
   | "route"
   | "escalation"
   | "plan"
-  | "tick_skipped";
+  | "tick_skipped"
+  | "pack";
 
 export interface Metric {
   event: MetricEvent;
