@@ -73,7 +73,7 @@ export async function supervise(options: SuperviseOptions): Promise<SuperviseRes
   const registry = buildRegistry(loaded.agents, env);
   // Routing, escalation requests and hand-overs: one pass per reconcile, shared by every runtime.
   const board = new LiveBoard(paths);
-  const router = new BoardRouter({ ctx, board, config, registry, gatePolicy, metrics, log });
+  const router = new BoardRouter({ ctx, board, config, registry, gatePolicy, metrics, log, ...(remote ? { remote } : {}) });
   const stop = new AbortController();
   const stopNow = () => stop.abort(options.signal?.reason ?? new Error("stopping"));
   if (options.signal?.aborted) stopNow();
