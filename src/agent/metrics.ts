@@ -21,7 +21,9 @@ export type MetricEvent =
   | "shadow"
   | "route"
   | "escalation"
-  | "plan";
+  | "plan"
+  | "tick_skipped"
+  | "pack";
 
 export interface Metric {
   event: MetricEvent;

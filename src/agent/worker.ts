@@ -21,6 +21,8 @@ import { ClaimRefusedError, isBeadboardError, ModelError, ModelUnreachableError 
 import { decide, type GatePolicy } from "../policy/gate.js";
 import type { Provider } from "../model/provider.js";
 import { askModel } from "./ask-model.js";
+import { admitFollowups, countFollowups } from "./followup-limit.js";
+import { loadBoard } from "../board/load.js";
 import { runBuiltin } from "./builtin/index.js";
 import type { Claimer } from "./claimer.js";
 import { buildContext } from "./context.js";
@@ -46,6 +48,8 @@ export interface WorkerEnv {
   log: (line: string) => void;
   /** Called with the bead id while we hold it, so the runtime can renew the lease; returns the unregister function. */
   holding: (id: string, abort: AbortController) => () => void;
+  /** Called before the bead is written back or released: its lease needs no more renewing. */
+  settling?: (id: string) => void;
   /** Told why the model could not be used (outcome "unreachable"), for the runtime's one back-off log line. */
   unreachable?: (why: { what: string; hint: string }) => void;
   /** Every agent of the board, resolved: for shadow mode, the planner and escalation. */
@@ -162,8 +166,13 @@ async function workClaimed(env: WorkerEnv, id: string, signal: AbortSignal): Pro
   return finish(env, id, { outcome: answer.reply.outcome, result: carryLevel(answer.reply.result, derived, declared), stats }, keepPrivateNotesLocal(reply, derived), started);
 }
 
-async function finish(env: WorkerEnv, id: string, work: WorkResult, reply: Reply | undefined, started: number): Promise<WorkOutcome> {
+async function finish(env: WorkerEnv, id: string, work: WorkResult, proposed: Reply | undefined, started: number): Promise<WorkOutcome> {
   const { agent, metrics } = env;
+  // Follow-ups past a bound are not created; the proposal stays readable in the result.
+  const bounded = proposed && proposed.followups.length > 0 ? await boundFollowups(env, id, proposed) : undefined;
+  const reply = bounded?.reply ?? proposed;
+  if (bounded?.refusedText) work = { ...work, result: `${work.result}\n\n${bounded.refusedText}` };
+  env.settling?.(id);
   let written;
   try {
     written = await env.claimer.writeBack(id, agent.name, { ...work, stats: { ...work.stats, durationMs: work.stats?.durationMs ?? performance.now() - started } });
@@ -186,6 +195,18 @@ async function finish(env: WorkerEnv, id: string, work: WorkResult, reply: Reply
   await env.claimer.publish();
   env.log(`${id}: ${work.outcome}`);
   return work.outcome;
+}
+
+async function boundFollowups(env: WorkerEnv, id: string, reply: Reply): Promise<{ reply: Reply; refusedText?: string }> {
+  const limits = env.config.followups;
+  const board = await loadBoard(env.ctx.paths);
+  const verdict = admitFollowups(reply.followups.length, countFollowups(board.beads, board.byId, id, limits, Date.now()), limits);
+  if (verdict.reason === undefined) return { reply };
+  const refused = reply.followups.slice(verdict.admitted);
+  env.metrics.record({ event: "guardrail", agent: env.agent.name, bead: id, reason: "followup_limit", detail: verdict.reason, refused: refused.length });
+  env.log(`${id}: ${refused.length} follow-up(s) not created: ${verdict.reason}`);
+  const text = [`Proposed follow-ups not created (${verdict.reason}):`, ...refused.map((f) => `- ${f.title.slice(0, 200)}${f.body ? `: ${f.body.slice(0, 500).replace(/\s+/g, " ")}` : ""}`)].join("\n");
+  return { reply: { ...reply, followups: reply.followups.slice(0, verdict.admitted) }, refusedText: text };
 }
 
 /** Follow-up beads and memory notes; a failure here must not undo the result already written. */
@@ -241,6 +262,7 @@ async function finishFailedTry(env: WorkerEnv, id: string, reason: string): Prom
     attempts = Number.POSITIVE_INFINITY; // unreadable now: do not loop on it
   }
   const maxAttempts = agent.fields.max_attempts ?? env.config.maxAttempts;
+  env.settling?.(id);
   if (attempts >= maxAttempts) {
     metrics.record({ event: "failed", agent: agent.name, bead: id, reason, attempts: Math.min(attempts, maxAttempts) });
     env.log(`${id}: failed after ${Math.min(attempts, maxAttempts)} attempt(s): ${reason}`);
@@ -255,6 +277,7 @@ async function finishFailedTry(env: WorkerEnv, id: string, reason: string): Prom
 }
 
 async function safeRelease(env: WorkerEnv, id: string, reason: string, countAttempt = false): Promise<void> {
+  env.settling?.(id);
   try {
     await env.claimer.release(id, env.agent.name, { reason, countAttempt });
     env.metrics.record({ event: "release", agent: env.agent.name, bead: id, reason, attempt_counted: countAttempt });

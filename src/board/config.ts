@@ -3,6 +3,7 @@ import { parse as parseYaml } from "yaml";
 import { ConfigError, ParseError } from "../errors.js";
 import { parseDuration } from "../time/duration.js";
 import { SENSITIVITIES, type Sensitivity } from "../bead/fields.js";
+import { DEFAULT_FOLLOWUP_LIMITS, type FollowupLimits } from "../agent/followup-limit.js";
 
 /** .beadboard.yml, parsed once at the edge into typed values. Every setting is optional. */
 export interface BoardConfig {
@@ -21,6 +22,8 @@ export interface BoardConfig {
   maxLeaseMs?: number;
   /** `max_reply_bytes`: a model reply past this is aborted (default 4 MiB). */
   maxReplyBytes?: number;
+  /** `followups: { per_bead, depth, per_hour }`: bounds on beads agents create (agent/followup-limit.ts). */
+  followups: FollowupLimits;
 }
 
 export const DEFAULT_CONFIG: BoardConfig = {
@@ -29,6 +32,7 @@ export const DEFAULT_CONFIG: BoardConfig = {
   memoryCapBytes: 64 * 1024,
   tokenBudget: 8192,
   maxAttempts: 3,
+  followups: DEFAULT_FOLLOWUP_LIMITS,
 };
 
 export async function readBoardConfig(configFile: string): Promise<BoardConfig> {
@@ -93,6 +97,14 @@ function toConfig(raw: unknown, file: string): BoardConfig {
   if (record.max_attempts !== undefined) config.maxAttempts = asNumber(record.max_attempts, "max_attempts", file);
   if (record.router !== undefined) config.routerAgent = asString(record.router, "router", file);
   if (record.sync_interval !== undefined) config.syncInterval = asString(record.sync_interval, "sync_interval", file);
+  if (record.followups !== undefined) {
+    const limits = asRecord(record.followups, "followups", file);
+    config.followups = {
+      perBead: limits.per_bead === undefined ? config.followups.perBead : asCount(limits.per_bead, "followups.per_bead", file),
+      depth: limits.depth === undefined ? config.followups.depth : asCount(limits.depth, "followups.depth", file),
+      perHour: limits.per_hour === undefined ? config.followups.perHour : asCount(limits.per_hour, "followups.per_hour", file),
+    };
+  }
   if (record.remote !== undefined) {
     const remote = typeof record.remote === "string" ? { url: record.remote } : asRecord(record.remote, "remote", file);
     config.remote = {
@@ -120,5 +132,11 @@ function asNumber(value: unknown, key: string, file: string): number {
   if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
     throw new ConfigError(`${file}: ${key} must be a positive number`, { file, key });
   }
+  return value;
+}
+
+/** 0 is a count too: `per_bead: 0` turns follow-ups off. */
+function asCount(value: unknown, key: string, file: string): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0) throw new ConfigError(`${file}: ${key} must be a whole number, 0 or more`, { file, key });
   return value;
 }

@@ -16,7 +16,10 @@ import { checkBeadText, checkBoardFileContent, parseBeadForWrite } from "./valid
 /** What every write needs: where the board is, who commits, and a shared git object cache. */
 export interface WriteContext {
   paths: BoardPaths;
+  /** Who commits: this machine's identity (git config or BEAD_ACTOR). */
   identity: Identity;
+  /** Whose work it is, when not the committer's: an agent (agentIdentity). */
+  author?: Identity;
   cache: object;
   /** When set, commits are refused once HEAD names another branch (see CommitRequest.branchRef). */
   branchRef?: string;
@@ -108,7 +111,7 @@ function validEdit(next: string, id: string): BeadWithBody {
 }
 
 function gitTarget(ctx: WriteContext) {
-  return { root: ctx.paths.root, gitdir: ctx.paths.gitdir, author: ctx.identity, cache: ctx.cache, ...(ctx.branchRef !== undefined ? { branchRef: ctx.branchRef } : {}) };
+  return { root: ctx.paths.root, gitdir: ctx.paths.gitdir, author: ctx.author ?? ctx.identity, committer: ctx.identity, cache: ctx.cache, ...(ctx.branchRef !== undefined ? { branchRef: ctx.branchRef } : {}) };
 }
 
 function readBeadText(file: string, id: string): string {

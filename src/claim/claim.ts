@@ -110,7 +110,8 @@ export async function renewLease(ctx: WriteContext, id: string, options: ClaimOp
     ctx,
     id,
     (text, bead) => {
-      if (!isHeldBy(bead.fields, holder)) throw new NotHolderError(id, holder, bead.fields.claimed_by);
+      // claimed_by stays on a finished bead as a record: only a live claim names a holder.
+      if (!isHeldBy(bead.fields, holder)) throw new NotHolderError(id, holder, bead.fields.status === "claimed" ? bead.fields.claimed_by : undefined);
       return setFields(text, { lease_until: leaseUntil }, beadPath(id));
     },
     `renew ${id} by ${options.agent}`,

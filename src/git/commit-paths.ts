@@ -28,6 +28,8 @@ export interface CommitRequest {
   changes: FileChange[];
   message: string;
   author: Identity;
+  /** Who made the commit, when not the author (an agent's work committed by this machine's identity). */
+  committer?: Identity;
   /** Shared isomorphic-git object cache for a long-lived process. */
   cache?: object;
   /**
@@ -112,6 +114,7 @@ async function commitPathsUnchecked(request: CommitRequest): Promise<CommitResul
         tree: built.tree,
         parents: [...(parent ? [parent] : []), ...mergeParents],
         author: { ...request.author, timestamp: now },
+        committer: { ...(request.committer ?? request.author), timestamp: now },
         message: ensureNewline(request.message),
       });
       await compareAndSwapRef({
@@ -120,7 +123,7 @@ async function commitPathsUnchecked(request: CommitRequest): Promise<CommitResul
         expected: parent,
         next: oid,
         message: `commit: ${request.message}`,
-        committer: `${request.author.name} <${request.author.email}>`,
+        committer: `${(request.committer ?? request.author).name} <${(request.committer ?? request.author).email}>`,
       });
     } catch (error) {
       restore();
@@ -144,10 +147,9 @@ async function buildWithIsomorphicGit(request: CommitRequest, parent: string | n
   return {
     baseTree,
     tree,
-    writeCommit: async ({ tree: commitTree, parents, author, message }) => {
-      const person = { ...author, timezoneOffset: 0 };
+    writeCommit: async ({ tree: commitTree, parents, author, committer = author, message }) => {
       const treeOid = commitTree ?? (await git.writeTree({ fs, dir, gitdir, tree: [] }));
-      return git.writeCommit({ fs, dir, gitdir, commit: { message, tree: treeOid, parent: parents, author: person, committer: person } });
+      return git.writeCommit({ fs, dir, gitdir, commit: { message, tree: treeOid, parent: parents, author: { ...author, timezoneOffset: 0 }, committer: { ...committer, timezoneOffset: 0 } } });
     },
     syncIndex: (indexFs) => syncIndex(git, indexFs, dir, gitdir, cache, blobs),
   };

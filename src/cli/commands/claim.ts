@@ -1,3 +1,4 @@
+import { pushWrite } from "../push-write.js";
 import { assertValidId } from "../../bead/ids.js";
 import { boardFor, type CliIo, type GlobalOptions } from "../io.js";
 import { claimBead, releaseBead } from "../../claim/claim.js";
@@ -27,10 +28,7 @@ export async function release(io: CliIo, id: string, options: GlobalOptions & { 
   const paths = boardFor(io, options);
   const ctx = writeContext(paths, io.env);
   await releaseBead(ctx, id, { agent: options.as, ...hostOption(io) });
-  if (await boardHasRemote(paths)) {
-    const [{ resolveRemote }, { publish }] = await Promise.all([import("../../git/remote.js"), import("../../claim/remote-claim.js")]);
-    await publish(ctx, await resolveRemote(paths, io.env));
-  }
+  await pushWrite(io, paths);
   io.out(`${id}: released\n`);
 }
 

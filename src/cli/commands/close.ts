@@ -1,3 +1,4 @@
+import { pushWrite } from "../push-write.js";
 import { setFields } from "../../bead/edit-yaml.js";
 import { assertValidId } from "../../bead/ids.js";
 import { beadPath } from "../../board/paths.js";
@@ -9,14 +10,18 @@ export async function close(io: CliIo, id: string, options: GlobalOptions & { re
   const changes: Record<string, unknown> = { status: "done", lease_until: undefined };
   if (options.reason !== undefined) changes.reason = options.reason;
   const message = `close ${id}${options.reason ? `: ${options.reason}` : ""}`;
-  const result = await editBead(writeContext(boardFor(io, options), io.env), id, stamped(id, changes), message);
+  const paths = boardFor(io, options);
+  const result = await editBead(writeContext(paths, io.env), id, stamped(id, changes), message);
+  if (result.commit) await pushWrite(io, paths);
   io.out(result.commit ? `${id}: done\n` : `${id}: already done\n`);
 }
 
 export async function reopen(io: CliIo, id: string, options: GlobalOptions): Promise<void> {
   assertValidId(id);
   const changes = { status: "open", claimed_by: undefined, claimed_at: undefined, lease_until: undefined, reason: undefined };
-  const result = await editBead(writeContext(boardFor(io, options), io.env), id, stamped(id, changes), `reopen ${id}`);
+  const paths = boardFor(io, options);
+  const result = await editBead(writeContext(paths, io.env), id, stamped(id, changes), `reopen ${id}`);
+  if (result.commit) await pushWrite(io, paths);
   io.out(result.commit ? `${id}: open\n` : `${id}: already open\n`);
 }
 

@@ -7,7 +7,7 @@ import git from "isomorphic-git";
 import { assertValidPrefix } from "../../bead/ids.js";
 import { beadJsonSchema } from "../../bead/schema.js";
 import { boardPaths, findBoard, type BoardPaths } from "../../board/paths.js";
-import { AGENTS_MD, BOARD_CONFIG, EXAMPLE_AGENT, MEMORY_MD, preCommitHook, VSCODE_SETTINGS } from "../../board/templates.js";
+import { AGENTS_MD, BOARD_CONFIG, EXAMPLE_AGENT, MEMORY_MD, PRE_COMMIT_HOOK, VSCODE_SETTINGS } from "../../board/templates.js";
 import { VSCODE_TASKS, withLintTask } from "../../board/vscode-tasks.js";
 import { withBoardLock } from "../../git/board-lock.js";
 import { writeContext, writeFilesLocked } from "../../board/write.js";
@@ -41,7 +41,7 @@ export async function init(io: CliIo, options: InitOptions): Promise<void> {
     { path: ".beadboard/bead.schema.json", content: `${JSON.stringify(beadJsonSchema(), null, 2)}\n`, refresh: true },
     { path: ".vscode/settings.json", content: VSCODE_SETTINGS },
     { path: ".vscode/tasks.json", content: VSCODE_TASKS, merge: withLintTask },
-    { path: ".githooks/pre-commit", content: preCommitHook(installedBin()), executable: true },
+    { path: ".githooks/pre-commit", content: PRE_COMMIT_HOOK, refresh: true, executable: true },
   ];
   const ctx = writeContext(paths, io.env);
   const notes: string[] = [];
@@ -62,6 +62,9 @@ export async function init(io: CliIo, options: InitOptions): Promise<void> {
   });
   for (const note of notes) io.err(`bead: ${note}\n`);
   await installHooksPath(io, paths);
+  // This machine's bead for the hook, in this clone's own config (never committed).
+  const bin = installedBin();
+  if (bin) await git.setConfig({ fs, dir: paths.root, gitdir: paths.gitdir, path: "beadboard.bin", value: bin });
   if (options.remote) await addRemote(paths, options.remote);
   io.out(written.length > 0 ? `board ready at ${paths.root} (wrote ${written.join(", ")})\n` : `board at ${paths.root} is already set up\n`);
 }

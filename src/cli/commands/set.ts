@@ -1,3 +1,4 @@
+import { pushWrite } from "../push-write.js";
 import { parse } from "yaml";
 import { setFields } from "../../bead/edit-yaml.js";
 import { assertValidId } from "../../bead/ids.js";
@@ -35,6 +36,7 @@ export async function set(io: CliIo, id: string, assignments: string[], options:
     },
     `set ${id} ${assignments.join(" ")}`.slice(0, 200),
   );
+  if (result.commit) await pushWrite(io, paths);
   io.out(result.commit ? `${id}: updated\n` : `${id}: unchanged\n`);
 }
 
