@@ -59,6 +59,7 @@ const COMMAND_FILES = {
   ready: () => import("./commands/ready.js"),
   set: () => import("./commands/set.js"),
   show: () => import("./commands/show.js"),
+  search: () => import("./commands/search.js"),
   doctor: () => import("./commands/doctor.js"),
   up: () => import("./commands/up.js"),
   sync: () => import("./commands/sync.js"),
@@ -108,7 +109,14 @@ function buildProgram(commander: typeof import("commander"), io: CliIo, setExit:
   command(program, "ls", "list beads", "ls", "ls", true)
     .addOption(new Option("--status <status>", "only this status (repeatable)").choices([...STATUSES]).argParser(collectStatus))
     .option("--agent <name>", "only beads assigned to this agent")
-    .option("--label <label>", "only beads with this label (repeatable)", collect);
+    .option("--label <label>", "only beads with this label (repeatable)", collect)
+    .option("--text <words>", "only beads whose title or text has these words (search syntax)")
+    .option("--priority <n>", "only this priority (repeatable)", collect)
+    .option("--type <type>", "only this type (repeatable)", collect)
+    .option("--since <when>", "only beads created or updated since a date (2026-01-31) or a duration ago (7d)");
+  command(program, "search <words...>", 'find beads by words, "phrases", label:x status:y agent:z type:t priority:n', "search", "search", true)
+    .option("--all", "include archived beads")
+    .option("--limit <n>", "at most this many results (default 20)");
   command(program, "show <id>", "show one bead", "show", "show", true);
   command(program, "ready", "open beads whose deps are done, by priority then age", "ready", "ready", true).option("--agent <name>", "only beads this agent may take (assigned to it or unassigned)");
   command(program, "blocked", "beads waiting on others, with what blocks them", "ready", "blocked", true);
