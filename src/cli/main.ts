@@ -50,6 +50,7 @@ const COMMAND_FILES = {
   board: () => import("./commands/board.js"),
   claim: () => import("./commands/claim.js"),
   close: () => import("./commands/close.js"),
+  comment: () => import("./commands/comment.js"),
   dep: () => import("./commands/dep.js"),
   init: () => import("./commands/init.js"),
   lint: () => import("./commands/lint.js"),
@@ -122,6 +123,7 @@ function buildProgram(commander: typeof import("commander"), io: CliIo, setExit:
   command(program, "blocked", "beads waiting on others, with what blocks them", "ready", "blocked", true);
   command(program, "set <id> <assignments...>", "set front-matter fields (key=value; key= removes)", "set", "set");
   command(program, "close <id>", "mark a bead done", "close", "close").option("--reason <text>", "why it is closed");
+  command(program, "comment <id> <text...>", "append a comment (author, time) to the bead's ## Comments; '-' reads stdin", "comment", "comment", true);
   command(program, "reopen <id>", "put a bead back to open", "close", "reopen");
   const dep = program.command("dep").description("manage dependencies");
   command(dep, "add <id> <blocker>", "make <id> wait for <blocker>", "dep", "depAdd");

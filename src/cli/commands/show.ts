@@ -13,8 +13,10 @@ export async function show(io: CliIo, id: string, options: GlobalOptions): Promi
   const file = join(paths.root, beadPath(id));
   if (!existsSync(file)) throw new NotFoundError("bead", id, `no file ${beadPath(id)}`);
   const bead = parseBeadFile(file, id);
+  const { parseComments } = await import("../../bead/comments.js");
+  const comments = parseComments(bead.body);
   if (options.json) {
-    io.out(json(beadJson(bead)));
+    io.out(json({ ...beadJson(bead), comments }));
     return;
   }
   const f = bead.fields;
@@ -25,6 +27,7 @@ export async function show(io: CliIo, id: string, options: GlobalOptions): Promi
   // A finished bead keeps who worked it; only a live claim has a lease.
   if (f.claimed_by && f.status === "claimed") lines.push(`  claimed by ${f.claimed_by} at ${f.claimed_at ?? "?"}, lease until ${f.lease_until ?? "?"}`);
   else if (f.claimed_by) lines.push(`  worked by ${f.claimed_by}${f.claimed_at ? ` (claimed at ${f.claimed_at})` : ""}`);
+  if (comments.length > 0) lines.push(`  comments: ${comments.length}`);
   const body = bead.body.trim();
   io.out(`${lines.join("\n")}\n${body ? `\n${body}\n` : ""}`);
 }
