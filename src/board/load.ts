@@ -30,7 +30,8 @@ interface CacheFile {
   entries: Record<string, CacheEntry>;
 }
 
-const CACHE_VERSION = 2;
+// 3: beads carry their checklist progress (issue 17).
+const CACHE_VERSION = 3;
 const CACHE_FILE = "beads-cache.json";
 
 /**

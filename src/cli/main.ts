@@ -50,6 +50,7 @@ const COMMAND_FILES = {
   board: () => import("./commands/board.js"),
   claim: () => import("./commands/claim.js"),
   close: () => import("./commands/close.js"),
+  check: () => import("./commands/check.js"),
   comment: () => import("./commands/comment.js"),
   dep: () => import("./commands/dep.js"),
   init: () => import("./commands/init.js"),
@@ -122,7 +123,11 @@ function buildProgram(commander: typeof import("commander"), io: CliIo, setExit:
   command(program, "ready", "open beads whose deps are done, by priority then age", "ready", "ready", true).option("--agent <name>", "only beads this agent may take (assigned to it or unassigned)");
   command(program, "blocked", "beads waiting on others, with what blocks them", "ready", "blocked", true);
   command(program, "set <id> <assignments...>", "set front-matter fields (key=value; key= removes)", "set", "set");
-  command(program, "close <id>", "mark a bead done", "close", "close").option("--reason <text>", "why it is closed");
+  command(program, "close <id>", "mark a bead done", "close", "close")
+    .option("--reason <text>", "why it is closed")
+    .option("--force", "close even with acceptance checklist items open");
+  command(program, "check <id> <n>", "tick checklist item n (as bead show numbers them)", "check", "check");
+  command(program, "uncheck <id> <n>", "clear checklist item n", "check", "uncheck");
   command(program, "comment <id> <text...>", "append a comment (author, time) to the bead's ## Comments; '-' reads stdin", "comment", "comment", true);
   command(program, "reopen <id>", "put a bead back to open", "close", "reopen");
   const dep = program.command("dep").description("manage dependencies");

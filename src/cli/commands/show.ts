@@ -16,7 +16,9 @@ export async function show(io: CliIo, id: string, options: GlobalOptions): Promi
   const { parseComments } = await import("../../bead/comments.js");
   const comments = parseComments(bead.body);
   if (options.json) {
-    io.out(json({ ...beadJson(bead), comments }));
+    const { checklistItems } = await import("../../bead/checklist.js");
+    const checklist = checklistItems(bead.body).map(({ n, checked, text, acceptance }) => ({ n, checked, text, acceptance }));
+    io.out(json({ ...beadJson(bead), comments, checklist }));
     return;
   }
   const f = bead.fields;
@@ -27,6 +29,7 @@ export async function show(io: CliIo, id: string, options: GlobalOptions): Promi
   // A finished bead keeps who worked it; only a live claim has a lease.
   if (f.claimed_by && f.status === "claimed") lines.push(`  claimed by ${f.claimed_by} at ${f.claimed_at ?? "?"}, lease until ${f.lease_until ?? "?"}`);
   else if (f.claimed_by) lines.push(`  worked by ${f.claimed_by}${f.claimed_at ? ` (claimed at ${f.claimed_at})` : ""}`);
+  if (bead.checklist) lines.push(`  checklist: ${bead.checklist.done}/${bead.checklist.total}`);
   if (comments.length > 0) lines.push(`  comments: ${comments.length}`);
   const body = bead.body.trim();
   io.out(`${lines.join("\n")}\n${body ? `\n${body}\n` : ""}`);
