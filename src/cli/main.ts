@@ -50,6 +50,7 @@ const COMMAND_FILES = {
   board: () => import("./commands/board.js"),
   claim: () => import("./commands/claim.js"),
   close: () => import("./commands/close.js"),
+  edit: () => import("./commands/edit.js"),
   check: () => import("./commands/check.js"),
   comment: () => import("./commands/comment.js"),
   dep: () => import("./commands/dep.js"),
@@ -122,7 +123,11 @@ function buildProgram(commander: typeof import("commander"), io: CliIo, setExit:
   command(program, "show <id>", "show one bead", "show", "show", true);
   command(program, "ready", "open beads whose deps are done, by priority then age", "ready", "ready", true).option("--agent <name>", "only beads this agent may take (assigned to it or unassigned)");
   command(program, "blocked", "beads waiting on others, with what blocks them", "ready", "blocked", true);
-  command(program, "set <id> <assignments...>", "set front-matter fields (key=value; key= removes)", "set", "set");
+  command(program, "set <id> [assignments...]", "set front-matter fields (key=value; key= removes; key+=item / key-=item for lists)", "set", "set").option(
+    "--body <text>",
+    "replace the body ('-' reads stdin)",
+  );
+  command(program, "edit <id>", "edit the bead in $VISUAL/$EDITOR, check it, commit it", "edit", "edit");
   command(program, "close <id>", "mark a bead done", "close", "close")
     .option("--reason <text>", "why it is closed")
     .option("--force", "close even with acceptance checklist items open");
