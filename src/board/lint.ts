@@ -36,7 +36,7 @@ export function boardProblems(beads: readonly Bead[], lineOf: (bead: Bead, key: 
 }
 
 export function formatProblem(problem: BoardProblem): string {
-  return `${problem.path}:${problem.line}: ${problem.reason}${problem.fix ? ` (${problem.fix})` : ""}`;
+  return `${problem.path}:${problem.line}: ${problem.severity === "warning" ? "warning: " : ""}${problem.reason}${problem.fix ? ` (${problem.fix})` : ""}`;
 }
 
 /**

@@ -11,6 +11,8 @@ export interface BoardProblem {
   line: number;
   reason: string;
   fix?: string;
+  /** A warning is reported but does not fail `bead lint` (issue 17); absent means an error. */
+  severity?: "warning";
 }
 
 export interface Board {

@@ -33,8 +33,10 @@ export async function lint(io: CliIo, paths: string[], options: LintOptions): Pr
   const shown = await boardLint(board, only, options.staged === true);
   if (options.json) io.out(json(shown));
   else for (const problem of shown) io.out(`${formatProblem(problem)}\n`);
-  if (shown.length > 0) {
-    if (!options.json) io.err(`${shown.length} problem(s); the board keeps working around these files, but no agent touches them\n`);
+  const errors = shown.filter((problem) => problem.severity !== "warning").length;
+  if (!options.json && shown.length > errors) io.err(`${shown.length - errors} warning(s)\n`);
+  if (errors > 0) {
+    if (!options.json) io.err(`${errors} problem(s); the board keeps working around these files, but no agent touches them\n`);
     return EXIT.failure;
   }
   return EXIT.ok;
@@ -52,6 +54,9 @@ async function boardLint(board: BoardPaths, only: Set<string> | undefined, stage
   }
   problems.push(...boardProblems(beads, (bead, key) => keyLine(board, bead, key)));
   const filter = only;
+  const { everyProblem, placeholderWarnings } = await import("../../board/lint-files.js");
+  problems = everyProblem(board, problems, staged ? filter : undefined);
+  problems.push(...placeholderWarnings(board, filter ? beads.filter((bead) => filter.has(bead.path)) : beads));
   return filter ? problems.filter((problem) => filter.has(problem.path)) : problems;
 }
 
