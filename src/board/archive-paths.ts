@@ -13,3 +13,6 @@ export function archivePaths(paths: BoardPaths): BoardPaths {
 export function archivedBeadPath(id: string): string {
   return `beads/archive/${id}.md`;
 }
+
+/** Statuses a bead may be archived in: nothing more will happen to it. */
+export const ARCHIVABLE_STATUSES: readonly string[] = ["done", "cancelled", "failed"];

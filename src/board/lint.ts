@@ -7,9 +7,10 @@ import { findCycles } from "./queries.js";
  * and ids that differ only in case (they collide on case-insensitive file systems and in
  * people's heads). `lineOf` finds the line of a key in a bead file, for the report.
  */
-export function boardProblems(beads: readonly Bead[], lineOf: (bead: Bead, key: string) => number): BoardProblem[] {
+export function boardProblems(beads: readonly Bead[], lineOf: (bead: Bead, key: string) => number, archived: ReadonlyMap<string, unknown> = new Map()): BoardProblem[] {
   const problems: BoardProblem[] = [];
-  const ids = new Set(beads.map((bead) => bead.id));
+  // Archived beads (in `archived`, e.g. a board's byId) are valid deps too.
+  const ids = new Set([...beads.map((bead) => bead.id), ...archived.keys()]);
   for (const bead of beads) {
     for (const dep of bead.fields.deps) {
       if (!ids.has(dep)) {

@@ -92,7 +92,23 @@ export async function loadBoardStamped(paths: BoardPaths): Promise<{ board: Boar
   }
   const stamps = new Map<string, string>();
   for (let i = 0; i < names.length; i++) if (entries[i] !== undefined) stamps.set(names[i]!, entries[i]!.key);
-  return { board: assemble(paths, entries), stamps };
+  return { board: await withArchivedDeps(assemble(paths, entries)), stamps };
+}
+
+/**
+ * A board whose beads depend on beads not on it gets those deps from beads/archive/ in `byId`
+ * (board/archive-deps.ts; loaded only then, so the common read path stays as it was).
+ */
+export async function withArchivedDeps(board: Board): Promise<Board> {
+  for (const bead of board.beads) {
+    for (const dep of bead.fields.deps) {
+      if (!board.byId.has(dep)) {
+        const { addArchivedDeps } = await import("./archive-deps.js");
+        return addArchivedDeps(board);
+      }
+    }
+  }
+  return board;
 }
 
 /** The stamp of a file's entry (see loadBoardStamped), from its stat data, read at `readAtMs`. */

@@ -47,6 +47,7 @@ type Run = (io: CliIo, ...args: never[]) => Promise<number | void>;
  */
 const COMMAND_FILES = {
   agent: () => import("./commands/agent.js"),
+  archive: () => import("./commands/archive.js"),
   board: () => import("./commands/board.js"),
   claim: () => import("./commands/claim.js"),
   close: () => import("./commands/close.js"),
@@ -126,6 +127,10 @@ function buildProgram(commander: typeof import("commander"), io: CliIo, setExit:
   command(program, "set <id> [assignments...]", "set front-matter fields (key=value; key= removes; key+=item / key-=item for lists)", "set", "set").option(
     "--body <text>",
     "replace the body ('-' reads stdin)",
+  );
+  command(program, "archive [ids...]", "move finished beads to beads/archive/ in one commit", "archive", "archive", true).option(
+    "--done-before <date>",
+    "every finished bead last changed before this date (2026-01-31) or this long ago (30d)",
   );
   command(program, "edit <id>", "edit the bead in $VISUAL/$EDITOR, check it, commit it", "edit", "edit");
   command(program, "close <id>", "mark a bead done", "close", "close")

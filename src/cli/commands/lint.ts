@@ -52,7 +52,7 @@ async function boardLint(board: BoardPaths, only: Set<string> | undefined, stage
     only = new Set(files.map((file) => file.path));
     ({ beads, problems } = overlayStaged(beads, problems, files));
   }
-  problems.push(...boardProblems(beads, (bead, key) => keyLine(board, bead, key)));
+  problems.push(...boardProblems(beads, (bead, key) => keyLine(board, bead, key), loaded.byId));
   const filter = only;
   const { everyProblem, placeholderWarnings } = await import("../../board/lint-files.js");
   problems = everyProblem(board, problems, staged ? filter : undefined);
