@@ -29,6 +29,8 @@ async function runAgents(io: CliIo, options: UpOptions, agents: string[] | undef
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
   });
+  // Recurring beads (issue 17) are made only by a long-running `bead up`, not by a one-shot run.
+  const recurring = options.once ? undefined : await (await import("../../recur/run.js")).startRecurring({ paths, env: io.env, log });
   const result = await supervise({
     paths,
     env: io.env,
@@ -39,6 +41,7 @@ async function runAgents(io: CliIo, options: UpOptions, agents: string[] | undef
     ...(agents ? { agents } : {}),
     ...(options.webhook !== undefined ? { webhookPort: parseWebhookPort(options.webhook) } : {}),
   });
+  recurring?.stop();
   const summary = Object.entries(result.outcomes)
     .map(([agent, outcomes]) => `${agent}: ${Object.entries(outcomes).map(([outcome, count]) => `${count} ${outcome}`).join(", ") || "nothing to do"}`)
     .join("; ");
