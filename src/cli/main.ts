@@ -52,6 +52,8 @@ const COMMAND_FILES = {
   claim: () => import("./commands/claim.js"),
   close: () => import("./commands/close.js"),
   edit: () => import("./commands/edit.js"),
+  export: () => import("./commands/export.js"),
+  import: () => import("./commands/import.js"),
   check: () => import("./commands/check.js"),
   comment: () => import("./commands/comment.js"),
   dep: () => import("./commands/dep.js"),
@@ -132,6 +134,11 @@ function buildProgram(commander: typeof import("commander"), io: CliIo, setExit:
     "--done-before <date>",
     "every finished bead last changed before this date (2026-01-31) or this long ago (30d)",
   );
+  command(program, "import <path>", "import Backlog.md tasks (--from backlog <dir>) or a bd export (--from beads <issues.jsonl>)", "import", "importBeads", true).requiredOption(
+    "--from <tracker>",
+    "backlog | beads",
+  );
+  command(program, "export", "every bead on stdout", "export", "exportBeads").option("--format <format>", "jsonl | md", "jsonl");
   command(program, "edit <id>", "edit the bead in $VISUAL/$EDITOR, check it, commit it", "edit", "edit");
   command(program, "close <id>", "mark a bead done", "close", "close")
     .option("--reason <text>", "why it is closed")
