@@ -158,7 +158,7 @@ function buildProgram(commander: typeof import("commander"), io: CliIo, setExit:
     .option("--staged", "check the versions staged for commit")
     .option("--watch", "check again on every change to beads/ or agents/ until interrupted (editors read this)");
   command(program, "log <id>", "the bead's history from git", "log", "log", true);
-  command(program, "board", "terminal kanban", "board", "board");
+  command(program, "board", "terminal kanban (open beads waiting on deps show as blocked)", "board", "board", true).option("--watch", "redraw on every change until interrupted");
   const agent = program.command("agent").description("agents of this board");
   command(agent, "ls", "each agent, its model and what it is doing", "agent", "agentLs", true);
   command(agent, "start <name>", "run one agent in the foreground", "up", "agentStart")
