@@ -21,7 +21,7 @@ export interface SearchStore {
   data: Buffer;
 }
 
-export const STORE_FILE = "search-store.v2";
+export const STORE_FILE = "search-store.v3";
 
 export async function openSearchStore(paths: BoardPaths): Promise<SearchStore> {
   const file = join(paths.stateDir, STORE_FILE);

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { beadText } from "../helpers/beads.js";
@@ -39,7 +39,18 @@ describe("bead search", () => {
     writeFileSync(join(b.dir, "beads/c.md"), beadText(["title: Docs", "status: done"], "A zebra appears.\n"));
     const hits = JSON.parse((await b.bead(["search", "zebra", "--json"])).stdout) as Hit[];
     expect(hits.map((hit) => hit.id)).toEqual(["c"]);
-    expect(readdirSync(join(b.dir, ".git", "beadboard"))).toContain("search-store.v2");
+    expect(readdirSync(join(b.dir, ".git", "beadboard"))).toContain("search-store.v3");
+  });
+
+  it("a corrupt or cut-off store is rebuilt from the files, never trusted", async () => {
+    const b = await cliBoard(FILES);
+    await b.bead(["search", "login"]);
+    const store = join(b.dir, ".git", "beadboard", "search-store.v3");
+    for (const garbage of ['{"v":3,"columns":{"names":["a.md"]}}\n', "not json at all", readFileSync(store, "utf8").slice(0, -20)]) {
+      writeFileSync(store, garbage);
+      const hits = JSON.parse((await b.bead(["search", "login", "--json"])).stdout) as Hit[];
+      expect(hits.map((hit) => hit.id)).toEqual(["a", "b"]);
+    }
   });
 
   it("--all also searches beads/archive/, marked as archived", async () => {
