@@ -7,7 +7,7 @@ import { rmSync, writeFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { generateBoard, git } from "./gen.js";
-import { summarize, timeOnce } from "./timing.js";
+import { lastCpuMs, summarize, timeOnce } from "./timing.js";
 
 const count = Number(process.argv[2] ?? 10_000);
 const runs = Number(process.argv[3] ?? 15);
@@ -32,20 +32,28 @@ const firstRun = timeOnce(cases[2][1], board.dir);
 for (const [name, argv] of cases) {
   timeOnce(argv, board.dir);
   const times = [];
-  for (let i = 0; i < runs; i++) times.push(timeOnce(argv, board.dir));
-  rows.push([name, summarize(times)]);
+  const cpu = [];
+  for (let i = 0; i < runs; i++) {
+    times.push(timeOnce(argv, board.dir));
+    cpu.push(lastCpuMs);
+  }
+  rows.push([name, summarize(times), summarize(cpu)]);
 }
 // One bead saved between searches: its text is read again, the rest comes from the store.
 const edited = join(board.dir, "beads", `${board.ids[0]}.md`);
 const editedTimes = [];
+const editedCpu = [];
 for (let i = 0; i < runs; i++) {
   writeFileSync(edited, `${readFileSync(edited, "utf8")}\nedit ${i}\n`);
   editedTimes.push(timeOnce(cases[2][1], board.dir));
+  editedCpu.push(lastCpuMs);
 }
-rows.push(["bead search login, one bead edited before each run", summarize(editedTimes)]);
+rows.push(["bead search login, one bead edited before each run", summarize(editedTimes), summarize(editedCpu)]);
 
 const base = rows[0][1].p50;
-console.log(`beads: ${count}, runs: ${runs}, first (cold) search: ${firstRun.toFixed(0)} ms`);
-console.log("| command | p50 ms | p95 ms | p50 / node -e 0 |\n| --- | --- | --- | --- |");
-for (const [name, s] of rows) console.log(`| ${name} | ${s.p50.toFixed(0)} | ${s.p95.toFixed(0)} | ${(s.p50 / base).toFixed(2)}× |`);
+const cpuBase = rows[0][2].p50;
+console.log(`beads: ${count}, runs: ${runs}, first (cold) search: ${firstRun.toFixed(0)} ms, load average: ${(await import("node:os")).loadavg().map((n) => n.toFixed(1)).join(" ")}`);
+// CPU time (user + system of the child) is what a busy shared machine disturbs least.
+console.log("| command | wall p50 ms | wall p95 ms | wall p50 / node -e 0 | CPU p50 ms | CPU p50 / node -e 0 |\n| --- | --- | --- | --- | --- | --- |");
+for (const [name, s, c] of rows) console.log(`| ${name} | ${s.p50.toFixed(0)} | ${s.p95.toFixed(0)} | ${(s.p50 / base).toFixed(2)}× | ${c.p50.toFixed(0)} | ${(c.p50 / cpuBase).toFixed(2)}× |`);
 rmSync(board.dir, { recursive: true, force: true });
