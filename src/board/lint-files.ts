@@ -4,7 +4,7 @@ import type { Bead } from "../bead/fields.js";
 import { splitFrontMatter } from "../bead/frontmatter.js";
 import { idFromFileName } from "../bead/ids.js";
 import { beadFileProblems, templateWarnings } from "../bead/lint-file.js";
-import { MAX_BEAD_BYTES } from "../bead/parse.js";
+import { frontMatterKeyLine, MAX_BEAD_BYTES } from "../bead/parse.js";
 import type { BoardProblem } from "./load.js";
 import type { BoardPaths } from "./paths.js";
 
@@ -61,4 +61,27 @@ function readBounded(file: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A recurring bead's `schedule:` that node-cron cannot read (or that uses L/# days) is an error: no bead would ever be made. */
+export async function scheduleProblems(board: BoardPaths, beads: readonly Bead[]): Promise<BoardProblem[]> {
+  const templates = beads.filter((bead) => bead.fields.schedule !== undefined);
+  if (templates.length === 0) return [];
+  const cron = await import("node-cron");
+  const { scheduleFrom } = await import("../recur/slots.js");
+  const problems: BoardProblem[] = [];
+  for (const bead of templates) {
+    const pattern = bead.fields.schedule;
+    const text = readBounded(join(board.root, bead.path));
+    const line = text === undefined ? 1 : frontMatterKeyLine(text, "schedule", bead.path);
+    const fix = 'write five cron fields in UTC, e.g. schedule: "0 9 * * 1-5"';
+    if (typeof pattern !== "string") {
+      problems.push({ path: bead.path, line, reason: "schedule must be a cron pattern in quotes", fix });
+      continue;
+    }
+    const checked = cron.validateDetailed(pattern);
+    if (!checked.valid) problems.push({ path: bead.path, line, reason: `schedule ${JSON.stringify(pattern)}: ${checked.errors.map((error) => error.message).join("; ")}`, fix });
+    else if (scheduleFrom(cron.parse(pattern)) === undefined) problems.push({ path: bead.path, line, reason: `schedule ${JSON.stringify(pattern)} uses L or # days, which beadboard does not support`, fix });
+  }
+  return problems;
 }

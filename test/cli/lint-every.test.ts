@@ -44,4 +44,12 @@ describe("bead lint", () => {
     const asJson = JSON.parse((await warned.bead(["lint", "--json"])).stdout);
     expect(asJson).toEqual([expect.objectContaining({ path: "beads/a.md", line: 4, severity: "warning" })]);
   });
+
+  it("an unreadable schedule is an error at its line; a good one passes", async () => {
+    const b = await cliBoard({ "beads/bad.md": beadText(["title: Bad", 'schedule: "0 25 * * *"']), "beads/good.md": beadText(["title: Good", 'schedule: "0 9 * * 1-5"']) });
+    const run = await b.bead(["lint"]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^beads\/bad\.md:3: schedule "0 25 \* \* \*": .*hour.*\(write five cron fields in UTC/);
+    expect(run.stdout).not.toMatch(/good\.md/);
+  });
 });

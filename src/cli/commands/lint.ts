@@ -54,9 +54,10 @@ async function boardLint(board: BoardPaths, only: Set<string> | undefined, stage
   }
   problems.push(...boardProblems(beads, (bead, key) => keyLine(board, bead, key), loaded.byId));
   const filter = only;
-  const { everyProblem, placeholderWarnings } = await import("../../board/lint-files.js");
+  const { everyProblem, placeholderWarnings, scheduleProblems } = await import("../../board/lint-files.js");
   problems = everyProblem(board, problems, staged ? filter : undefined);
-  problems.push(...placeholderWarnings(board, filter ? beads.filter((bead) => filter.has(bead.path)) : beads));
+  const checked = filter ? beads.filter((bead) => filter.has(bead.path)) : beads;
+  problems.push(...placeholderWarnings(board, checked), ...(await scheduleProblems(board, checked)));
   return filter ? problems.filter((problem) => filter.has(problem.path)) : problems;
 }
 
