@@ -8,9 +8,10 @@ import { holderNameProblem, leaseBeyondMaximum } from "../claim/holder-rules.js"
  * and ids that differ only in case (they collide on case-insensitive file systems and in
  * people's heads). `lineOf` finds the line of a key in a bead file, for the report.
  */
-export function boardProblems(beads: readonly Bead[], lineOf: (bead: Bead, key: string) => number, now: number = Date.now()): BoardProblem[] {
+export function boardProblems(beads: readonly Bead[], lineOf: (bead: Bead, key: string) => number, archived: ReadonlyMap<string, unknown> = new Map(), now: number = Date.now()): BoardProblem[] {
   const problems: BoardProblem[] = [];
-  const ids = new Set(beads.map((bead) => bead.id));
+  // Archived beads (in `archived`, e.g. a board's byId) are valid deps too.
+  const ids = new Set([...beads.map((bead) => bead.id), ...archived.keys()]);
   for (const bead of beads) {
     for (const dep of bead.fields.deps) {
       if (!ids.has(dep)) {
@@ -52,7 +53,7 @@ export function boardProblems(beads: readonly Bead[], lineOf: (bead: Bead, key: 
 }
 
 export function formatProblem(problem: BoardProblem): string {
-  return `${problem.path}:${problem.line}: ${problem.reason}${problem.fix ? ` (${problem.fix})` : ""}`;
+  return `${problem.path}:${problem.line}: ${problem.severity === "warning" ? "warning: " : ""}${problem.reason}${problem.fix ? ` (${problem.fix})` : ""}`;
 }
 
 /**

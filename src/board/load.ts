@@ -12,6 +12,8 @@ export interface BoardProblem {
   line: number;
   reason: string;
   fix?: string;
+  /** A warning is reported but does not fail `bead lint` (issue 17); absent means an error. */
+  severity?: "warning";
 }
 
 export interface Board {
@@ -31,7 +33,8 @@ interface CacheFile {
   entries: Record<string, CacheEntry>;
 }
 
-const CACHE_VERSION = 2;
+// 3: beads carry their checklist progress (issue 17).
+const CACHE_VERSION = 3;
 const CACHE_FILE = "beads-cache.json";
 
 /**
@@ -99,7 +102,23 @@ export async function loadBoardStamped(paths: BoardPaths): Promise<{ board: Boar
   }
   const stamps = new Map<string, string>();
   for (let i = 0; i < names.length; i++) if (entries[i] !== undefined) stamps.set(names[i]!, entries[i]!.key);
-  return { board: assemble(paths, entries), stamps };
+  return { board: await withArchivedDeps(assemble(paths, entries)), stamps };
+}
+
+/**
+ * A board whose beads depend on beads not on it gets those deps from beads/archive/ in `byId`
+ * (board/archive-deps.ts; loaded only then, so the common read path stays as it was).
+ */
+export async function withArchivedDeps(board: Board): Promise<Board> {
+  for (const bead of board.beads) {
+    for (const dep of bead.fields.deps) {
+      if (!board.byId.has(dep)) {
+        const { addArchivedDeps } = await import("./archive-deps.js");
+        return addArchivedDeps(board);
+      }
+    }
+  }
+  return board;
 }
 
 /** The stamp of a file's entry (see loadBoardStamped), from its stat data, read at `readAtMs`. */

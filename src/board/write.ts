@@ -95,13 +95,14 @@ export async function createBead(ctx: WriteContext, id: string, text: string, me
   });
 }
 
-/** Write arbitrary board files (memory, agents, config) and commit exactly them. Caller holds the lock. */
+/** Write (or, with null content, delete) arbitrary board files and commit exactly them. Caller holds the lock. */
 export async function writeFilesLocked(
   ctx: WriteContext,
-  files: Array<{ path: string; content: string; executable?: boolean }>,
+  files: Array<{ path: string; content: string | null; executable?: boolean }>,
   message: string,
 ): Promise<CommitResult | null> {
-  for (const file of files) checkBoardFileContent(file.path, file.content);
+  // A deletion (null) has nothing to validate.
+  for (const file of files) if (file.content !== null) checkBoardFileContent(file.path, file.content);
   return commitPaths({ ...gitTarget(ctx), changes: files, message, writeWorktree: true });
 }
 

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { setFields } from "../bead/edit-yaml.js";
 import type { BeadFields, BeadWithBody } from "../bead/fields.js";
 import { decodeBeadBytes } from "../bead/parse.js";
+import { archivedBeadPath } from "../board/archive-paths.js";
 import { beadPath } from "../board/paths.js";
 import { beadFromText, parseBeadFile } from "../board/read-bead.js";
 import { editBead, editBeadLocked, type WriteContext } from "../board/write.js";
@@ -166,7 +167,9 @@ function fileBlobId(ctx: WriteContext, id: string): string | undefined {
 }
 
 function depStatus(ctx: WriteContext, id: string): string | undefined {
-  const file = join(ctx.paths.root, beadPath(id));
+  let file = join(ctx.paths.root, beadPath(id));
+  // An archived bead still counts as a dependency (issue 17).
+  if (!existsSync(file)) file = join(ctx.paths.root, archivedBeadPath(id));
   if (!existsSync(file)) return undefined;
   try {
     return parseBeadFile(file, id).fields.status;

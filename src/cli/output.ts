@@ -29,7 +29,8 @@ export function beadTable(beads: readonly Bead[], columns = 100): string {
   for (const bead of beads) {
     const f = bead.fields;
     // Waiting on a person: the marker comes first so that no column width hides it.
-    const title = f.escalation === "requested" ? `[approve?] ${f.title}` : f.title;
+    const progress = bead.checklist ? `${f.title} (${bead.checklist.done}/${bead.checklist.total})` : f.title;
+    const title = f.escalation === "requested" ? `[approve?] ${progress}` : progress;
     lines.push(`${fit(bead.id, idWidth)}  ${fit(f.status, 9)} ${f.priority}  ${fit(f.type, 8)} ${fit(f.agent ?? "", agentWidth)}  ${fit(title, titleWidth).trimEnd()}`);
   }
   return `${lines.join("\n")}\n`;

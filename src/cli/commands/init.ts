@@ -7,6 +7,7 @@ import git from "isomorphic-git";
 import { assertValidPrefix } from "../../bead/ids.js";
 import { beadJsonSchema } from "../../bead/schema.js";
 import { boardPaths, findBoard, type BoardPaths } from "../../board/paths.js";
+import { agentFilesFor, renderBlock, withAgentBlock } from "../../board/agent-block.js";
 import { AGENTS_MD, BOARD_CONFIG, EXAMPLE_AGENT, MEMORY_MD, PRE_COMMIT_HOOK, VSCODE_SETTINGS } from "../../board/templates.js";
 import { VSCODE_TASKS, withLintTask } from "../../board/vscode-tasks.js";
 import { withBoardLock } from "../../git/board-lock.js";
@@ -17,6 +18,8 @@ import type { CliIo, GlobalOptions } from "../io.js";
 interface InitOptions extends GlobalOptions {
   prefix?: string;
   remote?: string;
+  /** Comma-separated coding agents (claude, qwen, gemini, codex) whose instruction files get the marked block. */
+  agents?: string;
 }
 
 /**
@@ -36,7 +39,7 @@ export async function init(io: CliIo, options: InitOptions): Promise<void> {
     { path: "beads/.gitkeep", content: "" },
     { path: "agents/reporter.md", content: EXAMPLE_AGENT },
     { path: "memory/MEMORY.md", content: MEMORY_MD },
-    { path: "AGENTS.md", content: AGENTS_MD },
+    ...agentInstructionFiles(options.agents),
     { path: ".beadboard.yml", content: BOARD_CONFIG(prefix, options.remote) },
     { path: ".beadboard/bead.schema.json", content: `${JSON.stringify(beadJsonSchema(), null, 2)}\n`, refresh: true },
     { path: ".vscode/settings.json", content: VSCODE_SETTINGS },
@@ -67,6 +70,22 @@ export async function init(io: CliIo, options: InitOptions): Promise<void> {
   if (bin) await git.setConfig({ fs, dir: paths.root, gitdir: paths.gitdir, path: "beadboard.bin", value: bin });
   if (options.remote) await addRemote(paths, options.remote);
   io.out(written.length > 0 ? `board ready at ${paths.root} (wrote ${written.join(", ")})\n` : `board at ${paths.root} is already set up\n`);
+}
+
+/**
+ * AGENTS.md as before; with --agents, a marked block in AGENTS.md and each named agent's file
+ * (board/agent-block.ts), rewritten only inside its markers.
+ */
+function agentInstructionFiles(agents: string | undefined): Wanted[] {
+  if (agents === undefined) return [{ path: "AGENTS.md", content: AGENTS_MD }];
+  const names = agents.split(",").map((name) => name.trim()).filter(Boolean);
+  let files: string[];
+  try {
+    files = agentFilesFor(names);
+  } catch (error) {
+    throw new InvalidArgumentError(`--agents: ${(error as Error).message}`);
+  }
+  return files.map((path) => ({ path, content: renderBlock(AGENTS_MD), merge: (existing: string) => withAgentBlock(path, existing, AGENTS_MD, [AGENTS_MD]) }));
 }
 
 interface Wanted {

@@ -34,8 +34,10 @@ export async function lint(io: CliIo, paths: string[], options: LintOptions): Pr
   const shown = await boardLint(board, only, options.staged === true);
   if (options.json) io.out(json(shown));
   else for (const problem of shown) io.out(`${formatProblem(problem)}\n`);
-  if (shown.length > 0) {
-    if (!options.json) io.err(`${shown.length} problem(s); the board keeps working around these files, but no agent touches them\n`);
+  const errors = shown.filter((problem) => problem.severity !== "warning").length;
+  if (!options.json && shown.length > errors) io.err(`${shown.length - errors} warning(s)\n`);
+  if (errors > 0) {
+    if (!options.json) io.err(`${errors} problem(s); the board keeps working around these files, but no agent touches them\n`);
     return EXIT.failure;
   }
   return EXIT.ok;
@@ -51,8 +53,12 @@ async function boardLint(board: BoardPaths, only: Set<string> | undefined, stage
     only = new Set(files.map((file) => file.path));
     ({ beads, problems } = overlayStaged(beads, problems, files));
   }
-  problems.push(...boardProblems(beads, (bead, key) => keyLine(board, bead, key)));
+  problems.push(...boardProblems(beads, (bead, key) => keyLine(board, bead, key), loaded.byId));
   const filter = only;
+  const { everyProblem, placeholderWarnings, scheduleProblems } = await import("../../board/lint-files.js");
+  problems = everyProblem(board, problems, staged ? filter : undefined);
+  const checked = filter ? beads.filter((bead) => filter.has(bead.path)) : beads;
+  problems.push(...placeholderWarnings(board, checked), ...(await scheduleProblems(board, checked)));
   return filter ? problems.filter((problem) => filter.has(problem.path)) : problems;
 }
 

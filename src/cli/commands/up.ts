@@ -26,6 +26,8 @@ async function runAgents(io: CliIo, options: UpOptions, agents: string[] | undef
   const paths = boardFor(io, options);
   const log = (line: string) => io.err(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
   const termination = untilTerminated();
+  // Recurring beads (issue 17) are made only by a long-running `bead up`, not by a one-shot run.
+  const recurring = options.once ? undefined : await (await import("../../recur/run.js")).startRecurring({ paths, env: io.env, log });
   const result = await supervise({
     paths,
     env: io.env,
@@ -35,7 +37,10 @@ async function runAgents(io: CliIo, options: UpOptions, agents: string[] | undef
     signal: termination.signal,
     ...(agents ? { agents } : {}),
     ...(options.webhook !== undefined ? { webhookPort: parseWebhookPort(options.webhook) } : {}),
-  }).finally(() => termination.dispose());
+  }).finally(() => {
+    termination.dispose();
+    recurring?.stop();
+  });
   const summary = Object.entries(result.outcomes)
     .map(([agent, outcomes]) => `${agent}: ${Object.entries(outcomes).map(([outcome, count]) => `${count} ${outcome}`).join(", ") || "nothing to do"}`)
     .join("; ");
