@@ -14,6 +14,8 @@ export interface BoardConfig {
   maxAttempts: number;
   routerAgent?: string;
   syncInterval?: string;
+  /** `mcp: { remote: true }`: every `bead mcp` client of this board is treated as remote (sees up to policy.remote_max). */
+  mcpRemote?: boolean;
 }
 
 export const DEFAULT_CONFIG: BoardConfig = {
@@ -68,6 +70,11 @@ function toConfig(raw: unknown, file: string): BoardConfig {
   if (record.max_attempts !== undefined) config.maxAttempts = asNumber(record.max_attempts, "max_attempts", file);
   if (record.router !== undefined) config.routerAgent = asString(record.router, "router", file);
   if (record.sync_interval !== undefined) config.syncInterval = asString(record.sync_interval, "sync_interval", file);
+  if (record.mcp !== undefined) {
+    const mcp = asRecord(record.mcp, "mcp", file);
+    if (mcp.remote !== undefined && typeof mcp.remote !== "boolean") throw new ConfigError(`${file}: mcp.remote must be true or false`, { file, key: "mcp.remote" });
+    if (mcp.remote === true) config.mcpRemote = true;
+  }
   if (record.remote !== undefined) {
     const remote = typeof record.remote === "string" ? { url: record.remote } : asRecord(record.remote, "remote", file);
     config.remote = {

@@ -1,0 +1,30 @@
+import { readBoardConfig } from "../../board/config.js";
+import { InvalidArgumentError } from "../../errors.js";
+import { boardFor, type CliIo, type GlobalOptions } from "../io.js";
+
+interface McpOptions extends GlobalOptions {
+  as?: string;
+  remote?: boolean;
+}
+
+/**
+ * `bead mcp`: serve the board over MCP on stdin/stdout until the client hangs up. Stdout belongs
+ * to the protocol: nothing else may print there. The SDK is loaded here and only here.
+ */
+export async function mcp(io: CliIo, options: McpOptions): Promise<void> {
+  const paths = boardFor(io, options);
+  const config = await readBoardConfig(paths.configFile);
+  const [{ serveStdio }, { validClaimerName }] = await Promise.all([import("../../mcp/server.js"), import("../../mcp/claim-tools.js")]);
+  if (options.as !== undefined && !validClaimerName(options.as)) throw new InvalidArgumentError(`--as ${JSON.stringify(options.as)}: a name uses letters, digits, '.', '_' and '-' (up to 64)`);
+  const remote = options.remote === true || config.mcpRemote === true;
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  try {
+    await serveStdio({ paths, env: io.env, ...(options.as ? { as: options.as } : {}), ...(remote ? { visibleMax: config.policy.remoteMax } : {}), version: "0.1.0" }, process.stdin, process.stdout, stop.signal);
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}
