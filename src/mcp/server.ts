@@ -9,6 +9,8 @@ import type { Readable, Writable } from "node:stream";
 import type { Sensitivity } from "../bead/fields.js";
 import type { BoardPaths } from "../board/paths.js";
 import { claimerName, registerClaimTools } from "./claim-tools.js";
+
+export { validClaimerName } from "./claim-tools.js";
 import type { McpContext } from "./context.js";
 import { registerMemoryTools } from "./memory-tools.js";
 import { registerReadTools } from "./read-tools.js";

@@ -14,7 +14,8 @@ interface McpOptions extends GlobalOptions {
 export async function mcp(io: CliIo, options: McpOptions): Promise<void> {
   const paths = boardFor(io, options);
   const config = await readBoardConfig(paths.configFile);
-  const [{ serveStdio }, { validClaimerName }] = await Promise.all([import("../../mcp/server.js"), import("../../mcp/claim-tools.js")]);
+  // A bundle of its own in the installed CLI (scripts/bundle.js): the SDK is read only here.
+  const { serveStdio, validClaimerName } = await import("../../mcp/server.js");
   if (options.as !== undefined && !validClaimerName(options.as)) throw new InvalidArgumentError(`--as ${JSON.stringify(options.as)}: a name uses letters, digits, '.', '_' and '-' (up to 64)`);
   const remote = options.remote === true || config.mcpRemote === true;
   const stop = new AbortController();
