@@ -20,8 +20,10 @@ export async function set(io: CliIo, id: string, assignments: string[], options:
     const raw = assignment.slice(eq + 1);
     if (!KEY.test(key)) throw new InvalidArgumentError(`${JSON.stringify(key)} is not a field name`);
     if (PROTECTED.has(key)) throw new InvalidArgumentError(`${key} is managed by the claim protocol; use \`bead claim\` / \`bead release\``);
-    if (key === "status" && raw.trim() === "claimed") throw new InvalidArgumentError("use `bead claim <id> --as <name>` to claim a bead");
-    changes[key] = raw === "" ? undefined : parseValue(raw);
+    const value = raw === "" ? undefined : parseValue(raw);
+    // On the parsed value: `status="claimed"` (quoted, as `bead mcp` sends strings) is a claim too.
+    if (key === "status" && typeof value === "string" && value.trim() === "claimed") throw new InvalidArgumentError("use `bead claim <id> --as <name>` to claim a bead");
+    changes[key] = value;
   }
   const paths = boardFor(io, options);
   const updated = new Date().toISOString();
