@@ -30,12 +30,12 @@ function buildId() {
 }
 
 // `bead mcp`'s server (src/mcp/server.ts with the MCP SDK, ~500 KB) is a bundle of its own,
-// dist/bundle/mcp.cjs, required by bead.cjs only when `bead mcp` runs: in bead.cjs it would be
+// dist/bundle/mcp.cjs, required by bead.cjs only when `bead mcp` (or doctor's check of it) runs: in bead.cjs it would be
 // read and parsed by every command.
 const mcpServerApart = {
   name: "mcp-server-apart",
   setup(build) {
-    build.onResolve({ filter: /\/mcp\/server\.js$/ }, (args) => (args.importer.endsWith(join("cli", "commands", "mcp.ts")) ? { path: "./mcp.cjs", external: true } : undefined));
+    build.onResolve({ filter: /\/mcp\/server\.js$/ }, (args) => (args.importer.includes(join("cli", "commands", "")) ? { path: "./mcp.cjs", external: true } : undefined));
   },
 };
 

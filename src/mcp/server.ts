@@ -11,6 +11,7 @@ import type { BoardPaths } from "../board/paths.js";
 import { claimerName, registerClaimTools } from "./claim-tools.js";
 
 export { validClaimerName } from "./claim-tools.js";
+export { checkMcpServer } from "./doctor-check.js";
 import type { McpContext } from "./context.js";
 import { registerMemoryTools } from "./memory-tools.js";
 import { registerReadTools } from "./read-tools.js";

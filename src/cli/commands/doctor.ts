@@ -12,6 +12,7 @@ import { checkRemote, optionalRemote } from "../../git/remote.js";
 import { EXIT } from "../exit-codes.js";
 import { boardFor, type CliIo, type GlobalOptions } from "../io.js";
 import { json } from "../output.js";
+import { installedBin } from "../install-path.js";
 
 export interface Check {
   name: string;
@@ -22,7 +23,7 @@ export interface Check {
 /** `bead doctor`: is this board healthy, and can its agents reach their models? Exit 1 on any problem. */
 export async function doctor(io: CliIo, options: GlobalOptions): Promise<number> {
   const paths = boardFor(io, options);
-  const checks: Check[] = [...(await boardChecks(paths)), ...(await hookChecks(paths)), ...(await remoteChecks(paths, io.env))];
+  const checks: Check[] = [...(await boardChecks(paths)), ...(await hookChecks(paths)), ...(await remoteChecks(paths, io.env)), await mcpCheck(paths, io.env)];
   const loaded = loadAgents(paths);
   for (const problem of loaded.problems) checks.push({ name: `agent file ${problem.file}`, ok: false, detail: problem.message });
   for (const agent of loaded.agents) checks.push(...(await agentChecks(agent, io.env)));
@@ -41,6 +42,12 @@ async function boardChecks(paths: BoardPaths): Promise<Check[]> {
       detail: problems.length === 0 ? `${board.beads.length} beads, all valid` : `${problems.length} problem(s) in bead files; run \`bead lint\``,
     },
   ];
+}
+
+/** `bead mcp` starts and lists its tools, as a coding agent's client would see it (a bundle of its own, loaded only here). */
+async function mcpCheck(paths: BoardPaths, env: NodeJS.ProcessEnv): Promise<Check> {
+  const { checkMcpServer } = await import("../../mcp/server.js");
+  return { name: "bead mcp", ...(await checkMcpServer(installedBin(), paths.root, env)) };
 }
 
 async function hookChecks(paths: BoardPaths): Promise<Check[]> {
