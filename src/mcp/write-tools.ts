@@ -15,8 +15,10 @@ export function registerWriteTools(server: McpServer, ctx: McpContext): void {
   const head = () => readRef(ctx.paths.gitdir, currentBranchRef(ctx.paths.gitdir));
   /** The CLI prints "<id>: updated" / "<id>: done" for a change and "unchanged" / "already …" for none. */
   const changedResult = (id: string, out: string, before: string | null) => {
-    const commit = head();
-    return { id, changed: commit !== before && !/unchanged|already/.test(out), commit: commit !== before ? commit : null, bead: beadOut(readAfterWrite(ctx, id)) };
+    // The command's own words decide; HEAD only names the commit (another writer may have moved it too).
+    const changed = !/unchanged|already/.test(out);
+    const commit = changed ? head() : null;
+    return { id, changed: changed && commit !== before, commit, bead: beadOut(readAfterWrite(ctx, id)) };
   };
 
   server.registerTool("create", toolConfig("create"), async (input) =>
