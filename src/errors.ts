@@ -212,3 +212,10 @@ export class UnsavedEditError extends BeadboardError {
     );
   }
 }
+
+/** Something this client may not see: a remote MCP client asking for private memory (src/mcp/). */
+export class SensitivityRefusedError extends BeadboardError {
+  constructor(readonly what: string, level: string, allowed: string) {
+    super("E_GATE", `${what} is ${level}; this client is remote and may see up to ${allowed}`, { what, level, allowed });
+  }
+}

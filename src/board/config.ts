@@ -24,6 +24,8 @@ export interface BoardConfig {
   maxReplyBytes?: number;
   /** `followups: { per_bead, depth, per_hour }`: bounds on beads agents create (agent/followup-limit.ts). */
   followups: FollowupLimits;
+  /** `mcp: { remote: true }`: every `bead mcp` client of this board is treated as remote (sees up to policy.remote_max). */
+  mcpRemote?: boolean;
 }
 
 export const DEFAULT_CONFIG: BoardConfig = {
@@ -104,6 +106,11 @@ function toConfig(raw: unknown, file: string): BoardConfig {
       depth: limits.depth === undefined ? config.followups.depth : asCount(limits.depth, "followups.depth", file),
       perHour: limits.per_hour === undefined ? config.followups.perHour : asCount(limits.per_hour, "followups.per_hour", file),
     };
+  }
+  if (record.mcp !== undefined) {
+    const mcp = asRecord(record.mcp, "mcp", file);
+    if (mcp.remote !== undefined && typeof mcp.remote !== "boolean") throw new ConfigError(`${file}: mcp.remote must be true or false`, { file, key: "mcp.remote" });
+    if (mcp.remote === true) config.mcpRemote = true;
   }
   if (record.remote !== undefined) {
     const remote = typeof record.remote === "string" ? { url: record.remote } : asRecord(record.remote, "remote", file);

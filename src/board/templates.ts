@@ -29,6 +29,14 @@ by hand, so that claims stay exactly-once and every change is a small git commit
 - Beads marked \`sensitivity: private\` or \`secret\` must not be sent to any remote service.
 - \`bead lint\` must pass before you commit (the pre-commit hook runs it).
 
+## Through MCP instead of the shell
+
+\`bead mcp\` serves this board over the Model Context Protocol: \`.mcp.json\` (Claude Code) and
+\`.qwen/settings.json\` (Qwen Code) already name it. The tools are the commands above
+(\`ready\`, \`show\`, \`claim\`, \`update\`, \`close\`, \`memory_append\`, …) with the same rules;
+claims are made in the client's name, or \`bead mcp --as <your-name>\`. Other clients: run
+\`bead mcp\` in this directory over stdio.
+
 ## Seeing problems while editing
 
 Live problems in VS Code come from the "bead: lint (watch)" task in \`.vscode/tasks.json\`,

@@ -61,6 +61,7 @@ const COMMAND_FILES = {
   init: () => import("./commands/init.js"),
   lint: () => import("./commands/lint.js"),
   log: () => import("./commands/log.js"),
+  mcp: () => import("./commands/mcp.js"),
   ls: () => import("./commands/ls.js"),
   new: () => import("./commands/new.js"),
   ready: () => import("./commands/ready.js"),
@@ -176,6 +177,10 @@ function buildProgram(commander: typeof import("commander"), io: CliIo, setExit:
     .option("--local-only", "refuse remote model providers");
   command(program, "doctor", "check the board, hooks, model servers and models", "doctor", "doctor", true).option("--fix", "remove a stale index.lock and reset board files staged differently from HEAD");
   command(program, "stats", "throughput, latency, tokens, cost, local share, gate and shadow results", "stats", "stats", true);
+  command(program, "mcp", "serve the board to coding agents over the Model Context Protocol (stdio)", "mcp", "mcp")
+    .option("--as <name>", "who claims through this server (default: the client's name)")
+    .option("--remote", "treat the client as remote: no private or secret beads or memory")
+    .option("--http <port>", "serve Streamable HTTP on 127.0.0.1:<port> instead of stdio (token: BEAD_MCP_TOKEN)");
   command(program, "sync", "fetch, merge (bead-aware) and push to the board's remote", "sync", "sync", true).option("--no-push", "fetch and merge only");
   return program;
 }

@@ -11,7 +11,7 @@ import { cliBoard, lastCommitFiles, type CliBoard } from "./support.js";
 
 afterEach(cleanupTempBoards);
 
-const INIT_FILES = [".beadboard.yml", ".beadboard/bead.schema.json", ".githooks/pre-commit", ".vscode/settings.json", ".vscode/tasks.json", "AGENTS.md", "agents/reporter.md", "beads/.gitkeep", "memory/MEMORY.md"];
+const INIT_FILES = [".beadboard.yml", ".beadboard/bead.schema.json", ".githooks/pre-commit", ".mcp.json", ".qwen/settings.json", ".vscode/settings.json", ".vscode/tasks.json", "AGENTS.md", "agents/reporter.md", "beads/.gitkeep", "memory/MEMORY.md"];
 
 async function initialised(): Promise<CliBoard> {
   const board = await cliBoard({ "README.md": "# my project\n" });

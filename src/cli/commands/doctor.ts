@@ -17,6 +17,7 @@ import { localityOf } from "./agent.js";
 import { gitStateChecks } from "./doctor-git.js";
 import { stalledBeads } from "../../agent/stalls.js";
 import { takesOf, type LocalityPins } from "../../agent/select.js";
+import { installedBin } from "../install-path.js";
 
 export interface Check {
   name: string;
@@ -27,7 +28,7 @@ export interface Check {
 /** `bead doctor`: is this board healthy, and can its agents reach their models? Exit 1 on any problem. */
 export async function doctor(io: CliIo, options: GlobalOptions & { fix?: boolean }): Promise<number> {
   const paths = boardFor(io, options);
-  const checks: Check[] = [...(await boardChecks(paths)), ...(await gitStateChecks(paths, options.fix === true)), ...(await hookChecks(paths)), ...(await remoteChecks(paths, io.env))];
+  const checks: Check[] = [...(await boardChecks(paths)), ...(await gitStateChecks(paths, options.fix === true)), ...(await hookChecks(paths)), ...(await remoteChecks(paths, io.env)), await mcpCheck(paths, io.env)];
   const loaded = loadAgents(paths);
   for (const problem of loaded.problems) checks.push({ name: `agent file ${problem.file}`, ok: false, detail: problem.message });
   const pins = await readBoardConfig(paths.configFile).then((config) => config.localityPins).catch(() => undefined);
@@ -52,6 +53,12 @@ async function boardChecks(paths: BoardPaths): Promise<Check[]> {
       detail: problems.length === 0 ? `${board.beads.length} beads, all valid` : `${problems.length} problem(s) in bead files; run \`bead lint\``,
     },
   ];
+}
+
+/** `bead mcp` starts and lists its tools, as a coding agent's client would see it (a bundle of its own, loaded only here). */
+async function mcpCheck(paths: BoardPaths, env: NodeJS.ProcessEnv): Promise<Check> {
+  const { checkMcpServer } = await import("../../mcp/server.js");
+  return { name: "bead mcp", ...(await checkMcpServer(installedBin(), paths.root, env)) };
 }
 
 async function hookChecks(paths: BoardPaths): Promise<Check[]> {

@@ -10,6 +10,7 @@ import { boardPaths, findBoard, type BoardPaths } from "../../board/paths.js";
 import { agentFilesFor, renderBlock, withAgentBlock } from "../../board/agent-block.js";
 import { AGENTS_MD, BOARD_CONFIG, EXAMPLE_AGENT, MEMORY_MD, PRE_COMMIT_HOOK, VSCODE_SETTINGS } from "../../board/templates.js";
 import { VSCODE_TASKS, withLintTask } from "../../board/vscode-tasks.js";
+import { MCP_CLIENT_CONFIG, MCP_CLIENT_FILES, withMcpServer } from "../../board/mcp-clients.js";
 import { withBoardLock } from "../../git/board-lock.js";
 import { writeContext, writeFilesLocked } from "../../board/write.js";
 import { InvalidArgumentError, NotABoardError } from "../../errors.js";
@@ -45,6 +46,8 @@ export async function init(io: CliIo, options: InitOptions): Promise<void> {
     { path: ".vscode/settings.json", content: VSCODE_SETTINGS },
     { path: ".vscode/tasks.json", content: VSCODE_TASKS, merge: withLintTask },
     { path: ".githooks/pre-commit", content: PRE_COMMIT_HOOK, refresh: true, executable: true },
+    // Coding agents' MCP configs (Claude Code, Qwen Code): `bead mcp` added, nothing of theirs changed.
+    ...MCP_CLIENT_FILES.map(({ path }) => ({ path, content: MCP_CLIENT_CONFIG, merge: withMcpServer(path) })),
   ];
   const ctx = writeContext(paths, io.env);
   const notes: string[] = [];

@@ -25,11 +25,15 @@ export async function set(io: CliIo, id: string, assignments: string[] = [], opt
     const raw = assignment.slice(eq + 1);
     if (!KEY.test(key)) throw new InvalidArgumentError(`${JSON.stringify(key)} is not a field name`);
     if (PROTECTED.has(key)) throw new InvalidArgumentError(`${key} is managed by the claim protocol; use \`bead claim\` / \`bead release\``);
-    if (key === "status" && raw.trim() === "claimed") throw new InvalidArgumentError("use `bead claim <id> --as <name>` to claim a bead");
     if (op) {
       if (raw === "") throw new InvalidArgumentError(`${key}${op}= needs an item, e.g. ${key}${op}urgent`);
       listChanges.push({ key, op, item: parseValue(raw) });
-    } else changes[key] = raw === "" ? undefined : parseValue(raw);
+      continue;
+    }
+    const value = raw === "" ? undefined : parseValue(raw);
+    // On the parsed value: `status="claimed"` (quoted, as `bead mcp` sends strings) is a claim too.
+    if (key === "status" && typeof value === "string" && value.trim() === "claimed") throw new InvalidArgumentError("use `bead claim <id> --as <name>` to claim a bead");
+    changes[key] = value;
   }
   const body = options.body === "-" ? await io.readStdin() : options.body;
   const paths = boardFor(io, options);
