@@ -63,6 +63,7 @@ const COMMAND_FILES = {
   up: () => import("./commands/up.js"),
   sync: () => import("./commands/sync.js"),
   stats: () => import("./commands/stats.js"),
+  serve: () => import("./commands/serve.js"),
 } as const;
 type CommandFile = keyof typeof COMMAND_FILES;
 
@@ -139,6 +140,10 @@ function buildProgram(commander: typeof import("commander"), io: CliIo, setExit:
     .option("--local-only", "refuse remote model providers");
   command(program, "doctor", "check the board, hooks, model servers and models", "doctor", "doctor", true);
   command(program, "stats", "throughput, latency, tokens, cost, local share, gate and shadow results", "stats", "stats", true);
+  command(program, "serve", "the live web board on http://127.0.0.1:4747/ (Ctrl-C stops)", "serve", "serve")
+    .option("--port <n>", "port to listen on (0: any free one)", "4747")
+    .option("--host <address>", "listen on another address than 127.0.0.1 (needs --token)")
+    .option("--token <secret>", "access token required with --host (or BEAD_SERVE_TOKEN)");
   command(program, "sync", "fetch, merge (bead-aware) and push to the board's remote", "sync", "sync", true).option("--no-push", "fetch and merge only");
   return program;
 }
