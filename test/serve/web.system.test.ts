@@ -7,6 +7,7 @@ import { runCli } from "../helpers/cli.js";
 import { beadText } from "../helpers/beads.js";
 import { cleanupTempBoards, gitEnv, makeTempBoard, type TempBoard } from "../helpers/temp-board.js";
 import { launchChromium } from "./browser.js";
+import { makeDemoBoard } from "./demo-board.js";
 
 /**
  * The page in a real headless Chromium against a real temp board: what it shows, live updates
@@ -179,14 +180,23 @@ describe("bead serve in Chromium", () => {
 });
 
 describe.runIf(process.env.BEAD_SCREENSHOTS === "1")("screenshots for docs/", () => {
-  it("takes one of each view", async () => {
+  it("takes one of each view of a lived-in board", async () => {
+    const demo = await makeDemoBoard(Date.now());
+    const demoStop = new AbortController();
+    const demoServer = await startServer({ paths: boardPaths(demo.dir), env: ENV, host: "127.0.0.1", port: 0, signal: demoStop.signal });
     mkdirSync("docs", { recursive: true });
-    const page = await open();
-    await page.waitForSelector(".card");
-    await page.screenshot({ path: "docs/web-board.png" });
-    await page.goto(`${server.url}#/bead/a`);
-    await page.waitForSelector(".markdown");
-    await page.screenshot({ path: "docs/web-bead.png" });
+    const page = await browser.newPage({ viewport: { width: 1440, height: 820 } });
+    const shoot = async (hash: string, selector: string, file: string) => {
+      await page.goto(`${demoServer.url}${hash}`);
+      await page.waitForSelector(selector);
+      await page.waitForSelector(".live.on");
+      await page.screenshot({ path: `docs/${file}` });
+    };
+    await shoot("", ".card", "web-board.png");
+    await shoot("#/bead/bb-1a2b", ".markdown", "web-bead.png");
+    await shoot("#/agents", ".agents table", "web-agents.png");
+    await shoot("#/numbers", ".chart", "web-numbers.png");
     await page.close();
+    demoStop.abort();
   });
 });
