@@ -36,15 +36,32 @@ export interface Card {
   version: string;
 }
 
-/** GET /api/board: every bead as a card, plus the files the board cannot read. Pure. */
+/**
+ * Cards by bead object: the live board keeps the objects of unchanged files from one look to the
+ * next, so a 10,000-bead board hashes only the beads that changed since the last request.
+ */
+const cardCache = new WeakMap<Bead, Card>();
+
+/** GET /api/board: every bead as a card, plus the files the board cannot read. */
 export function boardView(board: Board): { cards: Card[]; problems: Array<{ path: string; line: number; reason: string }> } {
   const cards = board.beads.map((bead): Card => {
+    const column = columnOf(bead, board.byId);
+    const cached = cardCache.get(bead);
+    if (cached) return cached.column === column ? cached : { ...cached, column };
+    const card = cardOf(bead, column);
+    cardCache.set(bead, card);
+    return card;
+  });
+  return { cards, problems: board.problems.map(({ path, line, reason }) => ({ path, line, reason })) };
+}
+
+function cardOf(bead: Bead, column: string): Card {
     const { fields } = bead;
     const card: Card = {
       id: bead.id,
       title: fields.title,
       status: fields.status,
-      column: columnOf(bead, board.byId),
+      column,
       priority: fields.priority,
       labels: fields.labels,
       deps: fields.deps,
@@ -55,8 +72,6 @@ export function boardView(board: Board): { cards: Card[]; problems: Array<{ path
     if (fields.lease_until !== undefined) card.leaseUntil = fields.lease_until;
     if (fields.escalation !== undefined) card.escalation = fields.escalation;
     return card;
-  });
-  return { cards, problems: board.problems.map(({ path, line, reason }) => ({ path, line, reason })) };
 }
 
 /** A bead file's text: lstat first (never a symlink out of the board), bounded. */

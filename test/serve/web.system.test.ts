@@ -54,6 +54,10 @@ async function open(hash = ""): Promise<Page> {
   return page;
 }
 
+async function ids(page: Page, selector: string): Promise<Array<string | null>> {
+  return Promise.all((await page.locator(selector).all()).map((card) => card.getAttribute("data-id")));
+}
+
 const stamp = (text: string) => text.replace(/(updated|created): .*/g, "$1: <time>");
 const lastCommit = (b: TempBoard) => b.git(["show", "--name-only", "--format=%s|%an", "HEAD"]);
 
@@ -61,8 +65,8 @@ describe("bead serve in Chromium", () => {
   it("shows the board's beads in their columns, blocked-by-deps as blocked", async () => {
     const page = await open();
     await page.waitForSelector(".card");
-    expect(await page.locator(".col-open .card").evaluateAll((cards) => cards.map((card) => (card as HTMLElement).dataset.id))).toEqual(["a", "x"]);
-    expect(await page.locator(".col-blocked .card").evaluateAll((cards) => cards.map((card) => (card as HTMLElement).dataset.id))).toEqual(["b"]);
+    expect(await ids(page, ".col-open .card")).toEqual(["a", "x"]);
+    expect(await ids(page, ".col-blocked .card")).toEqual(["b"]);
     await page.fill("input[name=text]", "login");
     expect(await page.locator(".card").count()).toBe(1);
     await page.close();
@@ -78,7 +82,7 @@ describe("bead serve in Chromium", () => {
     expect(await page.locator(".markdown a").count()).toBe(0);
     expect(await page.locator(".markdown img, .markdown script").count()).toBe(0);
     await page.click(".bead h2"); // nothing to click through to, but any handler would have run by now
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.evaluate(() => Reflect.get(globalThis, "__pwned"))).toBeUndefined();
     expect(dialogs).toEqual([]);
     await page.close();
   });
@@ -86,10 +90,10 @@ describe("bead serve in Chromium", () => {
   it("shows a file saved by hand without a reload", async () => {
     const page = await open();
     await page.waitForSelector(".card[data-id=a]");
-    await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
+    await page.evaluate(() => Reflect.set(globalThis, "__sameDocument", true));
     board.write("beads/hand.md", beadText(["title: Saved by hand", "status: open", "priority: 0"], ""));
     await page.waitForSelector(".card[data-id=hand]");
-    expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+    expect(await page.evaluate(() => Reflect.get(globalThis, "__sameDocument"))).toBe(true);
     twin.write("beads/hand.md", beadText(["title: Saved by hand", "status: open", "priority: 0"], ""));
     board.git(["add", "-A"]);
     board.git(["commit", "-qm", "hand"]);
@@ -121,7 +125,7 @@ describe("bead serve in Chromium", () => {
     await page.waitForSelector("form.fields");
     await page.fill("form.fields input[name=title]", "Fix the login form for good");
     await page.click("button[name=save-fields]");
-    await page.waitForFunction(() => document.querySelector(".bead h2")?.textContent?.includes("for good"));
+    await page.waitForSelector(".bead h2:has-text('for good')");
     await runCli(["set", "a", "title=Fix the login form for good"], { cwd: twin.dir, env: ENV });
     expect(stamp(board.read("beads/a.md"))).toBe(stamp(twin.read("beads/a.md")));
     expect(lastCommit(board)).toBe(lastCommit(twin));
