@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, readdirSync, readFileSync } from "node:fs";
+import { lstatSync, readdirSync, readFileSync } from "node:fs";
 import * as fs from "node:fs";
 import { join } from "node:path";
 import git from "isomorphic-git";
@@ -12,6 +12,7 @@ import { blockersOf } from "../board/queries.js";
 import { beadFromText } from "../board/read-bead.js";
 import { NotFoundError } from "../errors.js";
 import { currentBranchRef, readRef } from "../git/refs.js";
+import { branchDiff } from "./branch-diff.js";
 import { renderMarkdown } from "./markdown.js";
 import { fieldsVersion, textVersion } from "./versions.js";
 
@@ -107,7 +108,7 @@ export async function beadView(board: Board, id: string): Promise<Record<string,
     dependents: board.beads.filter((other) => other.fields.deps.includes(id)).map((other) => ({ id: other.id, title: other.fields.title, status: other.fields.status })),
     history: await history(paths, id),
     transcript: transcript(paths, id),
-    branch: branch(paths, id),
+    branch: await branchDiff(paths, id),
   };
 }
 
@@ -142,12 +143,4 @@ function transcript(paths: BoardPaths, id: string): Array<{ file: string; text: 
     files.push({ file: name, text: bytes.toString("utf8") });
   }
   return files;
-}
-
-/** The bead's work branch bead/<id>, when an acting agent made one. */
-function branch(paths: BoardPaths, id: string): { name: string; head: string } | null {
-  const name = `bead/${id}`;
-  const head = readRef(paths.gitdir, `refs/heads/${name}`);
-  if (head) return { name, head };
-  return existsSync(join(paths.gitdir, "refs", "heads", "bead", id)) ? { name, head: "" } : null;
 }
