@@ -33,7 +33,9 @@ export async function makeDemoBoard(now: number): Promise<TempBoard> {
     { ts: at(140), event: "done", agent: "codemonkey", model: "qwen3:8b", duration_ms: 73000 },
     { ts: at(120), event: "gate", agent: "cloud", decision: "block", bytes: 0 },
     { ts: at(110), event: "escalation", agent: "scout", state: "requested" },
-    { ts: at(60), event: "failed", agent: "codemonkey" },
+    { ts: at(90), event: "guardrail", agent: "scout", bead: "bb-5e6f", reason: "prompt exceeds num_ctx" },
+    { ts: at(60), event: "failed", agent: "codemonkey", bead: "bb-4p5q", reason: "tests still fail after 3 attempts" },
+    { ts: at(1), event: "heartbeat", agent: "scout" },
   ];
   board.write(".git/beadboard/metrics.jsonl", metrics.map((line) => JSON.stringify(line)).join("\n") + "\n");
   return board;

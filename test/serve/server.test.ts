@@ -177,3 +177,24 @@ describe("bead serve: --host and token", () => {
     }
   });
 });
+
+describe("bead serve: agents and numbers", () => {
+  it("shows each agent's model, locality, holdings and last error, and never its host URL", async () => {
+    const board = await makeTempBoard({
+      ...FILES,
+      "beads/c.md": beadText(["title: C", "status: claimed", "claimed_by: cloud@box", "lease_until: '2099-01-01T00:00:00Z'"], ""),
+      "agents/cloud.md": "---\nname: cloud\nprovider: openai\nmodel: big\nhost: https://user:secret-in-url@api.example.com/v1\n---\nPrompt.\n",
+    });
+    board.write(".git/beadboard/metrics.jsonl", `${JSON.stringify({ ts: "2026-01-01T00:00:00Z", event: "failed", agent: "cloud", bead: "a", reason: "model said no" })}\n${JSON.stringify({ ts: "2026-01-01T00:01:00Z", event: "guardrail", agent: "cloud", reason: "prompt exceeds num_ctx" })}\n`);
+    const server = await serve(board);
+    const answer = await httpRequest(`${server.url}api/agents`);
+    expect(answer.body).not.toContain("secret-in-url");
+    const { agents } = JSON.parse(answer.body) as { agents: Array<Record<string, unknown>> };
+    expect(agents).toEqual([
+      expect.objectContaining({ name: "cloud", model: "big", locality: "remote", holding: [expect.objectContaining({ id: "c", expired: false })], lastError: expect.objectContaining({ event: "guardrail", reason: "prompt exceeds num_ctx" }) }),
+    ]);
+    const stats = JSON.parse((await httpRequest(`${server.url}api/stats`)).body) as { beads: { failed: number }; guardrails: number };
+    expect(stats.beads.failed).toBe(1);
+    expect(stats.guardrails).toBe(1);
+  });
+});

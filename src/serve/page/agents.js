@@ -9,11 +9,13 @@ export async function renderAgents(root) {
     el("p.sync", {}, `branch ${sync.branch} at ${(sync.head ?? "no commits").slice(0, 10)}; `,
       sync.remote === null ? "no remote-tracking branch (not synced)" : sync.inSync ? "in sync with origin" : `origin at ${sync.remote.slice(0, 10)}: not in sync`),
     data.agents.length === 0 ? el("p.none", {}, "no agents (add agents/<name>.md)") : el("table.list", {},
-      el("tr", {}, ["agent", "model", "locality", "role", "queue", "holds"].map((h) => el("th", {}, h))),
+      el("tr", {}, ["agent", "model", "locality", "role", "queue", "holds", "last error", "last seen"].map((h) => el("th", {}, h))),
       data.agents.map((agent) => el("tr", {},
         el("td", {}, agent.name), el("td", {}, `${agent.provider}:${agent.model}`), el("td", {}, el(`span.loc.${agent.locality}`, {}, agent.locality)),
         el("td", {}, agent.role), el("td", {}, String(agent.queue)),
-        el("td", {}, agent.holding.length === 0 ? "idle" : agent.holding.map((bead) => el("div", {}, el("a", { href: `#/bead/${encodeURIComponent(bead.id)}` }, bead.id), ` ${bead.title} — `, bead.leaseUntil ? el("span.lease", { dataset: { until: bead.leaseUntil } }, countdown(bead.leaseUntil)) : "no lease")))))),
+        el("td", {}, agent.holding.length === 0 ? "idle" : agent.holding.map((bead) => el("div", {}, el("a", { href: `#/bead/${encodeURIComponent(bead.id)}` }, bead.id), ` ${bead.title} — `, bead.leaseUntil ? el("span.lease", { dataset: { until: bead.leaseUntil } }, countdown(bead.leaseUntil)) : "no lease"))),
+        el("td.small", {}, agent.lastError ? `${agent.lastError.event}${agent.lastError.bead ? ` ${agent.lastError.bead}` : ""}: ${agent.lastError.reason}` : "–"),
+        el("td.small", {}, agent.lastSeen ? agent.lastSeen.slice(0, 16).replace("T", " ") : "–")))),
     data.problems.length ? el("div.problems", {}, data.problems.join("; ")) : null));
 }
 
@@ -35,7 +37,7 @@ export async function renderNumbers(root) {
     el("h2", {}, "Numbers"),
     el("div.tiles", {},
       [["done", s.beads.done], ["failed", s.beads.failed], ["blocked", s.beads.blocked], ["local share (beads)", pct(s.beads.localShare)],
-        ["local share (tokens)", pct(s.tokens.localShare)], ["gate blocks", s.gate.blocked], ["escalations", s.escalations.requested], ["model calls", s.modelCalls.total]]
+        ["local share (tokens)", pct(s.tokens.localShare)], ["gate blocks", s.gate.blocked], ["escalations", s.escalations.requested], ["guardrail events", s.guardrails], ["model calls", s.modelCalls.total]]
         .map(([label, value]) => el("div.tile", {}, el("div.value", {}, String(value)), el("div.tlabel", {}, label)))),
     el("div.charts", {},
       bars("Throughput: beads done by agent", s.doneBy.map((row) => ({ label: `${row.agent} (${row.locality})`, value: row.done }))),
