@@ -21,7 +21,13 @@ export async function makeDemoBoard(now: number): Promise<TempBoard> {
     "beads/bb-2x3y.md": bead(["title: Document bead serve", "status: open", "priority: 2", "labels: [docs, web]", "deps: [bb-1a2b]"], ""),
   };
   for (const name of ["codemonkey", "scout", "reporter"]) files[`agents/${name}.md`] = readFileSync(`agents/${name}.md`, "utf8");
+  files["src/board/load.ts"] = "export function loadBoard(paths) {\n  const names = listBeadFiles(paths.beadsDir);\n  const cache = readCache(paths.stateDir);\n  return names.map((name) => parse(name));\n}\n";
   const board = await makeTempBoard(files);
+  // The work branch an acting agent left for the done bug.
+  board.git(["checkout", "-q", "-b", "bead/bb-0v1w"]);
+  board.write("src/board/load.ts", "export function loadBoard(paths) {\n  const names = listBeadFiles(paths.beadsDir);\n  const cache = readCache(paths.stateDir);\n  // Parse only the files whose stamp changed since the cache was written.\n  return names.map((name) => cache.get(name) ?? parse(name));\n}\n");
+  board.git(["commit", "-qam", "bb-0v1w: reuse cached entries"]);
+  board.git(["checkout", "-q", "main"]);
   const at = (minutes: number) => new Date(now - minutes * 60_000).toISOString();
   const metrics = [
     { ts: at(300), event: "model_call", agent: "codemonkey", locality: "local", tokens_in: 2100, tokens_out: 640, latency_ms: 8200 },

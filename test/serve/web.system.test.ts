@@ -198,6 +198,7 @@ describe.runIf(process.env.BEAD_SCREENSHOTS === "1")("screenshots for docs/", ()
     };
     await shoot("", ".card", "web-board.png");
     await shoot("#/bead/bb-1a2b", ".markdown", "web-bead.png");
+    await shoot("#/bead/bb-0v1w", ".diff", "web-branch.png");
     await shoot("#/agents", ".agents table", "web-agents.png");
     await shoot("#/numbers", ".chart", "web-numbers.png");
     await page.close();

@@ -51,7 +51,7 @@ function frontMatter(fields) {
 function bodySection(bead, reload) {
   const box = el("section.body");
   const show = () => {
-    clear(box).append(el("h3", {}, "Body ", el("button", { type: "button", name: "edit-body", onclick: edit }, "Edit")), el("div.markdown", {}, html(bead.bodyHtml)));
+    clear(box).append(el("h3", {}, "Body ", el("button", { type: "button", name: "edit-body", onclick: edit }, "Edit")), bead.bodyHtml ? el("div.markdown", {}, html(bead.bodyHtml)) : el("p.none", {}, "no body yet"));
   };
   const edit = () => {
     editing = true;
