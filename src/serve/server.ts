@@ -7,6 +7,7 @@ import { InvalidArgumentError, RequestRefusedError } from "../errors.js";
 import { bodyFromPage, createFromPage, depFromPage, escalationFromPage, setFromPage, statusFromPage } from "./api-act.js";
 import { agentsView, statsView } from "./api-agents.js";
 import { beadView, boardView } from "./api-board.js";
+import { modelsView } from "./api-models.js";
 import { readJsonBody, SECURITY_HEADERS, sendError, sendJson } from "./http.js";
 import { checkAccess, checkWrite, makeGate, sessionCookieFor, type Gate } from "./security.js";
 import { BoardEvents } from "./sse.js";
@@ -48,7 +49,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   let gate: Gate | undefined;
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
     if (!gate) return sendError(res, new RequestRefusedError(503, "starting"));
-    handle(req, res, gate, live, events, ctx).catch((error: unknown) => {
+    handle(req, res, gate, live, events, ctx, options.env).catch((error: unknown) => {
       if (!(error instanceof RequestRefusedError) && !(error instanceof Error && "code" in error)) options.log?.(`serve: ${String(error instanceof Error ? error.stack : error)}`);
       sendError(res, error);
     });
@@ -75,7 +76,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   return { url: `http://${shown}:${port}/`, port, closed };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, gate: Gate, live: LiveBoard, events: BoardEvents, ctx: WriteContext): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, gate: Gate, live: LiveBoard, events: BoardEvents, ctx: WriteContext, env: NodeJS.ProcessEnv): Promise<void> {
   const url = new URL(req.url ?? "/", "http://localhost");
   const cookie = req.method === "GET" && url.pathname === "/" ? sessionCookieFor(gate, url) : undefined;
   if (cookie !== undefined) {
@@ -97,6 +98,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, gate: Gate, liv
     if (pathname === "/api/board") return sendJson(res, 200, boardView(await live.current()));
     if (pathname === "/api/agents") return sendJson(res, 200, agentsView(await live.current(), Date.now()));
     if (pathname === "/api/stats") return sendJson(res, 200, statsView(await live.current()));
+    if (pathname === "/api/models") return sendJson(res, 200, await modelsView(live.paths, env));
     const bead = /^\/api\/bead\/([^/]+)$/.exec(pathname);
     if (bead) return sendJson(res, 200, await beadView(await live.current(), decodeURIComponent(bead[1] ?? "")));
     throw new RequestRefusedError(404, `nothing at ${pathname}`);

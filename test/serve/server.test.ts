@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { boardPaths } from "../../src/board/paths.js";
 import { MAX_BODY_BYTES } from "../../src/serve/http.js";
+import { redactCredentials } from "../../src/serve/api-models.js";
 import { startServer, type RunningServer } from "../../src/serve/server.js";
 import { runCli } from "../helpers/cli.js";
 import { beadText } from "../helpers/beads.js";
@@ -196,5 +197,29 @@ describe("bead serve: agents and numbers", () => {
     const stats = JSON.parse((await httpRequest(`${server.url}api/stats`)).body) as { beads: { failed: number }; guardrails: number };
     expect(stats.beads.failed).toBe(1);
     expect(stats.guardrails).toBe(1);
+  });
+});
+
+describe("bead serve: model servers", () => {
+  it("runs doctor's agent checks on request and never shows credentials in a host URL", async () => {
+    const { startOllamaDouble } = await import("../helpers/ollama-double.js");
+    const double = await startOllamaDouble();
+    try {
+      const board = await makeTempBoard({
+        ...FILES,
+        "agents/good.md": `---\nname: good\nprovider: ollama\nmodel: qwen3:8b\nhost: ${double.url}\n---\nPrompt.\n`,
+        "agents/missing.md": `---\nname: missing\nprovider: ollama\nmodel: nope:1b\nhost: ${double.url}\n---\nPrompt.\n`,
+        "agents/secret.md": `---\nname: secret\nprovider: ollama\nmodel: qwen3:8b\nhost: ${double.url.replace("http://", "http://user:hunter2@")}\n---\nPrompt.\n`,
+      });
+      const server = await serve(board);
+      const answer = await httpRequest(`${server.url}api/models`);
+      expect(answer.body).not.toContain("hunter2");
+      const { checks } = JSON.parse(answer.body) as { checks: Array<{ name: string; ok: boolean; detail: string }> };
+      expect(checks.map((check) => [check.name, check.ok])).toEqual([["agent good", true], ["agent missing", false], ["agent secret", false]]);
+      expect(checks[1]?.detail).toContain("no model nope:1b");
+      expect(redactCredentials("at http://user:hunter2@host:1/x and https://tok@h/")).toBe("at http://host:1/x and https://h/");
+    } finally {
+      await double.close();
+    }
   });
 });

@@ -16,7 +16,25 @@ export async function renderAgents(root) {
         el("td", {}, agent.holding.length === 0 ? "idle" : agent.holding.map((bead) => el("div", {}, el("a", { href: `#/bead/${encodeURIComponent(bead.id)}` }, bead.id), ` ${bead.title} — `, bead.leaseUntil ? el("span.lease", { dataset: { until: bead.leaseUntil } }, countdown(bead.leaseUntil)) : "no lease"))),
         el("td.small", {}, agent.lastError ? `${agent.lastError.event}${agent.lastError.bead ? ` ${agent.lastError.bead}` : ""}: ${agent.lastError.reason}` : "–"),
         el("td.small", {}, agent.lastSeen ? agent.lastSeen.slice(0, 16).replace("T", " ") : "–")))),
-    data.problems.length ? el("div.problems", {}, data.problems.join("; ")) : null));
+    data.problems.length ? el("div.problems", {}, data.problems.join("; ")) : null,
+    modelsSection()));
+}
+
+/** `bead doctor`'s model checks, on request: each may wait on a model server for seconds. */
+function modelsSection() {
+  const box = el("div.models");
+  const run = async () => {
+    clear(box).append(el("h3", {}, "Model servers"), el("p.none", {}, "checking…"));
+    try {
+      const { checks } = await get("/api/models");
+      clear(box).append(el("h3", {}, "Model servers ", el("button", { type: "button", name: "check-models", onclick: run }, "Check again")),
+        el("table.list", {}, checks.map((check) => el("tr", {}, el("td", {}, el(`span.loc.${check.ok ? "local" : "remote"}`, {}, check.ok ? "ok" : "FAIL")), el("td", {}, check.name), el("td", {}, check.detail)))));
+    } catch (error) {
+      clear(box).append(el("p.error", {}, error.message));
+    }
+  };
+  box.append(el("h3", {}, "Model servers ", el("button", { type: "button", name: "check-models", onclick: run }, "Check model servers")));
+  return box;
 }
 
 function bars(title, rows, unit = "") {
