@@ -20,6 +20,7 @@ const XSS = "<img src=x onerror=\"window.__pwned=1;alert(1)\">";
 const FILES: Record<string, string> = {
   "beads/a.md": beadText(["title: Fix the login form", "status: open", "priority: 1", "labels: [ui, auth]"], "The form **forgets** the user.\n"),
   "beads/b.md": beadText(["title: Ship it", "status: open", "priority: 2", "deps: [a]"], ""),
+  "beads/e.md": beadText(["title: Summarise the interviews", "status: open", "priority: 2", "escalation: requested"], "Needs a bigger model.\n"),
   "beads/x.md": beadText([`title: '${XSS}'`, "status: open", "priority: 3", `labels: ['<script>window.__pwned=2</script>']`], `${XSS}\n\n<script>window.__pwned=3</script>\n\n[click](javascript:window.__pwned=4)\n`),
 };
 
@@ -65,7 +66,7 @@ describe("bead serve in Chromium", () => {
   it("shows the board's beads in their columns, blocked-by-deps as blocked", async () => {
     const page = await open();
     await page.waitForSelector(".card");
-    expect(await ids(page, ".col-open .card")).toEqual(["a", "x"]);
+    expect(await ids(page, ".col-open .card")).toEqual(["a", "e", "x"]);
     expect(await ids(page, ".col-blocked .card")).toEqual(["b"]);
     await page.fill("input[name=text]", "login");
     expect(await page.locator(".card").count()).toBe(1);
@@ -141,6 +142,22 @@ describe("bead serve in Chromium", () => {
     await page.waitForSelector(".col-open .card[data-id=b]");
     await runCli(["close", "a"], { cwd: twin.dir, env: ENV });
     expect(stamp(board.read("beads/a.md"))).toBe(stamp(twin.read("beads/a.md")));
+    expect(lastCommit(board)).toBe(lastCommit(twin));
+    await page.close();
+  });
+
+  it("approving an escalation and adding a dependency commit what `bead set` and `bead dep add` commit", async () => {
+    const page = await open("#/bead/e");
+    await page.click("button[name=approve]");
+    await page.waitForSelector(".frontmatter td:has-text('approved')");
+    await runCli(["set", "e", "escalation=approved"], { cwd: twin.dir, env: ENV });
+    expect(stamp(board.read("beads/e.md"))).toBe(stamp(twin.read("beads/e.md")));
+    expect(lastCommit(board)).toBe(lastCommit(twin));
+    await page.fill("input[name=blocker]", "x");
+    await page.click("button[name=add-dep]");
+    await page.waitForSelector(".deps li a:has-text('x')");
+    await runCli(["dep", "add", "e", "x"], { cwd: twin.dir, env: ENV });
+    expect(stamp(board.read("beads/e.md"))).toBe(stamp(twin.read("beads/e.md")));
     expect(lastCommit(board)).toBe(lastCommit(twin));
     await page.close();
   });

@@ -73,7 +73,7 @@ function escalationBox(bead, reload) {
 }
 
 function depsSection(bead, reload) {
-  const input = el("input", { name: "blocker", placeholder: "bead id", size: 14 });
+  const input = el("input", { name: "blocker", placeholder: "bead id", size: 14, oninput: () => (editing = true) });
   return el("section.deps", {},
     el("h3", {}, "Waits on"), bead.deps.length ? el("ul", {}, bead.deps.map(beadLink)) : el("p.none", {}, "nothing"),
     el("form.row", { onsubmit: (event) => (event.preventDefault(), act(`${beadUrl(bead.id)}/deps`, { version: bead.version, blocker: input.value.trim() }, reload)) },
