@@ -50,7 +50,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
     if (!gate) return sendError(res, new RequestRefusedError(503, "starting"));
     handle(req, res, gate, live, events, ctx, options.env).catch((error: unknown) => {
-      if (!(error instanceof RequestRefusedError) && !(error instanceof Error && "code" in error)) options.log?.(`serve: ${String(error instanceof Error ? error.stack : error)}`);
+      // Bugs, and bounds hit (a body too large, too many open pages), go to the log; ordinary refusals do not.
+      if (error instanceof RequestRefusedError && (error.status === 413 || error.status === 503)) options.log?.(`serve: bound hit: ${error.message}`);
+      else if (!(error instanceof Error && "code" in error)) options.log?.(`serve: ${String(error instanceof Error ? error.stack : error)}`);
       sendError(res, error);
     });
   });
