@@ -10,8 +10,11 @@ import { RequestRefusedError } from "../errors.js";
  * same origin and the CSRF token that /api/session hands to same-origin script only.
  */
 export interface Gate {
-  /** host:port values the Host header may carry. */
-  hosts: ReadonlySet<string>;
+  /**
+   * host:port values the Host header may carry on loopback; null with --host, where people reach
+   * the machine by names we cannot know (0.0.0.0 has none) and the token guards every request.
+   */
+  hosts: ReadonlySet<string> | null;
   /** The access token (--token), or undefined on loopback. */
   token: string | undefined;
   csrf: string;
@@ -21,9 +24,9 @@ export interface Gate {
 export const SESSION_COOKIE = "bead_session";
 
 export function makeGate(host: string, port: number, token: string | undefined): Gate {
-  const names = host === "127.0.0.1" || host === "localhost" || host === "::1" ? ["127.0.0.1", "localhost", "[::1]"] : [host.includes(":") ? `[${host}]` : host];
+  const loopback = host === "127.0.0.1" || host === "localhost" || host === "::1";
   return {
-    hosts: new Set(names.map((name) => `${name}:${port}`)),
+    hosts: loopback ? new Set(["127.0.0.1", "localhost", "[::1]"].map((name) => `${name}:${port}`)) : null,
     token,
     csrf: randomBytes(24).toString("base64url"),
     session: randomBytes(24).toString("base64url"),
@@ -47,8 +50,12 @@ function cookie(req: IncomingMessage, name: string): string | undefined {
 }
 
 /** Every request: the Host must be ours; with a token, the session cookie (or a bearer token) must be shown. */
+export function checkHost(gate: Gate, req: IncomingMessage): void {
+  if (gate.hosts !== null && !gate.hosts.has(req.headers.host ?? "")) throw new RequestRefusedError(421, `this server answers only to ${[...gate.hosts].join(", ")}`);
+}
+
 export function checkAccess(gate: Gate, req: IncomingMessage): void {
-  if (!gate.hosts.has(req.headers.host ?? "")) throw new RequestRefusedError(421, `this server answers only to ${[...gate.hosts].join(", ")}`);
+  checkHost(gate, req);
   if (gate.token === undefined) return;
   const auth = req.headers.authorization;
   if (auth?.startsWith("Bearer ") && sameSecret(auth.slice(7), gate.token)) return;
@@ -61,7 +68,8 @@ export function checkWrite(gate: Gate, req: IncomingMessage): void {
   const origin = req.headers.origin;
   const fetchSite = req.headers["sec-fetch-site"];
   if (fetchSite !== undefined && fetchSite !== "same-origin") throw new RequestRefusedError(403, "refused: a request from another site");
-  if (origin === undefined || !gate.hosts.has(origin.replace(/^https?:\/\//, "")) || origin.replace(/^https?:\/\//, "") !== req.headers.host) {
+  const originHost = origin?.replace(/^https?:\/\//, "");
+  if (originHost === undefined || originHost !== req.headers.host || (gate.hosts !== null && !gate.hosts.has(originHost))) {
     throw new RequestRefusedError(403, "refused: a state-changing request must come from the board's own page (Origin)");
   }
   const csrf = req.headers["x-csrf-token"];

@@ -9,7 +9,7 @@ import { agentsView, statsView } from "./api-agents.js";
 import { beadView, boardView } from "./api-board.js";
 import { modelsView } from "./api-models.js";
 import { readJsonBody, SECURITY_HEADERS, sendError, sendJson } from "./http.js";
-import { checkAccess, checkWrite, makeGate, sessionCookieFor, type Gate } from "./security.js";
+import { checkAccess, checkHost, checkWrite, makeGate, sessionCookieFor, type Gate } from "./security.js";
 import { BoardEvents } from "./sse.js";
 import { isStaticPath, sendStatic } from "./static.js";
 
@@ -83,7 +83,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, gate: Gate, liv
   const cookie = req.method === "GET" && url.pathname === "/" ? sessionCookieFor(gate, url) : undefined;
   if (cookie !== undefined) {
     // Swap the token for a session cookie and drop it from the address bar (and the history).
-    if (!gate.hosts.has(req.headers.host ?? "")) throw new RequestRefusedError(421, "wrong Host");
+    checkHost(gate, req);
     res.writeHead(303, { ...SECURITY_HEADERS, "set-cookie": cookie, location: "/" });
     res.end();
     return;

@@ -176,6 +176,14 @@ describe("bead serve: --host and token", () => {
       expect(answer.status).toBe(200);
       expect(answer.body).not.toContain(token);
     }
+    // People reach a --host board by a name of the machine: any Host, as long as the cookie is shown.
+    expect((await httpRequest(`${server.url}api/board`, { headers: { host: `board.lan:${server.port}`, cookie } })).status).toBe(200);
+    expect((await httpRequest(`${server.url}api/board`, { headers: { host: `board.lan:${server.port}` } })).status).toBe(401);
+    const { csrf } = JSON.parse((await httpRequest(`${server.url}api/session`, { headers: { ...host, cookie } })).body) as { csrf: string };
+    const write = (origin: string) =>
+      httpRequest(`${server.url}api/beads`, { method: "POST", headers: { ...host, cookie, origin, "x-csrf-token": csrf, "content-type": "application/json" }, body: JSON.stringify({ title: "via token" }) });
+    expect((await write("http://board.lan:1")).status).toBe(403);
+    expect((await write(`http://127.0.0.2:${server.port}`)).status).toBe(201);
   });
 });
 
