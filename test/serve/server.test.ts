@@ -1,3 +1,4 @@
+import { get } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { boardPaths } from "../../src/board/paths.js";
 import { MAX_BODY_BYTES } from "../../src/serve/http.js";
@@ -41,6 +42,27 @@ async function cards(server: RunningServer): Promise<Array<{ id: string; column:
   return (JSON.parse((await httpRequest(`${server.url}api/board`)).body) as { cards: Array<{ id: string; column: string; version: string }> }).cards;
 }
 
+/** Open /api/events, run `act` once the stream says hello, resolve with the text up to the first `board` event. */
+function listen(server: RunningServer, act: () => void): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    get(`${server.url}api/events`, (res) => {
+      let text = "";
+      let acted = false;
+      res.on("data", (chunk: Buffer) => {
+        text += chunk.toString("utf8");
+        if (!acted && text.includes("event: hello")) {
+          acted = true;
+          act();
+        }
+        if (text.includes("event: board")) {
+          res.destroy();
+          resolve(text);
+        }
+      });
+    }).on("error", reject);
+  });
+}
+
 describe("bead serve: reads", () => {
   it("serves the page under a strict policy and the board as JSON, blocked-by-deps shown as blocked", async () => {
     const board = await makeTempBoard(FILES);
@@ -58,6 +80,13 @@ describe("bead serve: reads", () => {
     expect(a.bodyHtml).toBe("<p>Body of <strong>a</strong>.</p>");
     expect((await httpRequest(`${server.url}api/bead/..%2Fsecret`)).status).toBe(400);
     expect((await httpRequest(`${server.url}api/bead/zzz`)).status).toBe(404);
+  });
+
+  it("tells an open page over SSE when a ref moves (a commit that touches no bead file)", async () => {
+    const board = await makeTempBoard(FILES);
+    const server = await serve(board);
+    const heard = listen(server, () => board.git(["commit", "-q", "--allow-empty", "-m", "elsewhere"]));
+    expect(await heard).toContain("event: board");
   });
 
   it("tells an open page over SSE when a file is saved by hand", async () => {
