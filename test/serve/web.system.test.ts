@@ -70,6 +70,12 @@ describe("bead serve in Chromium", () => {
     expect(await ids(page, ".col-blocked .card")).toEqual(["b"]);
     await page.fill("input[name=text]", "login");
     expect(await page.locator(".card").count()).toBe(1);
+    await page.fill("input[name=text]", "");
+    await page.selectOption("select[name=label]", "auth");
+    expect(await ids(page, ".card")).toEqual(["a"]);
+    await page.selectOption("select[name=label]", "");
+    await page.selectOption("select[name=status]", "blocked");
+    expect(await ids(page, ".card")).toEqual(["b"]);
     await page.close();
   });
 

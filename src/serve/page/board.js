@@ -40,24 +40,31 @@ function cardNode(card) {
   );
 }
 
-function filterBar(cards, rerender) {
-  const labels = [...new Set(cards.flatMap((card) => card.labels))].sort();
-  const agents = [...new Set(cards.flatMap((card) => [card.agent, card.claimedBy?.split("@")[0]]).filter(Boolean))].sort();
-  const select = (name, values, title) =>
-    el("select", { name, title, onchange: (event) => ((filters[name] = event.target.value), rerender()) },
-      el("option", { value: "" }, `any ${name}`), values.map((value) => el("option", { value, selected: filters[name] === value }, value)));
+function options(select, name, values) {
+  const wanted = ["", ...values];
+  const have = [...select.options].map((option) => option.value);
+  if (have.join("\u0000") === wanted.join("\u0000")) return;
+  clear(select).append(el("option", { value: "" }, `any ${name}`), ...values.map((value) => el("option", { value, selected: filters[name] === value }, value)));
+}
+
+/** The filter bar is built once and kept across live redraws, so typing in it is never interrupted. */
+function filterBar(rerender) {
+  const select = (name, title) => el("select", { name, title, onchange: (event) => ((filters[name] = event.target.value), rerender()) });
   const text = el("input", { type: "search", name: "text", placeholder: "filter: title, id, label", value: filters.text,
     oninput: (event) => ((filters.text = event.target.value), rerender()) });
-  return el("div.filters", {}, text, select("label", labels, "label"), select("agent", agents, "agent"), select("status", COLUMNS, "status"));
+  const status = select("status", "status");
+  options(status, "status", COLUMNS);
+  return el("div.filters", {}, text, select("label", "label"), select("agent", "agent"), status);
 }
 
 let lastCards = [];
+let lastProblems = [];
 
 /** Draw the board into `root`. Called again on every live update; keeps the filters. */
 export function renderBoard(root, data) {
   lastCards = data.cards;
+  lastProblems = data.problems;
   const draw = () => {
-    const focused = document.activeElement?.name;
     const board = el("div.board");
     for (const column of COLUMNS) {
       const all = lastCards.filter((card) => card.column === column && matches(card)).sort((a, b) => a.priority - b.priority || (a.id < b.id ? -1 : 1));
@@ -71,9 +78,16 @@ export function renderBoard(root, data) {
         ondrop: (event) => drop(event, column) },
         el("h2", {}, column, el("span.count", {}, String(all.length))), list));
     }
-    clear(root).append(filterBar(lastCards, draw), board);
-    if (data.problems.length) root.append(el("div.problems", {}, `${data.problems.length} file(s) the board cannot read: `, data.problems.map((p) => `${p.path}:${p.line} ${p.reason}`).join("; ")));
-    if (focused) root.querySelector(`[name="${focused}"]`)?.focus();
+    let bar = root.querySelector(":scope > .filters");
+    if (!bar) {
+      bar = filterBar(draw);
+      clear(root).append(bar);
+    }
+    options(bar.querySelector("[name=label]"), "label", [...new Set(lastCards.flatMap((card) => card.labels))].sort());
+    options(bar.querySelector("[name=agent]"), "agent", [...new Set(lastCards.flatMap((card) => [card.agent, card.claimedBy?.split("@")[0]]).filter(Boolean))].sort());
+    while (bar.nextSibling) bar.nextSibling.remove();
+    root.append(board);
+    if (lastProblems.length) root.append(el("div.problems", {}, `${lastProblems.length} file(s) the board cannot read: `, lastProblems.map((p) => `${p.path}:${p.line} ${p.reason}`).join("; ")));
   };
   draw();
 }
