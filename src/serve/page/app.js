@@ -17,6 +17,8 @@ function route() {
 }
 
 let drawing = Promise.resolve();
+/** The hash last drawn: a different one is a navigation, not a live update. */
+let drawnRoute = null;
 /** One redraw at a time; a live event during one asks for one more after it. */
 let again = false;
 
@@ -27,7 +29,12 @@ async function draw() {
     if (current.view === "board") renderBoard(main, await get("/api/board"));
     else if (current.view === "agents") await renderAgents(main);
     else if (current.view === "numbers") await renderNumbers(main);
-    else if (!editing) await renderBead(main, current.id);
+    else {
+      // Opening a bead draws it; a live update redraws it only while nothing is being edited.
+      const opened = drawnRoute !== location.hash;
+      if (opened || !editing) await renderBead(main, current.id, opened);
+    }
+    drawnRoute = location.hash;
     document.body.dataset.drawn = String(Number(document.body.dataset.drawn ?? 0) + 1);
   } catch (error) {
     notice(error.message);

@@ -92,7 +92,7 @@ function branchSection(branch) {
 }
 
 /** The bead's page: fields, body, deps, result, history, transcript, branch. */
-export async function renderBead(root, id) {
+export async function renderBead(root, id, force = false) {
   const reload = () => renderBead(root, id);
   let bead;
   try {
@@ -101,6 +101,8 @@ export async function renderBead(root, id) {
     clear(root).append(el("p.error", {}, error.message), el("a", { href: "#/" }, "back to the board"));
     return;
   }
+  // A live update whose answer arrives after the person started typing must not wipe their edit.
+  if (editing && !force) return;
   editing = false;
   clear(root).append(el("div.bead", {},
     el("p", {}, el("a", { href: "#/" }, "← board")),
