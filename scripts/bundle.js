@@ -9,7 +9,7 @@
 // docs/ARCHITECTURE.md, "Start-up".
 import { build } from "esbuild";
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -66,3 +66,7 @@ await build({
   banner: { js: 'var __beadBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
   logLevel: "warning",
 });
+
+// `bead serve`'s page (src/serve/page/: HTML, CSS, browser JS) is shipped as it is, next to the
+// code that serves it (src/serve/static.ts looks in dist/page/).
+cpSync(join(root, "src", "serve", "page"), join(root, "dist", "page"), { recursive: true });

@@ -25,7 +25,8 @@ export type ErrorCode =
   | "E_UNSAVED_EDIT"
   | "E_COMMAND_REFUSED"
   | "E_REMOTE_NOT_FOUND"
-  | "E_REMOTE_UNREACHABLE";
+  | "E_REMOTE_UNREACHABLE"
+  | "E_REQUEST_REFUSED";
 
 export class BeadboardError extends Error {
   readonly code: ErrorCode;
@@ -217,5 +218,12 @@ export class UnsavedEditError extends BeadboardError {
 export class SensitivityRefusedError extends BeadboardError {
   constructor(readonly what: string, level: string, allowed: string) {
     super("E_GATE", `${what} is ${level}; this client is remote and may see up to ${allowed}`, { what, level, allowed });
+  }
+}
+
+/** `bead serve` refused an HTTP request (no token, another origin, no CSRF token, body too large). `status` is the HTTP status. */
+export class RequestRefusedError extends BeadboardError {
+  constructor(readonly status: number, reason: string) {
+    super("E_REQUEST_REFUSED", reason, { status, reason });
   }
 }

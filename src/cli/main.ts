@@ -72,6 +72,7 @@ const COMMAND_FILES = {
   up: () => import("./commands/up.js"),
   sync: () => import("./commands/sync.js"),
   stats: () => import("./commands/stats.js"),
+  serve: () => import("./commands/serve.js"),
 } as const;
 type CommandFile = keyof typeof COMMAND_FILES;
 
@@ -181,6 +182,10 @@ function buildProgram(commander: typeof import("commander"), io: CliIo, setExit:
     .option("--as <name>", "who claims through this server (default: the client's name)")
     .option("--remote", "treat the client as remote: no private or secret beads or memory")
     .option("--http <port>", "serve Streamable HTTP on 127.0.0.1:<port> instead of stdio (token: BEAD_MCP_TOKEN)");
+  command(program, "serve", "the live web board on http://127.0.0.1:4747/ (Ctrl-C stops)", "serve", "serve")
+    .option("--port <n>", "port to listen on (0: any free one)", "4747")
+    .option("--host <address>", "listen on another address than 127.0.0.1 (needs --token)")
+    .option("--token <secret>", "access token required with --host (or BEAD_SERVE_TOKEN)");
   command(program, "sync", "fetch, merge (bead-aware) and push to the board's remote", "sync", "sync", true).option("--no-push", "fetch and merge only");
   return program;
 }

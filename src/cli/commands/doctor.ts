@@ -86,7 +86,7 @@ async function remoteChecks(paths: BoardPaths, env: NodeJS.ProcessEnv): Promise<
   }
 }
 
-async function agentChecks(agent: AgentDefinition, env: NodeJS.ProcessEnv): Promise<Check[]> {
+export async function agentChecks(agent: AgentDefinition, env: NodeJS.ProcessEnv): Promise<Check[]> {
   const name = `agent ${agent.name}`;
   let provider;
   try {
