@@ -7,7 +7,7 @@
 import OpenAI from "openai";
 import type { ChatCompletionCreateParamsStreaming, ChatCompletionMessageParam, ChatCompletionTool } from "openai/resources/chat/completions";
 import type { ChatMessage, ChatReply, ChatRequest, ModelInfo, Provider, ToolCall, ToolDefinition } from "./provider.js";
-import { LIST_TIMEOUT_MS, NO_TIMEOUT_MS, readApiKey, withCall } from "./call.js";
+import { DEFAULT_MAX_REPLY_BYTES, LIST_TIMEOUT_MS, NO_TIMEOUT_MS, readApiKey, replyTooLarge, withCall } from "./call.js";
 
 export interface OpenAIProviderOptions {
   /** e.g. `http://127.0.0.1:8080/v1` for llama-server, `http://127.0.0.1:11434/v1` for Ollama. */
@@ -59,8 +59,10 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
         let model = request.model;
         let tokensIn = 0;
         let tokensOut = 0;
+        const cap = request.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES;
         // A streamed call arrives in pieces keyed by index: id and name first, arguments in fragments.
         const calls = new Map<number, ToolCall>();
+        let argumentLength = 0;
         for await (const chunk of stream) {
           const delta = chunk.choices[0]?.delta;
           content += delta?.content ?? "";
@@ -69,7 +71,13 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
             if (piece.id) call.id = piece.id;
             if (piece.function?.name) call.name += piece.function.name;
             call.arguments += piece.function?.arguments ?? "";
+            argumentLength += piece.function?.arguments?.length ?? 0;
             calls.set(piece.index, call);
+          }
+          // Tool-call arguments count toward the cap: a model can flood them as well as the text.
+          if (content.length + argumentLength > cap) {
+            stream.controller.abort();
+            throw replyTooLarge(host, cap);
           }
           if (chunk.model) model = chunk.model;
           if (chunk.usage) {

@@ -68,4 +68,10 @@ describe("tool calling: openai", () => {
     const reply = await createOpenAIProvider({ baseURL: `${server.url}/v1`, env: {} }).chat(ask({ tools: [readFile] }));
     expect(reply.toolCalls).toEqual([{ id: "call_double_0", name: "edit_file", arguments: '{"path": "a.js", "old_text": ' }]);
   });
+
+  it("counts tool-call arguments toward the reply cap", async () => {
+    const server = await start({ replies: [{ toolCalls: [{ name: "write_file", arguments: { path: "a.js", content: "x".repeat(5000) } }] }] });
+    const provider = createOpenAIProvider({ baseURL: `${server.url}/v1`, env: {} });
+    await expect(provider.chat(ask({ tools: [readFile], maxReplyBytes: 1000 }))).rejects.toThrow(/1000/);
+  });
 });
