@@ -26,7 +26,8 @@ export type ErrorCode =
   | "E_COMMAND_REFUSED"
   | "E_REMOTE_NOT_FOUND"
   | "E_REMOTE_UNREACHABLE"
-  | "E_REQUEST_REFUSED";
+  | "E_REQUEST_REFUSED"
+  | "E_TOOL_REFUSED";
 
 export class BeadboardError extends Error {
   readonly code: ErrorCode;
@@ -225,5 +226,12 @@ export class SensitivityRefusedError extends BeadboardError {
 export class RequestRefusedError extends BeadboardError {
   constructor(readonly status: number, reason: string) {
     super("E_REQUEST_REFUSED", reason, { status, reason });
+  }
+}
+
+/** A tool call the harness will not carry out (a path outside the workspace, under .git/...). The message is written for the model to read. */
+export class ToolRefusedError extends BeadboardError {
+  constructor(readonly tool: string, reason: string, data: Record<string, unknown> = {}) {
+    super("E_TOOL_REFUSED", reason, { tool, ...data });
   }
 }
