@@ -7,13 +7,16 @@ import * as z from "../schema/zod.js";
 import type { ToolCall, ToolDefinition } from "../model/provider.js";
 import type { HarnessTool, ToolContext, ToolResult } from "./tool.js";
 
+/** What the loop needs of a tool; every HarnessTool is one, and a test may define its own. */
+export type LoopTool = Pick<HarnessTool, "description" | "schema" | "run"> & { name: string };
+
 export type GuardrailCategory = "step_limit" | "loop" | "tool_refused" | "tool_error" | "timeout";
 
 export type CallOutcome =
   | { kind: "ran"; input: unknown; result: ToolResult }
   | { kind: "refused" | "error"; input: unknown; text: string; category: GuardrailCategory };
 
-export function definitionsOf(tools: HarnessTool[]): ToolDefinition[] {
+export function definitionsOf(tools: LoopTool[]): ToolDefinition[] {
   return tools.map((tool) => ({
     name: tool.name,
     description: tool.description,
@@ -36,7 +39,7 @@ function sortKeys(value: unknown): unknown {
   return Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, sortKeys(v)]));
 }
 
-export async function runCall(call: ToolCall, offered: Map<string, HarnessTool>, ctx: ToolContext): Promise<CallOutcome> {
+export async function runCall(call: ToolCall, offered: Map<string, LoopTool>, ctx: ToolContext): Promise<CallOutcome> {
   const tool = offered.get(call.name);
   if (!tool) {
     const names = [...offered.keys()].join(", ");
