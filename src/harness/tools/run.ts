@@ -27,7 +27,7 @@ export function makeRunTool(options: RunToolOptions = {}): HarnessTool<z.output<
   const maxOutputBytes = options.maxOutputBytes ?? RUN_MAX_OUTPUT_BYTES;
   return defineTool(
     "run",
-    `Run an allow-listed command (argv list, no shell) in the workspace. Times out after ${Math.round(timeoutMs / 1000)} s; output capped at ${maxOutputBytes / 1024} KB per stream.`,
+    `Run an allow-listed command (argv list, no shell) in the workspace. Times out after ${seconds(timeoutMs)}; output capped at ${maxOutputBytes / 1024} KB per stream.`,
     runSchema,
     async (input, ctx) => {
       const result = await runAllowed({ command: input.command }, { allow: ctx.allow, cwd: ctx.root, timeoutMs, env: {}, maxOutputBytes }, ctx.signal);
@@ -39,7 +39,7 @@ export function makeRunTool(options: RunToolOptions = {}): HarnessTool<z.output<
 /** Pure: what the model reads about a finished command. */
 export function renderRun(argv: string[], result: RunResult, timeoutMs: number): string {
   const status = result.timedOut
-    ? `timed out after ${Math.round(timeoutMs / 1000)} s and was killed`
+    ? `timed out after ${seconds(timeoutMs)} and was killed`
     : result.signal
       ? `ended by ${result.signal}`
       : `exit code ${String(result.exitCode)}`;
@@ -47,6 +47,10 @@ export function renderRun(argv: string[], result: RunResult, timeoutMs: number):
   if (result.stdout !== "") parts.push(`stdout:\n${result.stdout}`);
   if (result.stderr !== "") parts.push(`stderr:\n${result.stderr}`);
   return parts.join("\n");
+}
+
+function seconds(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
 }
 
 export const runTool = makeRunTool();
