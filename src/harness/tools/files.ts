@@ -1,9 +1,10 @@
 /**
- * Bounded file access for the tools: lstat before reading, regular files only, never more than
+ * Bounded file access for the tools: lstat before reading, regular files only (checked again once opened), never more than
  * a cap read into memory, and atomic writes (temp file + rename in the same directory), so a
  * crash or abort never leaves a half-written file in the workspace.
  */
 import { randomBytes } from "node:crypto";
+import { constants } from "node:fs";
 import { lstat, open, rename, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { ToolRefusedError } from "../../errors.js";
@@ -19,9 +20,13 @@ export async function readRegularFile(tool: string, path: string, shownPath: str
   const stat = await lstatOrUndefined(path);
   if (!stat) throw new ToolRefusedError(tool, `${shownPath} does not exist. Use list_files to see what is there.`, { path: shownPath });
   if (!stat.isFile()) throw new ToolRefusedError(tool, `${shownPath} is not a regular file (${kindOf(stat)}); only regular files can be read.`, { path: shownPath });
-  const handle = await open(path, "r");
+  // O_NOFOLLOW|O_NONBLOCK and a second check on the opened file: a swap to a symlink or a FIFO
+  // between lstat and open can neither be followed nor block the read.
+  const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   try {
-    const length = Math.min(stat.size, cap);
+    const opened = await handle.stat();
+    if (!opened.isFile()) throw new ToolRefusedError(tool, `${shownPath} is not a regular file (${kindOf(opened)}); only regular files can be read.`, { path: shownPath });
+    const length = Math.min(opened.size, cap);
     const bytes = Buffer.alloc(length);
     let offset = 0;
     while (offset < length) {
@@ -29,7 +34,7 @@ export async function readRegularFile(tool: string, path: string, shownPath: str
       if (bytesRead === 0) break;
       offset += bytesRead;
     }
-    return { bytes: bytes.subarray(0, offset), size: stat.size };
+    return { bytes: bytes.subarray(0, offset), size: opened.size };
   } finally {
     await handle.close();
   }
