@@ -20,6 +20,7 @@ import type { WorkResult } from "../claim/write-back.js";
 import { ClaimRefusedError, isBeadboardError, ModelError, ModelUnreachableError } from "../errors.js";
 import { decide, type GatePolicy } from "../policy/gate.js";
 import type { Provider } from "../model/provider.js";
+import { actOnBead } from "./act.js";
 import { askModel } from "./ask-model.js";
 import { admitFollowups, countFollowups } from "./followup-limit.js";
 import { loadBoard } from "../board/load.js";
@@ -140,6 +141,10 @@ async function workClaimed(env: WorkerEnv, id: string, signal: AbortSignal): Pro
   if (!gate.allowed) {
     env.log(`${id}: sensitivity gate refused ${env.locality} model ${agent.fields.model}: ${gate.reason}`);
     return finish(env, id, { outcome: "blocked", result: `Not sent to ${agent.name}: ${gate.reason}. Assign a local agent (agent: <name>) or remove the sensitive content, then reopen.`, reason: `sensitivity gate: ${gate.reason}` }, undefined, started);
+  }
+  if (agent.fields.tools !== undefined && agent.fields.tools.length > 0) {
+    const acted = await actOnBead({ env, bead, messages: context.messages, sensitivity: gate.sensitivity, signal });
+    return acted.kind === "failed" ? finishFailedTry(env, id, acted.reason) : finish(env, id, acted.work, acted.reply, started);
   }
   const answer = await askModel({
     provider: env.provider,

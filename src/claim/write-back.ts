@@ -10,6 +10,8 @@ export interface WorkResult {
   result: string;
   reason?: string;
   stats?: { model?: string; tokensIn?: number; tokensOut?: number; durationMs?: number };
+  /** Extra front-matter fields written with the result (an acting agent's `branch:`). */
+  fields?: Record<string, unknown>;
 }
 
 export interface WriteBackOutcome {
@@ -43,6 +45,7 @@ export async function writeBack(ctx: WriteContext, id: string, agent: string, wo
       kind = "written";
       const changes: Record<string, unknown> = { status: work.outcome, lease_until: undefined, updated: now };
       if (work.reason !== undefined) changes.reason = work.reason;
+      if (work.fields !== undefined) Object.assign(changes, work.fields);
       if (work.stats?.model !== undefined) changes.model = work.stats.model;
       if (work.stats?.tokensIn !== undefined || work.stats?.tokensOut !== undefined) {
         changes.tokens = { in: work.stats?.tokensIn ?? 0, out: work.stats?.tokensOut ?? 0 };

@@ -4,7 +4,7 @@
  * and every bound hit is an event: steps (step_limit), repeats (loop), a deadline (timeout), the
  * caller's signal (aborted). Every result passes the caller's gate before the model sees it.
  */
-import type { ChatMessage, Provider, ToolCall } from "../model/provider.js";
+import type { ChatMessage, ChatReply, Provider, ToolCall } from "../model/provider.js";
 import { callKey, definitionsOf, runCall, type GuardrailCategory, type LoopTool } from "./calls.js";
 import type { ToolContext, ToolResult } from "./tool.js";
 import type { TranscriptSink } from "./transcript.js";
@@ -46,6 +46,8 @@ export interface ToolLoopOptions {
   gate: ResultGate;
   onEvent?: (event: LoopEvent) => void;
   transcript?: TranscriptSink;
+  /** Told of every model reply (for model_call metrics). */
+  onReply?: (reply: ChatReply, step: number) => void;
   options?: Record<string, unknown>;
   /** Injected for tests: milliseconds now. */
   clock?: () => number;
@@ -113,6 +115,7 @@ export async function runToolLoop(options: ToolLoopOptions): Promise<LoopOutcome
         ...(left === Infinity ? {} : { timeoutMs: Math.ceil(left) }),
         ...(options.options === undefined ? {} : { options: options.options }),
       });
+      options.onReply?.(reply, step);
       const calls = reply.toolCalls ?? [];
       record({ step, kind: "reply", content: reply.content, toolCalls: calls.map((c) => ({ name: c.name, arguments: c.arguments })) });
       messages.push({ role: "assistant", content: reply.content, ...(calls.length > 0 ? { toolCalls: calls } : {}) });
