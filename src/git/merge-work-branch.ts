@@ -65,14 +65,22 @@ async function mergeCommit(run: Run, branch: string, head: string, work: string,
   return (await run(["commit-tree", tree, "-p", head, "-p", work, "-m", `Merge ${branch} into ${intoName}`])).stdout.trim();
 }
 
-/** Tracked files with changes, and untracked files the merge would overwrite, among `files`. */
 async function refuseUnsavedEdits(run: Run, branch: string, files: string[]): Promise<void> {
-  if (files.length === 0) return;
+  const dirty = await uncommittedAmong(run, files);
+  if (dirty.length > 0) throw new MergeOverUnsavedEditError(branch, dirty);
+}
+
+/** Which of `files` (paths in the checkout) a person changed and did not commit, untracked ones included. */
+export async function uncommittedFiles(paths: BoardPaths, files: string[], signal?: AbortSignal): Promise<string[]> {
+  return uncommittedAmong((args, ok = [0]) => git(paths.root, args, ok, signal), files);
+}
+
+async function uncommittedAmong(run: Run, files: string[]): Promise<string[]> {
+  if (files.length === 0) return [];
   const status = await run(["status", "--porcelain=v1", "-z", "--no-renames", "--untracked-files=all", "--", ...files.map((file) => `:(literal)${file}`)]);
-  const dirty = nulList(status.stdout)
+  return nulList(status.stdout)
     .filter((entry) => /^.. /.test(entry))
     .map((entry) => entry.slice(3));
-  if (dirty.length > 0) throw new MergeOverUnsavedEditError(branch, dirty);
 }
 
 async function deleteBranch(run: Run, branch: string): Promise<string | null> {

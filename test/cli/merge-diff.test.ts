@@ -58,8 +58,9 @@ describe("bead merge", () => {
     const run = await board.bead(["merge", "a"]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain("fast-forwarded");
-    expect(board.head()).toBe(work);
+    expect(run.stdout).toContain("main fast-forwarded to bead/a");
+    expect(board.git(["rev-parse", "HEAD^"]).trim()).toBe(work);
+    expect(board.read("beads/a.md")).toContain(`merged: ${work}`);
     expect(board.read("src/app.txt")).toContain("line one");
     expect(board.git(["status", "--porcelain"])).toBe("");
     expect(board.git(["branch", "--list", "bead/a"])).toBe("");
@@ -73,7 +74,8 @@ describe("bead merge", () => {
     board.write("beads/a.md", beadText(["title: A, unsaved"]));
     const run = await board.bead(["merge", "a", "--json"]);
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({ kind: "merge-commit", files: ["src/app.txt"], branchKept: null });
+    expect(JSON.parse(run.stdout)).toMatchObject({ kind: "merge-commit", files: ["src/app.txt"], branchKept: null, recorded: null });
+    expect(run.stderr).toContain("beads/a.md has unsaved edits, so merged: was not noted on it");
     expect(board.git(["rev-parse", "HEAD^1"]).trim()).toBe(before);
     expect(board.read("src/app.txt")).toBe(SRC.replace("line 1", "line one").replace("line 9", "line nine"));
     expect(board.read("beads/a.md")).toContain("A, unsaved");
@@ -115,6 +117,26 @@ describe("bead merge", () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("src/new.txt: changed here and not committed");
     expect(board.read("src/new.txt")).toBe("mine, not committed\n");
+  });
+
+  it("a branch already contained in main is only deleted", async () => {
+    const board = await cliBoard({ "beads/a.md": beadText(["title: A"]) });
+    board.git(["branch", "bead/a", "HEAD"]);
+    board.write("beads/b.md", beadText(["title: B"]));
+    board.git(["add", "-A"]);
+    board.git(["commit", "-qm", "main moves on"]);
+    const run = await board.bead(["merge", "a", "--json"]);
+    expect(JSON.parse(run.stdout)).toMatchObject({ kind: "already-merged", files: [], branchKept: null });
+    expect(board.git(["branch", "--list", "bead/a"])).toBe("");
+  });
+
+  it("merges a branch still checked out in an agent's worktree, and says why the branch is kept", async () => {
+    const board = await boardWithWorkBranch(changeLine1);
+    board.git(["worktree", "add", "-q", ".git/beadboard/worktrees/a", "bead/a"]);
+    const run = await board.bead(["merge", "a"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/bead\/a kept: .*(checked out|used by worktree)/);
+    expect(board.read("src/app.txt")).toContain("line one");
   });
 
   it("exits 2 when there is no bead/<id> branch", async () => {
