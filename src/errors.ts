@@ -27,7 +27,8 @@ export type ErrorCode =
   | "E_COMMAND_REFUSED"
   | "E_REMOTE_NOT_FOUND"
   | "E_REMOTE_UNREACHABLE"
-  | "E_REQUEST_REFUSED";
+  | "E_REQUEST_REFUSED"
+  | "E_TOOL_REFUSED";
 
 export class BeadboardError extends Error {
   readonly code: ErrorCode;
@@ -233,6 +234,13 @@ export class RequestRefusedError extends BeadboardError {
 export class UnsupportedRepositoryError extends BeadboardError {
   constructor(readonly repository: string, reason: string) {
     super("E_REPO_FORMAT", `${repository}: ${reason}; beadboard does not write to such a repository (nothing was changed). Use a board in a plain SHA-1 git repository`, { repository, reason });
+  }
+}
+
+/** A tool call the harness will not carry out (a path outside the workspace, under .git/...). The message is written for the model to read. */
+export class ToolRefusedError extends BeadboardError {
+  constructor(readonly tool: string, reason: string, data: Record<string, unknown> = {}) {
+    super("E_TOOL_REFUSED", reason, { tool, ...data });
   }
 }
 
