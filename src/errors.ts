@@ -243,3 +243,25 @@ export class ToolRefusedError extends BeadboardError {
     super("E_TOOL_REFUSED", reason, { tool, ...data });
   }
 }
+
+/** `bead merge`: the work branch and the board's branch changed the same lines; nothing was changed. */
+export class WorkBranchConflictError extends BeadboardError {
+  constructor(readonly branch: string, readonly files: string[]) {
+    super(
+      "E_CONFLICT",
+      `${branch} conflicts with the board's branch in ${files.join(", ")}; nothing was changed. Merge it by hand (git merge ${branch}) or ask the agent to redo the bead`,
+      { branch, files },
+    );
+  }
+}
+
+/** `bead merge` would overwrite files a person changed and did not commit; nothing was changed. */
+export class MergeOverUnsavedEditError extends BeadboardError {
+  constructor(readonly branch: string, readonly files: string[]) {
+    super(
+      "E_UNSAVED_EDIT",
+      `${files.join(", ")}: changed here and not committed, and ${branch} changes ${files.length === 1 ? "it" : "them"} too; nothing was changed. Commit (git commit) or undo your edit, then merge again`,
+      { branch, files },
+    );
+  }
+}

@@ -57,6 +57,8 @@ const COMMAND_FILES = {
   check: () => import("./commands/check.js"),
   comment: () => import("./commands/comment.js"),
   dep: () => import("./commands/dep.js"),
+  diff: () => import("./commands/diff.js"),
+  merge: () => import("./commands/merge.js"),
   escalation: () => import("./commands/escalation.js"),
   init: () => import("./commands/init.js"),
   lint: () => import("./commands/lint.js"),
@@ -165,6 +167,8 @@ function buildProgram(commander: typeof import("commander"), io: CliIo, setExit:
     .option("--staged", "check the versions staged for commit")
     .option("--watch", "check again on every change to beads/ or agents/ until interrupted (editors read this)");
   command(program, "log <id>", "the bead's history from git", "log", "log", true);
+  command(program, "diff <id>", "what the bead's work branch bead/<id> changed since it left the board's branch", "diff", "diff", true).option("--stat", "the diffstat only");
+  command(program, "merge <id>", "merge the bead's work branch bead/<id> into the board's branch, then delete it", "merge", "merge", true);
   command(program, "board", "terminal kanban (open beads waiting on deps show as blocked)", "board", "board", true).option("--watch", "redraw on every change until interrupted");
   const agent = program.command("agent").description("agents of this board");
   command(agent, "ls", "each agent, its model and what it is doing", "agent", "agentLs", true);
