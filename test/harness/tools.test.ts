@@ -238,3 +238,14 @@ describe("refusals: nothing outside the workspace changes", () => {
     expect(existsSync(join(root, "x.txt"))).toBe(false);
   });
 });
+
+describe("docs/TOOLS.md", () => {
+  it("documents every tool and every parameter its schema has", () => {
+    const doc = readFileSync(join(import.meta.dirname, "../../docs/TOOLS.md"), "utf8");
+    for (const def of toolDefinitions(TOOL_NAMES)) {
+      const section = doc.split(`### ${def.name}\n`)[1]?.split("\n### ")[0];
+      expect(section, def.name).toBeDefined();
+      for (const param of Object.keys((def.parameters as { properties: Record<string, unknown> }).properties)) expect(section, `${def.name}.${param}`).toContain(`\`${param}\``);
+    }
+  });
+});
