@@ -1,6 +1,7 @@
 import * as z from "../schema/zod.js";
 import { SENSITIVITIES } from "../bead/fields.js";
 import { parseDuration } from "../time/duration.js";
+import { TOOL_NAMES } from "../harness/tool.js";
 
 const duration = (fallback: string) =>
   z.pipe(
@@ -45,6 +46,12 @@ export const agentFieldsSchema = z.looseObject({
   role: z._default(z.enum(["worker", "planner", "router"]), "worker"),
   price_per_1k: z.optional(z.number().check(z.gte(0))),
   memory_budget: z.optional(z.int().check(z.positive())),
+  /** Acting agents (DESIGN §12): the tools the model may call; none = a text-only agent. */
+  tools: z.optional(z.array(z.enum(TOOL_NAMES, { error: `tools are ${TOOL_NAMES.join(", ")}` }))),
+  /** Acting agents: the most model calls one attempt may make. */
+  max_steps: z._default(z.int().check(z.gte(1), z.lte(200)), 30),
+  /** Acting agents: path of the local repo worked on (default the board's repo). */
+  workspace: z.optional(z.string().check(z.minLength(1))),
 });
 
 export type AgentFields = z.output<typeof agentFieldsSchema>;

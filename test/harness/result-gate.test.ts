@@ -1,0 +1,54 @@
+/** The gate on tool results: board-private files for remote models, and the detectors for every model. */
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { isBoardPrivatePath, sensitivityResultGate } from "../../src/harness/result-gate.js";
+import { fileTranscript, transcriptPath, TRANSCRIPT_FIELD_MAX } from "../../src/harness/transcript.js";
+import { defaultGatePolicy } from "../../src/policy/gate.js";
+
+const gateFor = (locality: "local" | "remote") => sensitivityResultGate({ beadId: "bb-1", agent: "a", locality, policy: defaultGatePolicy, declared: "internal" });
+
+describe("board-private paths", () => {
+  it.each([".env", ".env.local", "config/.env.production", "certs/server.pem", "id.key", "secrets/token.txt", "a/secrets/b", "./.env"])("%s is private", (path) => {
+    expect(isBoardPrivatePath(path)).toBe(true);
+  });
+  it.each(["src/env.ts", "README.md", "keys/readme.md", "secretsauce.md", "a.keyboard"])("%s is not", (path) => {
+    expect(isBoardPrivatePath(path)).toBe(false);
+  });
+});
+
+describe("sensitivityResultGate", () => {
+  it("a remote model never reads a board-private file, even a harmless one; a local one does", () => {
+    const input = { tool: "read_file", input: { path: ".env" }, text: "1: DEBUG=true" };
+    expect(gateFor("remote")(input)).toEqual({ allowed: false, reason: expect.stringContaining("board-private file (.env)") });
+    expect(gateFor("local")(input)).toEqual({ allowed: true, text: "1: DEBUG=true" });
+  });
+
+  it("list_files and search results drop board-private lines for a remote model and keep the rest", () => {
+    const listed = gateFor("remote")({ tool: "list_files", input: {}, text: "src/a.ts\n.env\nsecrets/x\nREADME.md" });
+    expect(listed).toEqual({ allowed: true, text: "src/a.ts\nREADME.md\n(2 board-private line(s) withheld)" });
+    const found = gateFor("remote")({ tool: "search", input: { pattern: "TOKEN" }, text: "src/a.ts:3: TOKEN\n.env.local:1: TOKEN=x" });
+    expect(found).toEqual({ allowed: true, text: "src/a.ts:3: TOKEN\n(1 board-private line(s) withheld)" });
+  });
+
+  it("a private key in any result is refused for a remote model", () => {
+    const text = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7\n-----END RSA PRIVATE KEY-----";
+    expect(gateFor("remote")({ tool: "read_file", input: { path: "notes.txt" }, text }).allowed).toBe(false);
+  });
+});
+
+describe("transcript file", () => {
+  it("appends one JSON line per entry under .git/beadboard/transcripts/<id>/<attempt>.jsonl, clipping long strings", () => {
+    const gitDir = mkdtempSync(join(tmpdir(), "bb-transcript-"));
+    const path = transcriptPath(gitDir, "bb-7", 2);
+    expect(path).toBe(join(gitDir, "beadboard", "transcripts", "bb-7", "2.jsonl"));
+    const sink = fileTranscript(path, () => new Date("2026-01-01T00:00:00Z"));
+    sink({ step: 1, kind: "tool", tool: "read_file", text: "x".repeat(TRANSCRIPT_FIELD_MAX + 500) });
+    sink({ step: 1, kind: "end", stop: "finish" });
+    const lines = readFileSync(path, "utf8").trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]?.text).toBe(`${"x".repeat(TRANSCRIPT_FIELD_MAX)}… [500 more characters cut]`);
+    expect(lines[1]).toEqual({ at: "2026-01-01T00:00:00.000Z", step: 1, kind: "end", stop: "finish" });
+  });
+});
