@@ -212,3 +212,21 @@ export class UnsavedEditError extends BeadboardError {
     );
   }
 }
+
+/**
+ * An embedded model's GGUF file is missing, unreadable or not a model. Subclasses
+ * ModelUnreachableError on purpose: the bead is released, not failed, and the message names the
+ * path and the command that fetches it.
+ */
+export class ModelFileMissingError extends ModelUnreachableError {
+  constructor(readonly modelPath: string, reason: string, readonly fetchCommand: string | undefined, options?: { cause?: unknown }) {
+    super(`embedded:${modelPath}`, `${reason}${fetchCommand ? ` (fetch it with: ${fetchCommand})` : ""}`, options);
+  }
+}
+
+/** node-llama-cpp (the embedded engine, an optional dependency) is not installed. */
+export class EngineMissingError extends ModelUnreachableError {
+  constructor(options?: { cause?: unknown }) {
+    super("embedded", "the embedded engine node-llama-cpp is not installed (install it with: npm install node-llama-cpp@3.21.1)", options);
+  }
+}

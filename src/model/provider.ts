@@ -34,7 +34,7 @@ export interface ModelInfo {
 }
 
 export interface Provider {
-  readonly kind: "ollama" | "openai" | "builtin";
+  readonly kind: "ollama" | "openai" | "builtin" | "embedded";
   /** The server this provider talks to (for locality decisions and logs); undefined for builtin. */
   readonly host: string | undefined;
   chat(request: ChatRequest): Promise<ChatReply>;
