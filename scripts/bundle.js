@@ -9,7 +9,7 @@
 // docs/ARCHITECTURE.md, "Start-up".
 import { build } from "esbuild";
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -29,9 +29,21 @@ function buildId() {
   return `${version}+${hash.digest("hex").slice(0, 16)}`;
 }
 
+// `bead mcp`'s server (src/mcp/server.ts with the MCP SDK, ~500 KB) is a bundle of its own,
+// dist/bundle/mcp.cjs, required by bead.cjs only when `bead mcp` (or doctor's check of it) runs: in bead.cjs it would be
+// read and parsed by every command.
+const mcpServerApart = {
+  name: "mcp-server-apart",
+  setup(build) {
+    build.onResolve({ filter: /\/mcp\/server\.js$/ }, (args) => (args.importer.includes(join("cli", "commands", "")) ? { path: "./mcp.cjs", external: true } : undefined));
+  },
+};
+
 await build({
-  // launch: what bin/bead.js loads (answers stored queries, else loads bead); bead: the CLI.
-  entryPoints: { launch: join(root, "src", "cli", "launch.ts"), bead: join(root, "src", "cli", "main.ts") },
+  // launch: what bin/bead.js loads (answers stored queries, else loads bead); bead: the CLI;
+  // mcp: the MCP server, loaded by bead only for `bead mcp`.
+  entryPoints: { launch: join(root, "src", "cli", "launch.ts"), bead: join(root, "src", "cli", "main.ts"), mcp: join(root, "src", "mcp", "server.ts") },
+  plugins: [mcpServerApart],
   outdir,
   outExtension: { ".js": ".cjs" },
   bundle: true,
@@ -54,3 +66,7 @@ await build({
   banner: { js: 'var __beadBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
   logLevel: "warning",
 });
+
+// `bead serve`'s page (src/serve/page/: HTML, CSS, browser JS) is shipped as it is, next to the
+// code that serves it (src/serve/static.ts looks in dist/page/).
+cpSync(join(root, "src", "serve", "page"), join(root, "dist", "page"), { recursive: true });

@@ -25,7 +25,8 @@ export type ErrorCode =
   | "E_UNSAVED_EDIT"
   | "E_COMMAND_REFUSED"
   | "E_REMOTE_NOT_FOUND"
-  | "E_REMOTE_UNREACHABLE";
+  | "E_REMOTE_UNREACHABLE"
+  | "E_REQUEST_REFUSED";
 
 export class BeadboardError extends Error {
   readonly code: ErrorCode;
@@ -228,5 +229,19 @@ export class ModelFileMissingError extends ModelUnreachableError {
 export class EngineMissingError extends ModelUnreachableError {
   constructor(options?: { cause?: unknown }) {
     super("embedded", "the embedded engine node-llama-cpp is not installed (install it with: npm install node-llama-cpp@3.21.1)", options);
+  }
+}
+
+/** Something this client may not see: a remote MCP client asking for private memory (src/mcp/). */
+export class SensitivityRefusedError extends BeadboardError {
+  constructor(readonly what: string, level: string, allowed: string) {
+    super("E_GATE", `${what} is ${level}; this client is remote and may see up to ${allowed}`, { what, level, allowed });
+  }
+}
+
+/** `bead serve` refused an HTTP request (no token, another origin, no CSRF token, body too large). `status` is the HTTP status. */
+export class RequestRefusedError extends BeadboardError {
+  constructor(readonly status: number, reason: string) {
+    super("E_REQUEST_REFUSED", reason, { status, reason });
   }
 }

@@ -13,6 +13,8 @@ export interface AskOptions {
   retries: number;
   onCall: (reply: ChatReply, attempt: number) => void;
   onInvalid: (error: string, attempt: number) => void;
+  /** The board's max_reply_bytes; the provider's default when absent. */
+  maxReplyBytes?: number;
 }
 
 export type AskResult =
@@ -32,7 +34,7 @@ export async function askModel(options: AskOptions): Promise<AskResult> {
   for (let attempt = 0; attempt <= options.retries; attempt++) {
     let reply: ChatReply;
     try {
-      reply = await options.provider.chat({ model: options.model, messages, format, options: options.options, timeoutMs: options.timeoutMs, signal: options.signal });
+      reply = await options.provider.chat({ model: options.model, messages, format, options: options.options, timeoutMs: options.timeoutMs, signal: options.signal, ...capOf(options) });
     } catch (error) {
       if (attempt === 0 && refusesStructuredOutput(error)) return askPlain(options, calls);
       throw error;
@@ -49,7 +51,7 @@ export async function askModel(options: AskOptions): Promise<AskResult> {
 }
 
 async function askPlain(options: AskOptions, calls: ChatReply[]): Promise<AskResult> {
-  const reply = await options.provider.chat({ model: options.model, messages: options.messages, options: options.options, timeoutMs: options.timeoutMs, signal: options.signal });
+  const reply = await options.provider.chat({ model: options.model, messages: options.messages, options: options.options, timeoutMs: options.timeoutMs, signal: options.signal, ...capOf(options) });
   calls.push(reply);
   options.onCall(reply, 0);
   // The prompt still asks for JSON, and many models comply without constrained decoding.
@@ -65,4 +67,8 @@ function refusesStructuredOutput(error: unknown): boolean {
   if (!(error instanceof ModelError)) return false;
   const status = error.data.status;
   return (status === 400 || status === 422 || status === 501) && /format|response_format|json_schema|structured/i.test(error.message);
+}
+
+function capOf(options: AskOptions): { maxReplyBytes?: number } {
+  return options.maxReplyBytes === undefined ? {} : { maxReplyBytes: options.maxReplyBytes };
 }

@@ -1,11 +1,12 @@
-import type { ScheduledTask } from "node-cron";
 import type { BoardConfig } from "../board/config.js";
 import type { WriteContext } from "../board/write.js";
 import { isBeadboardError } from "../errors.js";
 import type { Remote } from "../git/remote.js";
 import { syncBoard } from "../git/sync.js";
+import { packLooseObjects } from "../git/pack.js";
 import { startWebhookServer, webhookSecretFromEnv } from "../git/webhook.js";
 import { parseDuration } from "../time/duration.js";
+import { everyInterval, type IntervalTimer } from "../time/interval.js";
 import type { Claimer } from "./claimer.js";
 import type { MetricsLog } from "./metrics.js";
 import type { AgentRuntime } from "./runtime.js";
@@ -26,28 +27,36 @@ export interface BackgroundOptions {
 }
 
 const DEFAULT_SYNC_INTERVAL = "30s";
+const PACK_EVERY_MS = 10 * 60_000;
 
 /**
- * The periodic work of `bead up` (node-cron): the lease expiry sweep, a heartbeat line, and on
+ * The periodic work of `bead up` (fixed intervals, time/interval.ts): the lease expiry sweep, a heartbeat line, and on
  * a synced board a timed sync, plus, when asked, a webhook that syncs as soon as the server
  * reports a push. Returns the function that stops all of it.
  */
 export async function startBackground(options: BackgroundOptions): Promise<() => Promise<void>> {
-  const cron = await import("node-cron");
+  // Checked before anything starts: a refusal after the timers were scheduled left them
+  // running, and the process ignored the first SIGTERM (issue 14, item 15).
+  const webhookSecret = options.webhookPort !== undefined && options.remote ? webhookSecretFromEnv(options.env) : undefined;
   const { log, metrics, runtimes } = options;
   const sync = syncer(options);
-  const tasks: ScheduledTask[] = [
+  const stop = new AbortController();
+  const timer = (name: string, everyMs: number, task: () => unknown): IntervalTimer =>
+    everyInterval(task, {
+      name,
+      everyMs,
+      signal: stop.signal,
+      onSkip: (event) => metrics.record({ event: "tick_skipped", agent: "background", timer: event.name, running_ms: event.runningSinceMs }),
+      onError: (error) => log(`${name} failed: ${error instanceof Error ? error.message : String(error)}`),
+    });
+  const timers: IntervalTimer[] = [
     // Leases run for minutes: a sweep a minute returns a crashed agent's beads soon enough, and
     // reading a 10,000-bead board every 15 s kept an idle `bead up` above 1% CPU.
-    cron.schedule(
-      "30 * * * * *",
-      async () => {
-        await sweepExpired(options.ctx, options.config, metrics, log, options.board).catch((error: unknown) => log(`expiry sweep failed: ${String(error)}`));
-        await options.claimer.publish();
-      },
-      { noOverlap: true },
-    ),
-    cron.schedule("0 * * * * *", () => {
+    timer("expiry sweep", 60_000, async () => {
+      await sweepExpired(options.ctx, options.config, metrics, log, options.board);
+      await options.claimer.publish();
+    }),
+    timer("heartbeat", 60_000, () => {
       for (const runtime of runtimes) {
         const status = runtime.status;
         metrics.record({ event: "heartbeat", agent: runtime.name, queued: status.queued, working: status.working });
@@ -55,18 +64,29 @@ export async function startBackground(options: BackgroundOptions): Promise<() =>
       }
     }),
   ];
-  if (options.remote) tasks.push(cron.schedule(everySeconds(options.config.syncInterval ?? DEFAULT_SYNC_INTERVAL), sync, { noOverlap: true }));
+  // Loose objects from every agent commit, packed now and then (git/pack.ts).
+  timers.push(
+    timer("packing", PACK_EVERY_MS, async () => {
+      const packed = await packLooseObjects(options.ctx.paths.root, options.ctx.paths.gitdir, { signal: stop.signal });
+      if (packed.action === "packed") {
+        metrics.record({ event: "pack", agent: "background", loose_before: packed.looseBefore, loose_after: packed.looseAfter });
+        log(`packed ${packed.looseBefore - packed.looseAfter} loose objects`);
+      } else if (packed.reason !== "few loose objects") log(`packing skipped: ${packed.reason}`);
+    }),
+  );
+  if (options.remote) timers.push(timer("sync", parseDuration(options.config.syncInterval ?? DEFAULT_SYNC_INTERVAL, "sync_interval"), sync));
   let webhook: { close(): Promise<void> } | undefined;
   if (options.webhookPort !== undefined) {
     if (!options.remote) log("--webhook ignored: this board has no remote to sync with");
     else {
       const host = options.env.BEAD_WEBHOOK_HOST ?? "0.0.0.0";
-      webhook = await startWebhookServer({ port: options.webhookPort, host, secret: webhookSecretFromEnv(options.env), branch: options.remote.branch, onPush: sync, log });
+      webhook = await startWebhookServer({ port: options.webhookPort, host, secret: webhookSecret ?? webhookSecretFromEnv(options.env), branch: options.remote.branch, onPush: sync, log });
       log(`webhook listening on port ${options.webhookPort}`);
     }
   }
   return async () => {
-    for (const task of tasks) await task.destroy();
+    stop.abort();
+    await Promise.all(timers.map((t) => t.stopped));
     await webhook?.close();
   };
 }
@@ -86,10 +106,4 @@ export function syncer(options: Pick<BackgroundOptions, "ctx" | "remote" | "log"
       options.log(`sync failed: ${error.message}`);
     }
   };
-}
-
-function everySeconds(interval: string): string {
-  const seconds = Math.max(1, Math.round(parseDuration(interval, "sync_interval") / 1000));
-  if (seconds < 60) return `*/${seconds} * * * * *`;
-  return `0 */${Math.max(1, Math.round(seconds / 60))} * * * *`;
 }

@@ -2,6 +2,7 @@ import type { BeadWithBody, Sensitivity } from "../bead/fields.js";
 import { fitToBudget } from "../memory/budget.js";
 import type { ChatMessage } from "../model/provider.js";
 import { estimateTokens } from "../model/tokens.js";
+import { markedLevel } from "./derived-level.js";
 
 /** Everything that may go into one prompt, already read from disk. Pure: no I/O here. */
 export interface ContextSources {
@@ -54,7 +55,8 @@ export function buildContext(sources: ContextSources): BuiltContext {
   const beadText = `# Bead ${bead.id}: ${bead.fields.title}\n\n${body.trim()}`;
   const parts: ContextPart[] = [
     { label: `agents/${sources.agentName}.md`, kind: "system", text: system, declared: "internal" },
-    { label: `bead ${bead.id}`, kind: "bead", text: beadText, declared: bead.fields.sensitivity },
+    // A result kept in the body (a late one, a reopened bead's) carries the level it was derived at.
+    { label: `bead ${bead.id}`, kind: "bead", text: beadText, declared: markedLevel(bead.body, bead.fields.sensitivity) },
   ];
   // Parts already inside another part's text (expanded placeholders): the gate sees them, the prompt does not repeat them.
   const inline = new Set<ContextPart>();
@@ -62,7 +64,7 @@ export function buildContext(sources: ContextSources): BuiltContext {
     if (dep.result === undefined) continue;
     const referencedHere = referenced.has(dep.id);
     const text = referencedHere ? dep.result : `## Result of ${dep.id} (${dep.title})\n\n${dep.result.trim()}`;
-    const part: ContextPart = { label: `dep ${dep.id} result`, kind: "dep", text, declared: dep.sensitivity };
+    const part: ContextPart = { label: `dep ${dep.id} result`, kind: "dep", text, declared: markedLevel(dep.result, dep.sensitivity) };
     parts.push(part);
     if (referencedHere) inline.add(part);
   }

@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
+import { readBoardFileBytes } from "../board/safe-read.js";
 import { join } from "node:path";
 import { decodeBeadBytes } from "../bead/parse.js";
 import type { BoardPaths } from "../board/paths.js";
@@ -26,10 +27,10 @@ export function loadAgents(paths: BoardPaths): LoadedAgents {
   for (const name of names) {
     const path = `agents/${name}`;
     try {
-      agents.push(parseAgent(decodeBeadBytes(readFileSync(join(paths.agentsDir, name)), path), path));
+      agents.push(parseAgent(decodeBeadBytes(readBoardFileBytes(join(paths.agentsDir, name), path), path), path));
     } catch (error) {
       if (error instanceof ParseError) problems.push(error);
-      else throw error;
+      else if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
     }
   }
   return { agents, problems };

@@ -1,9 +1,9 @@
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { withBoardLock } from "../git/board-lock.js";
 import { appendNotes, applyCut, applySummary, planCompaction } from "../memory/index.js";
 import { writeFilesLocked, type WriteContext } from "../board/write.js";
-import { isBeadboardError } from "../errors.js";
+import { isBeadboardError, ParseError } from "../errors.js";
+import { readBoardFileText } from "../board/safe-read.js";
 
 export interface NoteToRemember {
   note: string;
@@ -12,8 +12,10 @@ export interface NoteToRemember {
 
 export function readMemory(ctx: WriteContext, relPath: string): string {
   try {
-    return readFileSync(join(ctx.paths.root, relPath), "utf8");
-  } catch {
+    return readBoardFileText(join(ctx.paths.root, relPath), relPath);
+  } catch (error) {
+    // A link or FIFO in memory/ is refused loudly: its content must not reach a model.
+    if (error instanceof ParseError) throw error;
     return "";
   }
 }

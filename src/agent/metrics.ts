@@ -3,6 +3,7 @@ import { join } from "node:path";
 
 export type MetricEvent =
   | "claim"
+  | "result_kept"
   | "start"
   | "model_call"
   | "done"
@@ -20,7 +21,9 @@ export type MetricEvent =
   | "shadow"
   | "route"
   | "escalation"
-  | "plan";
+  | "plan"
+  | "tick_skipped"
+  | "pack";
 
 export interface Metric {
   event: MetricEvent;

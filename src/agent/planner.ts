@@ -9,7 +9,8 @@
  * kept alive for hours, a crash loses nothing, and `bead blocked` shows what the epic waits on.
  */
 import { randomInt } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
+import { readBoardFileText } from "../board/safe-read.js";
 import { join } from "node:path";
 import { getSection, setFields } from "../bead/edit.js";
 import { sensitivityRank, type BeadWithBody } from "../bead/fields.js";
@@ -117,7 +118,7 @@ async function writeChildren(env: WorkerEnv, epic: BeadWithBody, plan: Plan): Pr
 /** Give the epic deps on `childIds` and back to open (assigned to this planner). Caller holds the lock. */
 function epicUpdate(env: WorkerEnv, epicId: string, childIds: readonly string[]): { path: string; content: string } {
   const path = beadPath(epicId);
-  const text = readFileSync(join(env.ctx.paths.root, path), "utf8");
+  const text = readBoardFileText(join(env.ctx.paths.root, path), path);
   const epic = beadFromText(text, epicId, Date.now());
   if (epic.fields.status !== "claimed" || !(epic.fields.claimed_by ?? "").startsWith(`${env.agent.name}@`)) {
     throw new Error(`${epicId} is no longer claimed by ${env.agent.name}; the plan was not written`);
@@ -135,7 +136,7 @@ async function commitPlan(env: WorkerEnv, epicId: string, files: Array<{ path: s
 
 function resultOf(env: WorkerEnv, id: string): string | undefined {
   try {
-    return getSection(readFileSync(join(env.ctx.paths.root, beadPath(id)), "utf8"), "Result");
+    return getSection(readBoardFileText(join(env.ctx.paths.root, beadPath(id)), beadPath(id)), "Result");
   } catch {
     return undefined;
   }

@@ -2,7 +2,7 @@ import type { Provider } from "../model/provider.js";
 import { providerFor } from "../model/factory.js";
 import type { AgentTakes } from "../policy/router.js";
 import type { AgentDefinition } from "./schema.js";
-import { agentLocality, takesOf } from "./select.js";
+import { agentLocality, takesOf, type LocalityPins } from "./select.js";
 
 /** An agent with its model provider and locality resolved, ready to be asked. */
 export interface ResolvedAgent {
@@ -22,10 +22,10 @@ export interface AgentRegistry {
   get(name: string): ResolvedAgent | undefined;
 }
 
-export function buildRegistry(agents: readonly AgentDefinition[], env: NodeJS.ProcessEnv): AgentRegistry {
+export function buildRegistry(agents: readonly AgentDefinition[], env: NodeJS.ProcessEnv, pins: LocalityPins = {}): AgentRegistry {
   const resolved = agents.map((agent): ResolvedAgent => {
     const provider = providerFor(agent, env);
-    const locality = agentLocality(agent, provider?.host);
+    const locality = agentLocality(agent, provider?.host, pins);
     return { agent, provider, locality, takes: takesOf(agent, locality) };
   });
   const byName = new Map(resolved.map((entry) => [entry.agent.name, entry]));

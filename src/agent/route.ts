@@ -20,7 +20,9 @@ import type { BoardConfig } from "../board/config.js";
 import { loadBoard, type Board } from "../board/load.js";
 import { beadPath } from "../board/paths.js";
 import { parseBeadFile } from "../board/read-bead.js";
-import { editBead, type WriteContext } from "../board/write.js";
+import { editBead, type BeadEdit, type WriteContext } from "../board/write.js";
+import type { Remote } from "../git/remote.js";
+import { routeThroughRemote } from "./route-remote.js";
 import { eligibleAgents } from "../policy/escalation.js";
 import type { GatePolicy } from "../policy/gate.js";
 import { routeByRules } from "../policy/router.js";
@@ -70,6 +72,8 @@ export interface RouterOptions {
   gatePolicy: GatePolicy;
   metrics: MetricsLog;
   log: (line: string) => void;
+  /** A synced board: rule-based routes are committed on the fetched board and pushed at once (route-remote.ts). */
+  remote?: Remote;
 }
 
 export interface RouteSummary {
@@ -102,19 +106,44 @@ export class BoardRouter {
     const board = await (this.options.board ? this.options.board.current() : loadBoard(ctx.paths));
     const summary: RouteSummary = { routed: 0, escalations: 0 };
     const escalation: EscalationEnv = { ...this.options, approve: this.approve };
+    const remotely = this.options.remote ? await this.routeByRulesThroughRemote(board.beads, this.options.remote) : { handled: new Set<string>(), routed: 0 };
+    const routedRemotely = remotely.handled;
+    summary.routed += remotely.routed;
     for (const bead of board.beads) {
       const { fields } = bead;
       try {
         if (fields.status === "open" && fields.tier === "complex" && fields.escalation === undefined && escalationPossible(fields, registry, gatePolicy)) {
           if (await requestEscalation(escalation, bead.id, "tier complex", "router")) summary.escalations++;
         }
-        if (fields.status === "open" && fields.agent === undefined && (await this.route(bead))) summary.routed++;
+        if (fields.status === "open" && fields.agent === undefined && !routedRemotely.has(bead.id) && (await this.route(bead))) summary.routed++;
         if (needsHandOver(fields, registry, this.approve) && (await handOver(escalation, bead.id, fields))) summary.escalations++;
       } catch (error) {
         log(`${bead.id}: routing failed: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
     return summary;
+  }
+
+  /** Every rule-routable bead in one round through the remote; the router model's picks go the usual way. */
+  private async routeByRulesThroughRemote(beads: readonly Bead[], remote: Remote): Promise<{ handled: Set<string>; routed: number }> {
+    const decided = new Map<string, RouteDecision>();
+    for (const bead of beads) {
+      if (bead.fields.status !== "open" || bead.fields.agent !== undefined) continue;
+      const decision = routeByBoardRules(bead, routeCandidates(bead, this.options.registry, this.approve, this.options.gatePolicy.localOnly));
+      if (decision) decided.set(bead.id, decision);
+    }
+    if (decided.size === 0) return { handled: new Set(), routed: 0 };
+    const routes = [...decided].map(([id, decision]) => ({ id, edit: this.routeEdit(id, decision), message: routeMessage(id, decision) }));
+    try {
+      const routed = await routeThroughRemote(this.options.ctx, remote, routes);
+      for (const id of routed) this.recordRoute(id, decided.get(id)!);
+      // Beads routed by another clone meanwhile count as handled here too.
+      return { handled: new Set(decided.keys()), routed: routed.length };
+    } catch (error) {
+      // Server down or the race kept being lost: route here; the routes go out with the next sync.
+      this.options.log(`routing through the remote failed (${error instanceof Error ? error.message : String(error)}); routing locally`);
+      return { handled: new Set(), routed: 0 };
+    }
   }
 
   private async route(bead: Bead): Promise<boolean> {
@@ -154,21 +183,28 @@ export class BoardRouter {
   }
 
   private async commit(id: string, decision: RouteDecision): Promise<boolean> {
-    const result = await editBead(
-      this.options.ctx,
-      id,
-      (text, current) => {
+    const result = await editBead(this.options.ctx, id, this.routeEdit(id, decision), routeMessage(id, decision));
+    if (!result.commit) return false;
+    this.recordRoute(id, decision);
+    return true;
+  }
+
+  private recordRoute(id: string, decision: RouteDecision): void {
+    this.options.metrics.record({ event: "route", agent: decision.rule.startsWith("router ") ? (this.options.config.routerAgent ?? "router") : "rules", bead: id, assigned: decision.agent, rule: decision.rule, tier: decision.tier });
+  }
+
+  private routeEdit(id: string, decision: RouteDecision): BeadEdit {
+    return (text, current) => {
         if (current.fields.agent !== undefined || current.fields.status !== "open") return null;
         const changes: Record<string, unknown> = { agent: decision.agent };
         if (decision.tier !== undefined && current.fields.tier === undefined) changes.tier = decision.tier;
         // A priority a person wrote wins over the router's suggestion.
         if (decision.priority !== undefined && !/^priority[ \t]*:/m.test(splitFrontMatter(text, beadPath(id)).yaml)) changes.priority = decision.priority;
         return setFields(text, changes, beadPath(id));
-      },
-      `route ${id} -> ${decision.agent} (${decision.rule})`,
-    );
-    if (!result.commit) return false;
-    this.options.metrics.record({ event: "route", agent: decision.rule.startsWith("router ") ? (this.options.config.routerAgent ?? "router") : "rules", bead: id, assigned: decision.agent, rule: decision.rule, tier: decision.tier });
-    return true;
+    };
   }
+}
+
+function routeMessage(id: string, decision: RouteDecision): string {
+  return `route ${id} -> ${decision.agent} (${decision.rule})`;
 }

@@ -1,7 +1,6 @@
 import { basename, dirname, join } from "node:path";
 import type { FSWatcher } from "chokidar";
 import PQueue from "p-queue";
-import type { ScheduledTask } from "node-cron";
 import type { BoardConfig } from "../board/config.js";
 import type { LiveBoard } from "../board/live-board.js";
 import type { BoardPaths } from "../board/paths.js";
@@ -16,6 +15,7 @@ import type { AgentRegistry } from "./registry.js";
 import type { AgentDefinition } from "./schema.js";
 import { beadsFor, takesOf } from "./select.js";
 import { workBead, type WorkOutcome, type WorkerEnv } from "./worker.js";
+import { everyInterval, type IntervalTimer } from "../time/interval.js";
 
 export interface RuntimeOptions {
   ctx: WriteContext;
@@ -50,14 +50,14 @@ export class AgentRuntime {
   readonly name: string;
   private readonly queue: PQueue;
   private readonly queued = new Set<string>();
-  private readonly held = new Map<string, { abort: AbortController; renewing: boolean }>();
+  private readonly held = new Map<string, { abort: AbortController; renewing: boolean; settling: boolean }>();
   private readonly shutdown = new AbortController();
   private backoffMs = 0;
   private backoffUntil = 0;
   private lastUnusable: { what: string; hint: string } | undefined;
   private watcher: FSWatcher | undefined;
   private stopHearing: (() => void) | undefined;
-  private tasks: ScheduledTask[] = [];
+  private timers: IntervalTimer[] = [];
   private reconcileTimer: NodeJS.Timeout | undefined;
   private reconciling: Promise<number> | undefined;
   private reconcileAgain = false;
@@ -172,8 +172,12 @@ export class AgentRuntime {
       log: o.log,
       registry: o.registry,
       holding: (id, abort) => {
-        this.held.set(id, { abort, renewing: false });
+        this.held.set(id, { abort, renewing: false, settling: false });
         return () => this.held.delete(id);
+      },
+      settling: (id) => {
+        const hold = this.held.get(id);
+        if (hold) hold.settling = true;
       },
       unreachable: (why) => {
         this.lastUnusable = why;
@@ -185,12 +189,15 @@ export class AgentRuntime {
   async renewDue(): Promise<void> {
     const leaseMs = this.options.agent.fields.lease;
     for (const [id, hold] of this.held) {
-      if (hold.renewing) continue;
+      // A bead being written back or released is ours until that commit, which ends the claim:
+      // renewing it then failed as "not held by <us> (held by <us>)" and aborted finished work.
+      if (hold.renewing || hold.settling) continue;
       hold.renewing = true;
       try {
         const until = Date.parse(await this.leaseUntil(id));
         if (Number.isNaN(until) || until - Date.now() < leaseMs / 2) await this.options.claimer.renew(id, this.name, leaseMs);
       } catch (error) {
+        if (hold.settling) continue; // the write-back overtook the renewal: nothing was lost
         this.options.log(`${id}: lease renewal failed (${error instanceof Error ? error.message : String(error)}); stopping work on it`);
         hold.abort.abort(new Error("claim lost"));
       } finally {
@@ -224,7 +231,6 @@ export class AgentRuntime {
   /** Watch the board and keep working until stop(). */
   async start(): Promise<void> {
     const { default: chokidar } = await import("chokidar");
-    const cron = await import("node-cron");
     const paths: BoardPaths = this.options.ctx.paths;
     this.watcher = chokidar.watch([paths.beadsDir, join(paths.gitdir, "refs", "heads")], {
       ignoreInitial: true,
@@ -239,10 +245,15 @@ export class AgentRuntime {
     });
     this.options.board.watch();
     this.stopHearing = this.options.board.onChange(() => this.scheduleReconcile());
-    this.tasks.push(
-      cron.schedule("* * * * * *", () => this.renewDue(), { noOverlap: true }),
-      cron.schedule("*/10 * * * * *", () => this.safetyNetReconcile(), { noOverlap: true }),
-    );
+    const timer = (name: string, everyMs: number, task: () => unknown) =>
+      everyInterval(task, {
+        name,
+        everyMs,
+        signal: this.shutdown.signal,
+        onSkip: (event) => this.options.metrics.record({ event: "tick_skipped", agent: this.name, timer: event.name, running_ms: event.runningSinceMs }),
+        onError: (error) => this.options.log(`${name} failed: ${error instanceof Error ? error.message : String(error)}`),
+      });
+    this.timers.push(timer("lease renewal", 1_000, () => this.renewDue()), timer("safety-net look", 10_000, () => this.safetyNetReconcile()));
     await new Promise<void>((resolve) => this.watcher!.once("ready", () => resolve()));
     await this.reconcile();
   }
@@ -283,8 +294,8 @@ export class AgentRuntime {
     this.shutdown.abort(new Error("agent stopping"));
     clearTimeout(this.reconcileTimer);
     clearTimeout(this.wakeTimer);
-    for (const task of this.tasks) await task.destroy();
-    this.tasks = [];
+    await Promise.all(this.timers.map((timer) => timer.stopped));
+    this.timers = [];
     await this.watcher?.close();
     this.stopHearing?.();
     this.queue.clear();

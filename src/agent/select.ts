@@ -1,12 +1,24 @@
 import { sensitivityRank, type Bead } from "../bead/fields.js";
 import { readyBeads } from "../board/queries.js";
 import { eligibleAgents, mayTake } from "../policy/escalation.js";
-import { hostLocality } from "../policy/locality.js";
+import { explainHostLocality } from "../policy/locality.js";
 import { routeByRules, type AgentTakes } from "../policy/router.js";
 import type { AgentDefinition } from "./schema.js";
 
-export function agentLocality(agent: AgentDefinition, resolvedHost: string | undefined): "local" | "remote" {
-  return agent.fields.locality ?? (agent.fields.provider === "builtin" ? "local" : hostLocality(resolvedHost));
+/** A board's pins (`.beadboard.yml` `locality: { <agent>: local|remote }`): a person's word over any rule. */
+export type LocalityPins = Readonly<Record<string, "local" | "remote">>;
+
+export function agentLocality(agent: AgentDefinition, resolvedHost: string | undefined, pins: LocalityPins = {}): "local" | "remote" {
+  return explainAgentLocality(agent, resolvedHost, pins).locality;
+}
+
+/** Where an agent's model runs, and why: board pin, then the agent file, then builtin, then the host rule. */
+export function explainAgentLocality(agent: AgentDefinition, resolvedHost: string | undefined, pins: LocalityPins = {}): { locality: "local" | "remote"; why: string } {
+  const pinned = Object.hasOwn(pins, agent.name) ? pins[agent.name] : undefined;
+  if (pinned !== undefined) return { locality: pinned, why: "pinned by .beadboard.yml (locality:)" };
+  if (agent.fields.locality !== undefined) return { locality: agent.fields.locality, why: `set in ${agent.path} (locality:)` };
+  if (agent.fields.provider === "builtin") return { locality: "local", why: "builtin: no model server" };
+  return explainHostLocality(resolvedHost);
 }
 
 export function takesOf(agent: AgentDefinition, locality: "local" | "remote"): AgentTakes {

@@ -2,12 +2,15 @@
  * Shadow mode (issue 6): an agent with `shadow: <other-agent>` also sends each bead's context
  * to the other agent's model, to compare models on real work. The shadow call goes through
  * the sensitivity gate for the shadow agent's own locality, so a bead that may not leave the
- * machine is never shadowed on a remote model. Only the primary's result is written to the
+ * machine is never shadowed on a remote model, and a remote shadow needs the same approval
+ * as a remote run (`escalation: approved`, or the board's policy.approve). Only the primary's result is written to the
  * bead; the shadow's reply is measured (latency, tokens, length, agreement) and dropped: its
  * text is never written anywhere, metrics included.
  */
 import type { ChatReply } from "../model/provider.js";
 import { decide, type GatePolicy } from "../policy/gate.js";
+import { escalationApproved } from "../policy/escalation.js";
+import type { BeadFields } from "../bead/fields.js";
 import { askModel } from "./ask-model.js";
 import type { ContextPart } from "./context.js";
 import type { MetricsLog } from "./metrics.js";
@@ -78,6 +81,7 @@ export async function runShadow(
   context: { messages: ChatMessage[]; parts: ContextPart[] },
   primary: PrimaryAnswer,
   signal: AbortSignal,
+  approval: { fields: Pick<BeadFields, "labels" | "type" | "escalation">; approve: readonly string[] } = { fields: { labels: [], type: "task" }, approve: [] },
 ): Promise<ShadowComparison | undefined> {
   const name = env.agent.fields.shadow;
   if (name === undefined || name === env.agent.name) return undefined;
@@ -87,7 +91,11 @@ export async function runShadow(
     env.metrics.record({ ...base, decision: "skip", reason: `no model agent ${name} on this board` });
     return undefined;
   }
-  const gate = decide({ beadId, inputs: context.parts, provider: { name, locality: target.locality } }, env.gatePolicy);
+  const approved = target.locality === "local" || escalationApproved(approval.fields, approval.approve);
+  const judged = decide({ beadId, inputs: context.parts, provider: { name, locality: target.locality } }, env.gatePolicy);
+  const gate = approved
+    ? judged
+    : { ...judged, allowed: false, reason: `Refused for ${beadId}: a remote shadow needs the same approval as a remote run (escalation: approved, \`bead approve ${beadId}\`, or policy.approve)` };
   const decision = gate.allowed ? "allow" : "block";
   env.metrics.record({ event: "gate", agent: name, bead: beadId, purpose: "shadow", shadow_of: env.agent.name, provider: target.provider.host, locality: target.locality, sensitivity: gate.sensitivity, decision, reason: gate.reason, bytes: gate.allowed ? gate.bytes : 0 });
   if (!gate.allowed) {

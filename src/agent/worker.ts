@@ -1,4 +1,9 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
+import { ParseError } from "../errors.js";
+import { keepResult } from "./kept-result.js";
+import { readBoardFileText } from "../board/safe-read.js";
+import { carryLevel, carryNoteLevel, memoryCeiling } from "./derived-level.js";
+import { notesVisibleAt } from "./memory-notes-visible.js";
 import { join } from "node:path";
 import { randomInt } from "node:crypto";
 import { getSection } from "../bead/edit.js";
@@ -16,6 +21,8 @@ import { ClaimRefusedError, isBeadboardError, ModelError, ModelUnreachableError 
 import { decide, type GatePolicy } from "../policy/gate.js";
 import type { Provider } from "../model/provider.js";
 import { askModel } from "./ask-model.js";
+import { admitFollowups, countFollowups } from "./followup-limit.js";
+import { loadBoard } from "../board/load.js";
 import { runBuiltin } from "./builtin/index.js";
 import type { Claimer } from "./claimer.js";
 import { buildContext } from "./context.js";
@@ -41,6 +48,8 @@ export interface WorkerEnv {
   log: (line: string) => void;
   /** Called with the bead id while we hold it, so the runtime can renew the lease; returns the unregister function. */
   holding: (id: string, abort: AbortController) => () => void;
+  /** Called before the bead is written back or released: its lease needs no more renewing. */
+  settling?: (id: string) => void;
   /** Told why the model could not be used (outcome "unreachable"), for the runtime's one back-off log line. */
   unreachable?: (why: { what: string; hint: string }) => void;
   /** Every agent of the board, resolved: for shadow mode, the planner and escalation. */
@@ -102,13 +111,20 @@ async function workClaimed(env: WorkerEnv, id: string, signal: AbortSignal): Pro
     return "planned";
   }
   if (!env.provider) return finish(env, id, await runBuiltin(env.ctx, agent, bead, signal), undefined, started);
+  // Memory per note: the notes this provider may not see are left out, not the whole file.
+  const ceiling = memoryCeiling(env.locality, env.gatePolicy);
+  const visible = (path: string) => {
+    const notes = notesVisibleAt(readMemory(env.ctx, path), ceiling, (beadId) => beadLevel(env, beadId));
+    if (notes.withheld > 0) env.log(`${id}: ${path}: ${notes.withheld} note(s) above ${ceiling} left out for this ${env.locality} model`);
+    return notes.text;
+  };
   const context = buildContext({
     agentName: agent.name,
     systemPrompt: agent.prompt,
     bead,
     deps: readDeps(env, bead),
-    sharedMemory: readMemory(env.ctx, "memory/MEMORY.md"),
-    agentMemory: readMemory(env.ctx, agentMemoryPath(agent.name)),
+    sharedMemory: visible("memory/MEMORY.md"),
+    agentMemory: visible(agentMemoryPath(agent.name)),
     budgetTokens: agent.fields.memory_budget ?? env.config.tokenBudget,
   });
   for (const note of context.notes) env.log(`${id}: ${note}`);
@@ -133,6 +149,7 @@ async function workClaimed(env: WorkerEnv, id: string, signal: AbortSignal): Pro
     timeoutMs: agent.fields.timeout,
     signal,
     retries: 2,
+    ...(env.config.maxReplyBytes !== undefined ? { maxReplyBytes: env.config.maxReplyBytes } : {}),
     onCall: (reply, attempt) => metrics.record({ event: "model_call", agent: agent.name, bead: id, model: reply.model, tokens_in: reply.tokensIn, tokens_out: reply.tokensOut, latency_ms: Math.round(reply.durationMs), attempt, locality: env.locality, price_per_1k: agent.fields.price_per_1k }),
     onInvalid: (error, attempt) => metrics.record({ event: "retry", agent: agent.name, bead: id, reason: error, attempt }),
   });
@@ -141,13 +158,32 @@ async function workClaimed(env: WorkerEnv, id: string, signal: AbortSignal): Pro
   const stats = { model: agent.fields.model ?? "", tokensIn, tokensOut, durationMs: performance.now() - started };
   if (!answer.ok) return finishFailedTry(env, id, answer.error);
   // Shadow mode: the same context to the other agent's model, if the gate allows it there; measured, never written.
-  await runShadow(env, id, { messages: context.messages, parts }, { reply: answer.reply, calls: answer.calls }, signal);
-  return finish(env, id, { outcome: answer.reply.outcome, result: answer.reply.result, stats }, keepPrivateNotesLocal(answer.reply, bead.fields.sensitivity), started);
+  await runShadow(env, id, { messages: context.messages, parts }, { reply: answer.reply, calls: answer.calls }, signal, { fields: bead.fields, approve: env.config.policy.approve ?? [] });
+  // What comes back is as sensitive as what went in: the result and the notes carry the level.
+  const derived = gate.sensitivity;
+  const declared = bead.fields.sensitivity;
+  const reply = { ...answer.reply, memory: answer.reply.memory.map((note) => ({ ...note, note: carryNoteLevel(note.note, derived, declared) })) };
+  return finish(env, id, { outcome: answer.reply.outcome, result: carryLevel(answer.reply.result, derived, declared), stats }, keepPrivateNotesLocal(reply, derived), started);
 }
 
-async function finish(env: WorkerEnv, id: string, work: WorkResult, reply: Reply | undefined, started: number): Promise<WorkOutcome> {
+async function finish(env: WorkerEnv, id: string, work: WorkResult, proposed: Reply | undefined, started: number): Promise<WorkOutcome> {
   const { agent, metrics } = env;
-  const written = await env.claimer.writeBack(id, agent.name, { ...work, stats: { ...work.stats, durationMs: work.stats?.durationMs ?? performance.now() - started } });
+  // Follow-ups past a bound are not created; the proposal stays readable in the result.
+  const bounded = proposed && proposed.followups.length > 0 ? await boundFollowups(env, id, proposed) : undefined;
+  const reply = bounded?.reply ?? proposed;
+  if (bounded?.refusedText) work = { ...work, result: `${work.result}\n\n${bounded.refusedText}` };
+  env.settling?.(id);
+  let written;
+  try {
+    written = await env.claimer.writeBack(id, agent.name, { ...work, stats: { ...work.stats, durationMs: work.stats?.durationMs ?? performance.now() - started } });
+  } catch (error) {
+    // The bead file became unreadable while we worked (a person's invalid save): keep the work.
+    if (!(error instanceof ParseError)) throw error;
+    const kept = keepResult(env.ctx.paths.stateDir, id, agent.name, work.result, error.message);
+    env.log(`${id}: result not written: ${error.message}; kept in ${kept}. Fix beads/${id}.md (bead lint), then paste the result under ## Result or reopen the bead; the claim lapses with its lease`);
+    metrics.record({ event: "result_kept", agent: agent.name, bead: id, file: kept, reason: error.message });
+    return "failed";
+  }
   if (written.kind === "late") {
     env.log(`${id}: claim was lost while working; result kept as a late section`);
     metrics.record({ event: "late", agent: agent.name, bead: id });
@@ -159,6 +195,18 @@ async function finish(env: WorkerEnv, id: string, work: WorkResult, reply: Reply
   await env.claimer.publish();
   env.log(`${id}: ${work.outcome}`);
   return work.outcome;
+}
+
+async function boundFollowups(env: WorkerEnv, id: string, reply: Reply): Promise<{ reply: Reply; refusedText?: string }> {
+  const limits = env.config.followups;
+  const board = await loadBoard(env.ctx.paths);
+  const verdict = admitFollowups(reply.followups.length, countFollowups(board.beads, board.byId, id, limits, Date.now()), limits);
+  if (verdict.reason === undefined) return { reply };
+  const refused = reply.followups.slice(verdict.admitted);
+  env.metrics.record({ event: "guardrail", agent: env.agent.name, bead: id, reason: "followup_limit", detail: verdict.reason, refused: refused.length });
+  env.log(`${id}: ${refused.length} follow-up(s) not created: ${verdict.reason}`);
+  const text = [`Proposed follow-ups not created (${verdict.reason}):`, ...refused.map((f) => `- ${f.title.slice(0, 200)}${f.body ? `: ${f.body.slice(0, 500).replace(/\s+/g, " ")}` : ""}`)].join("\n");
+  return { reply: { ...reply, followups: reply.followups.slice(0, verdict.admitted) }, refusedText: text };
 }
 
 /** Follow-up beads and memory notes; a failure here must not undo the result already written. */
@@ -214,6 +262,7 @@ async function finishFailedTry(env: WorkerEnv, id: string, reason: string): Prom
     attempts = Number.POSITIVE_INFINITY; // unreadable now: do not loop on it
   }
   const maxAttempts = agent.fields.max_attempts ?? env.config.maxAttempts;
+  env.settling?.(id);
   if (attempts >= maxAttempts) {
     metrics.record({ event: "failed", agent: agent.name, bead: id, reason, attempts: Math.min(attempts, maxAttempts) });
     env.log(`${id}: failed after ${Math.min(attempts, maxAttempts)} attempt(s): ${reason}`);
@@ -228,6 +277,7 @@ async function finishFailedTry(env: WorkerEnv, id: string, reason: string): Prom
 }
 
 async function safeRelease(env: WorkerEnv, id: string, reason: string, countAttempt = false): Promise<void> {
+  env.settling?.(id);
   try {
     await env.claimer.release(id, env.agent.name, { reason, countAttempt });
     env.metrics.record({ event: "release", agent: env.agent.name, bead: id, reason, attempt_counted: countAttempt });
@@ -241,7 +291,7 @@ function readDeps(env: WorkerEnv, bead: BeadWithBody) {
   return bead.fields.deps.flatMap((depId) => {
     try {
       const dep = parseBeadFile(join(env.ctx.paths.root, beadPath(depId)), depId);
-      return [{ id: depId, title: dep.fields.title, result: getSection(readFileSync(join(env.ctx.paths.root, beadPath(depId)), "utf8"), "Result"), sensitivity: dep.fields.sensitivity }];
+      return [{ id: depId, title: dep.fields.title, result: getSection(readBoardFileText(join(env.ctx.paths.root, beadPath(depId)), beadPath(depId)), "Result"), sensitivity: dep.fields.sensitivity }];
     } catch {
       return [];
     }

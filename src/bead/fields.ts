@@ -50,6 +50,8 @@ export interface Bead {
   fields: BeadFields;
   /** Milliseconds since epoch used for "age" ordering: `created` when present, else the file's mtime. */
   createdMs: number;
+  /** Task-list items in the body (`- [ ]` / `- [x]`), when it has any (bead/checklist.ts). */
+  checklist?: { done: number; total: number };
 }
 
 export interface BeadWithBody extends Bead {

@@ -1,15 +1,17 @@
 import type { Bead } from "../bead/fields.js";
 import type { BoardProblem } from "./load.js";
 import { findCycles } from "./queries.js";
+import { holderNameProblem, leaseBeyondMaximum } from "../claim/holder-rules.js";
 
 /**
  * Problems that only show across files: deps on beads that do not exist, dependency cycles,
  * and ids that differ only in case (they collide on case-insensitive file systems and in
  * people's heads). `lineOf` finds the line of a key in a bead file, for the report.
  */
-export function boardProblems(beads: readonly Bead[], lineOf: (bead: Bead, key: string) => number): BoardProblem[] {
+export function boardProblems(beads: readonly Bead[], lineOf: (bead: Bead, key: string) => number, archived: ReadonlyMap<string, unknown> = new Map(), now: number = Date.now()): BoardProblem[] {
   const problems: BoardProblem[] = [];
-  const ids = new Set(beads.map((bead) => bead.id));
+  // Archived beads (in `archived`, e.g. a board's byId) are valid deps too.
+  const ids = new Set([...beads.map((bead) => bead.id), ...archived.keys()]);
   for (const bead of beads) {
     for (const dep of bead.fields.deps) {
       if (!ids.has(dep)) {
@@ -25,6 +27,21 @@ export function boardProblems(beads: readonly Bead[], lineOf: (bead: Bead, key: 
       problems.push({ path: bead.path, line: lineOf(bead, "deps"), reason: `dependency cycle: ${text}`, fix: "remove one of these deps" });
     }
   }
+  for (const bead of beads) {
+    for (const key of ["lease_until", "claimed_at", "created", "updated"] as const) {
+      const value = bead.fields[key];
+      if (value !== undefined && Number.isNaN(Date.parse(value))) {
+        problems.push({ path: bead.path, line: lineOf(bead, key), reason: `${key}: ${JSON.stringify(value)} is not a timestamp`, fix: "write an ISO 8601 time such as 2025-01-31T12:00:00Z, or remove the line" });
+      }
+    }
+    const until = bead.fields.lease_until === undefined ? Number.NaN : Date.parse(bead.fields.lease_until);
+    if (!Number.isNaN(until) && leaseBeyondMaximum(until, now)) {
+      problems.push({ path: bead.path, line: lineOf(bead, "lease_until"), reason: `lease_until ${bead.fields.lease_until} is more than 24 h ahead; such a lease is not honoured`, fix: "claim with a shorter --lease and renew it" });
+    }
+    if (bead.fields.claimed_by !== undefined && holderNameProblem(bead.fields.claimed_by)) {
+      problems.push({ path: bead.path, line: lineOf(bead, "claimed_by"), reason: `claimed_by ${JSON.stringify(bead.fields.claimed_by)}: ${holderNameProblem(bead.fields.claimed_by)}`, fix: "release the bead and claim it with a valid --as" });
+    }
+  }
   const seen = new Map<string, Bead>();
   for (const bead of beads) {
     const key = bead.id.toLowerCase();
@@ -36,7 +53,7 @@ export function boardProblems(beads: readonly Bead[], lineOf: (bead: Bead, key: 
 }
 
 export function formatProblem(problem: BoardProblem): string {
-  return `${problem.path}:${problem.line}: ${problem.reason}${problem.fix ? ` (${problem.fix})` : ""}`;
+  return `${problem.path}:${problem.line}: ${problem.severity === "warning" ? "warning: " : ""}${problem.reason}${problem.fix ? ` (${problem.fix})` : ""}`;
 }
 
 /**

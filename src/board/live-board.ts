@@ -1,7 +1,7 @@
 import { statSync, watch, type FSWatcher } from "node:fs";
 import { join } from "node:path";
 import { isBeadFileName, listBeadFiles } from "./bead-files.js";
-import { assemble, fileStamp, loadBoardStamped, type BeadFileEntry as Entry, type Board } from "./load.js";
+import { assemble, fileStamp, loadBoardStamped, withArchivedDeps, type BeadFileEntry as Entry, type Board } from "./load.js";
 import type { BoardPaths } from "./paths.js";
 
 /**
@@ -104,7 +104,7 @@ export class LiveBoard {
     }
     if (await this.reread(names, fullLook)) {
       // The same order as loadBoard: by file name.
-      this.board = assemble(this.paths, [...this.entries.keys()].sort().map((name) => this.entries.get(name)));
+      this.board = await withArchivedDeps(assemble(this.paths, [...this.entries.keys()].sort().map((name) => this.entries.get(name))));
     }
     return this.board;
   }

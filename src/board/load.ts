@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, statSync } from "node:fs";
+import { lstatSync, mkdirSync, readFileSync } from "node:fs";
+import { checkBoardPath } from "./safe-read.js";
 import { join } from "node:path";
 import type { Bead } from "../bead/fields.js";
 import { writeFileAtomic } from "./atomic-write.js";
@@ -11,6 +12,8 @@ export interface BoardProblem {
   line: number;
   reason: string;
   fix?: string;
+  /** A warning is reported but does not fail `bead lint` (issue 17); absent means an error. */
+  severity?: "warning";
 }
 
 export interface Board {
@@ -30,7 +33,8 @@ interface CacheFile {
   entries: Record<string, CacheEntry>;
 }
 
-const CACHE_VERSION = 2;
+// 3: beads carry their checklist progress (issue 17).
+const CACHE_VERSION = 3;
 const CACHE_FILE = "beads-cache.json";
 
 /**
@@ -61,11 +65,20 @@ export async function loadBoardStamped(paths: BoardPaths): Promise<{ board: Boar
     const name = names[i]!;
     let stat;
     try {
-      stat = statSync(prefix + name, { throwIfNoEntry: false });
+      // lstat: a link (to /dev/zero, to a file outside the repository) is never followed.
+      stat = lstatSync(prefix + name, { throwIfNoEntry: false });
     } catch {
       continue; // unreadable: as good as gone
     }
-    if (stat === undefined || !stat.isFile()) continue; // deleted while we listed, or not a file
+    if (stat === undefined) continue; // deleted while we listed
+    if (!stat.isFile()) {
+      // A link, FIFO, device or directory named <id>.md: a lint problem, never read.
+      const refused = checkBoardPath(prefix + name, `beads/${name}`);
+      if (typeof refused === "string") continue;
+      entries[i] = { key: `special:${stat.ino}`, problem: { path: refused.file, line: 1, reason: refused.reason, ...(refused.fix ? { fix: refused.fix } : {}) } };
+      kept++;
+      continue;
+    }
     kept++;
     const { mtimeMs } = stat;
     const key = `${mtimeMs}:${stat.size}:${stat.ino}`;
@@ -89,7 +102,23 @@ export async function loadBoardStamped(paths: BoardPaths): Promise<{ board: Boar
   }
   const stamps = new Map<string, string>();
   for (let i = 0; i < names.length; i++) if (entries[i] !== undefined) stamps.set(names[i]!, entries[i]!.key);
-  return { board: assemble(paths, entries), stamps };
+  return { board: await withArchivedDeps(assemble(paths, entries)), stamps };
+}
+
+/**
+ * A board whose beads depend on beads not on it gets those deps from beads/archive/ in `byId`
+ * (board/archive-deps.ts; loaded only then, so the common read path stays as it was).
+ */
+export async function withArchivedDeps(board: Board): Promise<Board> {
+  for (const bead of board.beads) {
+    for (const dep of bead.fields.deps) {
+      if (!board.byId.has(dep)) {
+        const { addArchivedDeps } = await import("./archive-deps.js");
+        return addArchivedDeps(board);
+      }
+    }
+  }
+  return board;
 }
 
 /** The stamp of a file's entry (see loadBoardStamped), from its stat data, read at `readAtMs`. */

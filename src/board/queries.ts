@@ -61,7 +61,8 @@ export function readyBeads(beads: readonly Bead[], byId: ReadonlyMap<string, Bea
     .filter((bead) => {
       const { status, agent } = bead.fields;
       const available = status === "open" || (options.includeExpired === true && leaseExpired(bead, now));
-      if (!available || inCycle.has(bead.id)) return false;
+      // A bead with a schedule is a template for recurring beads (src/recur/), never worked itself.
+      if (!available || inCycle.has(bead.id) || bead.fields.schedule !== undefined) return false;
       if (options.agent !== undefined && agent !== undefined && agent !== options.agent) return false;
       return blockersOf(bead, byId).length === 0;
     })

@@ -1,9 +1,10 @@
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { BeadWithBody } from "../bead/fields.js";
 import { decodeBeadBytes, frontMatterKeyLine, parseBead } from "../bead/parse.js";
 import { ParseError } from "../errors.js";
+import { checklistProgress } from "../bead/checklist.js";
 import { beadPath } from "./paths.js";
+import { readBoardFileBytes } from "./safe-read.js";
 import { idFromFileName } from "../bead/ids.js";
 import type { BeadFileEntry, BoardProblem } from "./load.js";
 
@@ -41,7 +42,7 @@ export function readBeadEntry(beadsDir: string, name: string, mtimeMs: number): 
 /** Read and validate one bead file, throwing ParseError naming `beads/<id>.md` and the line. */
 export function parseBeadFile(fullPath: string, id: string, mtimeMs?: number): BeadWithBody {
   const path = beadPath(id);
-  const text = decodeBeadBytes(readFileSync(fullPath), path);
+  const text = decodeBeadBytes(readBoardFileBytes(fullPath, path), path);
   return beadFromText(text, id, mtimeMs ?? Date.now());
 }
 
@@ -52,5 +53,8 @@ export function beadFromText(text: string, id: string, mtimeMs: number): BeadWit
     throw new ParseError(path, frontMatterKeyLine(text, "id", path), `id mismatch: the file says id ${String(fields.id)} but its name makes it ${id}`, "rename the file or remove the id: line");
   }
   const created = fields.created ? Date.parse(fields.created) : Number.NaN;
-  return { id, path, fields, body, createdMs: Number.isNaN(created) ? mtimeMs : created };
+  const bead: BeadWithBody = { id, path, fields, body, createdMs: Number.isNaN(created) ? mtimeMs : created };
+  const checklist = checklistProgress(body);
+  if (checklist.total > 0) bead.checklist = checklist;
+  return bead;
 }

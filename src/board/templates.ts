@@ -29,6 +29,14 @@ by hand, so that claims stay exactly-once and every change is a small git commit
 - Beads marked \`sensitivity: private\` or \`secret\` must not be sent to any remote service.
 - \`bead lint\` must pass before you commit (the pre-commit hook runs it).
 
+## Through MCP instead of the shell
+
+\`bead mcp\` serves this board over the Model Context Protocol: \`.mcp.json\` (Claude Code) and
+\`.qwen/settings.json\` (Qwen Code) already name it. The tools are the commands above
+(\`ready\`, \`show\`, \`claim\`, \`update\`, \`close\`, \`memory_append\`, …) with the same rules;
+claims are made in the client's name, or \`bead mcp --as <your-name>\`. Other clients: run
+\`bead mcp\` in this directory over stdio.
+
 ## Seeing problems while editing
 
 Live problems in VS Code come from the "bead: lint (watch)" task in \`.vscode/tasks.json\`,
@@ -73,21 +81,30 @@ policy:
   local_only: false     # true forbids remote models outright
 ${remote ? `remote:\n  url: ${remote}\n  token_env: BEAD_TOKEN   # the token is read from this environment variable, never stored here\n` : ""}`;
 
-export function preCommitHook(fallbackBin: string): string {
-  return `#!/bin/sh
+/**
+ * The committed hook: the same bytes on every clone, so no path of the machine that ran `bead init`.
+ * That machine's bin/bead.js goes into its own .git/config (beadboard.bin), which is never shared.
+ */
+export const PRE_COMMIT_HOOK = `#!/bin/sh
 # Installed by \`bead init\`: refuse commits that would put an invalid bead or agent file on the board.
-# Looks for bead on PATH, then in node_modules, then where \`bead init\` ran from on this machine.
+# Finds bead in node_modules/.bin, on PATH, at this clone's \`git config beadboard.bin\`, or through npx.
+if [ -x node_modules/.bin/bead ]; then
+  exec node_modules/.bin/bead lint --staged
+fi
 if command -v bead >/dev/null 2>&1; then
   exec bead lint --staged
-elif [ -x node_modules/.bin/bead ]; then
-  exec node_modules/.bin/bead lint --staged
-elif [ -f "${fallbackBin}" ]; then
-  exec node "${fallbackBin}" lint --staged
 fi
-echo "beadboard: 'bead' is not on PATH; bead files were not checked" >&2
+bin=$(git config --get beadboard.bin 2>/dev/null)
+if [ -n "$bin" ] && [ -f "$bin" ]; then
+  exec node "$bin" lint --staged
+fi
+if command -v npx >/dev/null 2>&1 && npx --no-install bead --version >/dev/null 2>&1; then
+  exec npx --no-install bead lint --staged
+fi
+echo "beadboard: bead not found (looked in node_modules/.bin, PATH, git config beadboard.bin, npx); bead files were NOT checked." >&2
+echo "beadboard: install it (npm install --save-dev beadboard) or run: git config beadboard.bin /path/to/beadboard/bin/bead.js" >&2
 exit 0
 `;
-}
 
 export const VSCODE_SETTINGS = `{
   "yaml.schemas": {

@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
+import { readBoardFileBytes } from "./safe-read.js";
 import { join } from "node:path";
 import type { BeadWithBody } from "../bead/fields.js";
 import { ConflictError, InvalidArgumentError, NotFoundError, ParseError, RefMovedError } from "../errors.js";
@@ -10,12 +11,18 @@ import type { BoardPaths } from "./paths.js";
 import { beadPath } from "./paths.js";
 import { beadFromText } from "./read-bead.js";
 import { decodeBeadBytes } from "../bead/parse.js";
+import { checkBeadText, checkBoardFileContent, parseBeadForWrite } from "./validate-write.js";
 
 /** What every write needs: where the board is, who commits, and a shared git object cache. */
 export interface WriteContext {
   paths: BoardPaths;
+  /** Who commits: this machine's identity (git config or BEAD_ACTOR). */
   identity: Identity;
+  /** Whose work it is, when not the committer's: an agent (agentIdentity). */
+  author?: Identity;
   cache: object;
+  /** When set, commits are refused once HEAD names another branch (see CommitRequest.branchRef). */
+  branchRef?: string;
 }
 
 export function writeContext(paths: BoardPaths, env: NodeJS.ProcessEnv = process.env): WriteContext {
@@ -81,42 +88,36 @@ export async function editBeadLocked(ctx: WriteContext, id: string, edit: BeadEd
 /** Create a new bead file (never overwriting one) and commit it. Returns false if the id is taken. */
 export async function createBead(ctx: WriteContext, id: string, text: string, message: string): Promise<CommitResult | null | false> {
   return withBoardLock(ctx.paths.stateDir, async () => {
-    beadFromText(text, id, Date.now()); // refuse to create a bead the board could not read
+    parseBeadForWrite(text, id); // refuse to create a bead the board could not read
     mkdirSync(ctx.paths.beadsDir, { recursive: true });
     if (!createFileExclusive(join(ctx.paths.root, beadPath(id)), text)) return false;
     return commitPaths({ ...gitTarget(ctx), changes: [{ path: beadPath(id), content: text }], message });
   });
 }
 
-/** Write arbitrary board files (memory, agents, config) and commit exactly them. Caller holds the lock. */
+/** Write (or, with null content, delete) arbitrary board files and commit exactly them. Caller holds the lock. */
 export async function writeFilesLocked(
   ctx: WriteContext,
-  files: Array<{ path: string; content: string; executable?: boolean }>,
+  files: Array<{ path: string; content: string | null; executable?: boolean }>,
   message: string,
 ): Promise<CommitResult | null> {
+  // A deletion (null) has nothing to validate.
+  for (const file of files) if (file.content !== null) checkBoardFileContent(file.path, file.content);
   return commitPaths({ ...gitTarget(ctx), changes: files, message, writeWorktree: true });
 }
 
 /** The bead an edit produces; an edit that would make it unreadable is refused before anything is written. */
 function validEdit(next: string, id: string): BeadWithBody {
-  try {
-    return beadFromText(next, id, Date.now());
-  } catch (error) {
-    if (!(error instanceof ParseError)) throw error;
-    throw new InvalidArgumentError(`${beadPath(id)}: refused, the change would make the bead invalid: ${error.reason}; nothing was written`, {
-      file: beadPath(id),
-      reason: error.reason,
-    });
-  }
+  return checkBeadText(next, id);
 }
 
 function gitTarget(ctx: WriteContext) {
-  return { root: ctx.paths.root, gitdir: ctx.paths.gitdir, author: ctx.identity, cache: ctx.cache };
+  return { root: ctx.paths.root, gitdir: ctx.paths.gitdir, author: ctx.author ?? ctx.identity, committer: ctx.identity, cache: ctx.cache, ...(ctx.branchRef !== undefined ? { branchRef: ctx.branchRef } : {}) };
 }
 
 function readBeadText(file: string, id: string): string {
   try {
-    return decodeBeadBytes(readFileSync(file), beadPath(id));
+    return decodeBeadBytes(readBoardFileBytes(file, beadPath(id)), beadPath(id));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new NotFoundError("bead", id, `no file ${beadPath(id)}`);
     throw error;

@@ -1,9 +1,11 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
+import { readBoardFileBytes } from "../board/safe-read.js";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { setFields } from "../bead/edit-yaml.js";
 import type { BeadFields, BeadWithBody } from "../bead/fields.js";
 import { decodeBeadBytes } from "../bead/parse.js";
+import { archivedBeadPath } from "../board/archive-paths.js";
 import { beadPath } from "../board/paths.js";
 import { beadFromText, parseBeadFile } from "../board/read-bead.js";
 import { editBead, editBeadLocked, type WriteContext } from "../board/write.js";
@@ -12,12 +14,15 @@ import { headBlobId, readHeadFile } from "../git/head-file.js";
 import { hashObject } from "../git/objects.js";
 import { ClaimRefusedError, ConflictError, NotHolderError, ParseError } from "../errors.js";
 import { checkClaimable, holderName, isHeldBy } from "./rules.js";
+import { assertHolderName, assertLease } from "./holder-rules.js";
 
 export interface ClaimOptions {
   agent: string;
   leaseMs: number;
   host?: string;
   now?: () => number;
+  /** The board's max_lease; default 24 h. */
+  maxLeaseMs?: number;
 }
 
 export interface ClaimOutcome {
@@ -40,7 +45,10 @@ export async function claimBead(ctx: WriteContext, id: string, options: ClaimOpt
 /** The same as claimBead, for callers that already hold the board lock (claims across clones, src/claim/remote-claim.ts). */
 export async function claimBeadLocked(ctx: WriteContext, id: string, options: ClaimOptions): Promise<ClaimOutcome> {
   const now = options.now ?? Date.now;
+  assertHolderName(options.agent);
+  assertLease(options.leaseMs, options.maxLeaseMs);
   const holder = holderName(options.agent, options.host ?? hostname());
+  assertHolderName(holder, "holder");
   let renewed = false;
   let leaseUntil = "";
   const head = await headState(ctx, id);
@@ -103,7 +111,8 @@ export async function renewLease(ctx: WriteContext, id: string, options: ClaimOp
     ctx,
     id,
     (text, bead) => {
-      if (!isHeldBy(bead.fields, holder)) throw new NotHolderError(id, holder, bead.fields.claimed_by);
+      // claimed_by stays on a finished bead as a record: only a live claim names a holder.
+      if (!isHeldBy(bead.fields, holder)) throw new NotHolderError(id, holder, bead.fields.status === "claimed" ? bead.fields.claimed_by : undefined);
       return setFields(text, { lease_until: leaseUntil }, beadPath(id));
     },
     `renew ${id} by ${options.agent}`,
@@ -151,14 +160,16 @@ function committedFields(head: HeadState, text: string, id: string): BeadFields 
 
 function fileBlobId(ctx: WriteContext, id: string): string | undefined {
   try {
-    return hashObject("blob", readFileSync(join(ctx.paths.root, beadPath(id))));
+    return hashObject("blob", readBoardFileBytes(join(ctx.paths.root, beadPath(id)), beadPath(id)));
   } catch {
     return undefined; // unreadable here: editBead reports it
   }
 }
 
 function depStatus(ctx: WriteContext, id: string): string | undefined {
-  const file = join(ctx.paths.root, beadPath(id));
+  let file = join(ctx.paths.root, beadPath(id));
+  // An archived bead still counts as a dependency (issue 17).
+  if (!existsSync(file)) file = join(ctx.paths.root, archivedBeadPath(id));
   if (!existsSync(file)) return undefined;
   try {
     return parseBeadFile(file, id).fields.status;

@@ -1,4 +1,5 @@
 import type { BeadFields } from "../bead/fields.js";
+import { leaseBeyondMaximum } from "./holder-rules.js";
 
 /** Pure claim rules (DESIGN §5), separate from the I/O so they can be tested on plain values. */
 
@@ -22,7 +23,8 @@ export function checkClaimable({ fields, holder, agent, depStatus, now }: ClaimC
     const leaseUntil = fields.lease_until;
     if (fields.claimed_by === holder) return { ok: true, renew: true, takeover: false };
     const until = leaseUntil ? Date.parse(leaseUntil) : Number.NaN;
-    if (!Number.isNaN(until) && until > now) {
+    // A lease further ahead than any board allows (`lease_until: 2099-…`) is not honoured.
+    if (!Number.isNaN(until) && until > now && !leaseBeyondMaximum(until, now)) {
       return { ok: false, reason: `held by ${fields.claimed_by ?? "someone"} until ${leaseUntil}`, ...(fields.claimed_by ? { holder: fields.claimed_by } : {}), ...(leaseUntil ? { leaseUntil } : {}) };
     }
     const deps = depsCheck(fields, depStatus);

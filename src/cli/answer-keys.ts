@@ -10,6 +10,8 @@ export interface LsQuery {
   status?: Status[];
   agent?: string;
   label?: string[];
+  /** Only beads with `escalation: requested`. */
+  escalated?: boolean;
 }
 
 /** The filter of `bead ls`: only the options given, in a fixed order. */
@@ -18,6 +20,7 @@ export function lsFilter(options: LsQuery): LsQuery {
   if (options.status) filter.status = options.status;
   if (options.agent !== undefined) filter.agent = options.agent;
   if (options.label) filter.label = options.label;
+  if (options.escalated === true) filter.escalated = true;
   return filter;
 }
 

@@ -1,7 +1,11 @@
 import { isBeadboardError, type ErrorCode } from "../errors.js";
 
-/** The one place that decides exit codes (DESIGN §7): 0 ok, 1 invalid input or failure, 2 not found, 3 claim refused. */
-export const EXIT = { ok: 0, failure: 1, notFound: 2, claimRefused: 3 } as const;
+/**
+ * The one place that decides exit codes (DESIGN §7): 0 ok, 1 invalid input or failure, 2 not found,
+ * 3 claim refused; a long-running command stopped by a signal exits as shells expect: 128 + the
+ * signal number (130 SIGINT, 143 SIGTERM), after releasing what it held.
+ */
+export const EXIT = { ok: 0, failure: 1, notFound: 2, claimRefused: 3, interrupted: 130, terminated: 143 } as const;
 
 const BY_CODE: Partial<Record<ErrorCode, number>> = {
   E_NOT_FOUND: EXIT.notFound,

@@ -33,6 +33,7 @@ const FAST_COMMANDS = {
   ls: { words: 0, flags: ["json"], values: ["agent"], lists: { status: STATUSES, label: null } },
   ready: { words: 0, flags: ["json"], values: ["agent"] },
   set: { words: 2, variadic: true },
+  search: { words: 1, variadic: true, flags: ["json", "all"], values: ["limit"] },
   claim: { words: 1, flags: ["json"], values: ["as", "lease"], required: ["as"], defaults: { lease: "15m" } },
 } as const satisfies Record<string, FastSpec>;
 

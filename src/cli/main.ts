@@ -47,22 +47,32 @@ type Run = (io: CliIo, ...args: never[]) => Promise<number | void>;
  */
 const COMMAND_FILES = {
   agent: () => import("./commands/agent.js"),
+  archive: () => import("./commands/archive.js"),
   board: () => import("./commands/board.js"),
   claim: () => import("./commands/claim.js"),
   close: () => import("./commands/close.js"),
+  edit: () => import("./commands/edit.js"),
+  export: () => import("./commands/export.js"),
+  import: () => import("./commands/import.js"),
+  check: () => import("./commands/check.js"),
+  comment: () => import("./commands/comment.js"),
   dep: () => import("./commands/dep.js"),
+  escalation: () => import("./commands/escalation.js"),
   init: () => import("./commands/init.js"),
   lint: () => import("./commands/lint.js"),
   log: () => import("./commands/log.js"),
+  mcp: () => import("./commands/mcp.js"),
   ls: () => import("./commands/ls.js"),
   new: () => import("./commands/new.js"),
   ready: () => import("./commands/ready.js"),
   set: () => import("./commands/set.js"),
   show: () => import("./commands/show.js"),
+  search: () => import("./commands/search.js"),
   doctor: () => import("./commands/doctor.js"),
   up: () => import("./commands/up.js"),
   sync: () => import("./commands/sync.js"),
   stats: () => import("./commands/stats.js"),
+  serve: () => import("./commands/serve.js"),
 } as const;
 type CommandFile = keyof typeof COMMAND_FILES;
 
@@ -96,7 +106,8 @@ function buildProgram(commander: typeof import("commander"), io: CliIo, setExit:
     return [...previous, value];
   };
 
-  command(program, "init", "prepare this git repo (or a new one) as a board", "init", "init").option("--prefix <prefix>", "id prefix for new beads").option("--remote <url>", "remote git URL to sync with");
+  command(program, "init", "prepare this git repo (or a new one) as a board", "init", "init").option("--prefix <prefix>", "id prefix for new beads").option("--remote <url>", "remote git URL to sync with")
+    .option("--agents <names>", "keep a marked block of board instructions in AGENTS.md and these agents' files: claude, qwen, gemini, codex");
   command(program, "new <title>", "create a bead; prints its id", "new", "newBead", true)
     .option("--body <text>", "the bead's markdown body ('-' reads stdin)")
     .option("--priority <n>", "0 urgent … 4 someday")
@@ -108,12 +119,40 @@ function buildProgram(commander: typeof import("commander"), io: CliIo, setExit:
   command(program, "ls", "list beads", "ls", "ls", true)
     .addOption(new Option("--status <status>", "only this status (repeatable)").choices([...STATUSES]).argParser(collectStatus))
     .option("--agent <name>", "only beads assigned to this agent")
-    .option("--label <label>", "only beads with this label (repeatable)", collect);
+    .option("--label <label>", "only beads with this label (repeatable)", collect)
+    .option("--escalated", "only beads waiting for a person's approval of a remote model")
+    .option("--text <words>", "only beads whose title or text has these words (search syntax)")
+    .option("--priority <n>", "only this priority (repeatable)", collect)
+    .option("--type <type>", "only this type (repeatable)", collect)
+    .option("--since <when>", "only beads created or updated since a date (2026-01-31) or a duration ago (7d)");
+  command(program, "approve <id>", "allow a remote model for an escalated bead (a commit)", "escalation", "approve");
+  command(program, "deny <id> [reason]", "refuse a remote model for an escalated bead (a commit)", "escalation", "deny");
+  command(program, "search <words...>", 'find beads by words, "phrases", label:x status:y agent:z type:t priority:n', "search", "search", true)
+    .option("--all", "include archived beads")
+    .option("--limit <n>", "at most this many results (default 20)");
   command(program, "show <id>", "show one bead", "show", "show", true);
   command(program, "ready", "open beads whose deps are done, by priority then age", "ready", "ready", true).option("--agent <name>", "only beads this agent may take (assigned to it or unassigned)");
   command(program, "blocked", "beads waiting on others, with what blocks them", "ready", "blocked", true);
-  command(program, "set <id> <assignments...>", "set front-matter fields (key=value; key= removes)", "set", "set");
-  command(program, "close <id>", "mark a bead done", "close", "close").option("--reason <text>", "why it is closed");
+  command(program, "set <id> [assignments...]", "set front-matter fields (key=value; key= removes; key+=item / key-=item for lists)", "set", "set").option(
+    "--body <text>",
+    "replace the body ('-' reads stdin)",
+  );
+  command(program, "archive [ids...]", "move finished beads to beads/archive/ in one commit", "archive", "archive", true).option(
+    "--done-before <date>",
+    "every finished bead last changed before this date (2026-01-31) or this long ago (30d)",
+  );
+  command(program, "import <path>", "import Backlog.md tasks (--from backlog <dir>) or a bd export (--from beads <issues.jsonl>)", "import", "importBeads", true).requiredOption(
+    "--from <tracker>",
+    "backlog | beads",
+  );
+  command(program, "export", "every bead on stdout", "export", "exportBeads").option("--format <format>", "jsonl | md", "jsonl");
+  command(program, "edit <id>", "edit the bead in $VISUAL/$EDITOR, check it, commit it", "edit", "edit");
+  command(program, "close <id>", "mark a bead done", "close", "close")
+    .option("--reason <text>", "why it is closed")
+    .option("--force", "close even with acceptance checklist items open");
+  command(program, "check <id> <n>", "tick checklist item n (as bead show numbers them)", "check", "check");
+  command(program, "uncheck <id> <n>", "clear checklist item n", "check", "uncheck");
+  command(program, "comment <id> <text...>", "append a comment (author, time) to the bead's ## Comments; '-' reads stdin", "comment", "comment", true);
   command(program, "reopen <id>", "put a bead back to open", "close", "reopen");
   const dep = program.command("dep").description("manage dependencies");
   command(dep, "add <id> <blocker>", "make <id> wait for <blocker>", "dep", "depAdd");
@@ -126,7 +165,7 @@ function buildProgram(commander: typeof import("commander"), io: CliIo, setExit:
     .option("--staged", "check the versions staged for commit")
     .option("--watch", "check again on every change to beads/ or agents/ until interrupted (editors read this)");
   command(program, "log <id>", "the bead's history from git", "log", "log", true);
-  command(program, "board", "terminal kanban", "board", "board");
+  command(program, "board", "terminal kanban (open beads waiting on deps show as blocked)", "board", "board", true).option("--watch", "redraw on every change until interrupted");
   const agent = program.command("agent").description("agents of this board");
   command(agent, "ls", "each agent, its model and what it is doing", "agent", "agentLs", true);
   command(agent, "start <name>", "run one agent in the foreground", "up", "agentStart")
@@ -137,8 +176,16 @@ function buildProgram(commander: typeof import("commander"), io: CliIo, setExit:
     .option("--webhook <port>", "sync at once when the git server reports a push (secret: BEAD_WEBHOOK_SECRET)")
     .option("--agents <names>", "only these agents (comma-separated)")
     .option("--local-only", "refuse remote model providers");
-  command(program, "doctor", "check the board, hooks, model servers and models", "doctor", "doctor", true);
+  command(program, "doctor", "check the board, hooks, model servers and models", "doctor", "doctor", true).option("--fix", "remove a stale index.lock and reset board files staged differently from HEAD");
   command(program, "stats", "throughput, latency, tokens, cost, local share, gate and shadow results", "stats", "stats", true);
+  command(program, "mcp", "serve the board to coding agents over the Model Context Protocol (stdio)", "mcp", "mcp")
+    .option("--as <name>", "who claims through this server (default: the client's name)")
+    .option("--remote", "treat the client as remote: no private or secret beads or memory")
+    .option("--http <port>", "serve Streamable HTTP on 127.0.0.1:<port> instead of stdio (token: BEAD_MCP_TOKEN)");
+  command(program, "serve", "the live web board on http://127.0.0.1:4747/ (Ctrl-C stops)", "serve", "serve")
+    .option("--port <n>", "port to listen on (0: any free one)", "4747")
+    .option("--host <address>", "listen on another address than 127.0.0.1 (needs --token)")
+    .option("--token <secret>", "access token required with --host (or BEAD_SERVE_TOKEN)");
   command(program, "sync", "fetch, merge (bead-aware) and push to the board's remote", "sync", "sync", true).option("--no-push", "fetch and merge only");
   return program;
 }

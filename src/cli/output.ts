@@ -28,7 +28,10 @@ export function beadTable(beads: readonly Bead[], columns = 100): string {
   const lines = [`${fit("ID", idWidth)}  ${fit("STATUS", 9)} P  ${fit("TYPE", 8)} ${fit("AGENT", agentWidth)}  TITLE`];
   for (const bead of beads) {
     const f = bead.fields;
-    lines.push(`${fit(bead.id, idWidth)}  ${fit(f.status, 9)} ${f.priority}  ${fit(f.type, 8)} ${fit(f.agent ?? "", agentWidth)}  ${fit(f.title, titleWidth).trimEnd()}`);
+    // Waiting on a person: the marker comes first so that no column width hides it.
+    const progress = bead.checklist ? `${f.title} (${bead.checklist.done}/${bead.checklist.total})` : f.title;
+    const title = f.escalation === "requested" ? `[approve?] ${progress}` : progress;
+    lines.push(`${fit(bead.id, idWidth)}  ${fit(f.status, 9)} ${f.priority}  ${fit(f.type, 8)} ${fit(f.agent ?? "", agentWidth)}  ${fit(title, titleWidth).trimEnd()}`);
   }
   return `${lines.join("\n")}\n`;
 }

@@ -7,6 +7,12 @@ export interface Identity {
   email: string;
 }
 
+/** An agent as a commit author: `codemonkey <codemonkey@HOST.beadboard>`, so `git log --author=codemonkey` finds its work. */
+export function agentIdentity(agent: string, host: string): Identity {
+  const safeHost = host.replace(/[^A-Za-z0-9.-]/g, "-").replace(/^[.-]+|[.-]+$/g, "") || "localhost";
+  return { name: agent, email: `${agent}@${safeHost}.beadboard` };
+}
+
 /**
  * Who commits: `BEAD_ACTOR` ("Name <email>" or a name), else the repository's git config, else
  * the user's global git config, else a neutral default, so commits never fail for want of an identity.

@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import lockfile from "proper-lockfile";
 import { LockTimeoutError } from "../errors.js";
+import { forgetHolder, recordHolder, removeIfHolderDead } from "../os/lock-holder.js";
 
 export interface BoardLockOptions {
   /** How long to keep trying before giving up. */
@@ -21,7 +22,8 @@ function staleFromEnv(): number {
  * Run `work` holding the board lock: one writer at a time per board, across processes.
  * isomorphic-git has no cross-process locking, so every read-check-write-commit goes through
  * here. The lock is a directory under .git/beadboard/ whose mtime the holder keeps fresh; a
- * holder killed with SIGKILL stops refreshing and the lock is taken over after `staleMs`.
+ * holder killed with SIGKILL is seen at once from its holder file (pid and start time,
+ * os/lock-holder.ts) and its lock taken over; without one, after `staleMs` without a refresh.
  */
 export async function withBoardLock<T>(stateDir: string, work: () => Promise<T>, options: BoardLockOptions = {}): Promise<T> {
   mkdirSync(stateDir, { recursive: true });
@@ -31,12 +33,13 @@ export async function withBoardLock<T>(stateDir: string, work: () => Promise<T>,
   const started = Date.now();
   let release: (() => Promise<void>) | undefined;
   let compromised: Error | undefined;
+  const lockDir = join(stateDir, "board.lock");
   while (!release) {
     try {
       release = await lockfile.lock(target, {
         realpath: false,
         stale: staleMs,
-        lockfilePath: join(stateDir, "board.lock"),
+        lockfilePath: lockDir,
         onCompromised: (error) => {
           // Losing the lock mid-write must not crash an agent loop; the ref compare-and-swap
           // still refuses a commit built on a stale read.
@@ -45,14 +48,19 @@ export async function withBoardLock<T>(stateDir: string, work: () => Promise<T>,
       });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "ELOCKED") throw error;
-      if (Date.now() - started > timeoutMs) throw new LockTimeoutError(join(stateDir, "board.lock"), timeoutMs);
+      if (removeIfHolderDead(lockDir)) continue;
+      if (Date.now() - started > timeoutMs) throw new LockTimeoutError(lockDir, timeoutMs);
       await sleep(5 + Math.random() * 25);
     }
   }
+  recordHolder(lockDir);
   try {
     return await work();
   } finally {
-    if (!compromised) await release().catch(() => undefined);
+    if (!compromised) {
+      forgetHolder(lockDir);
+      await release().catch(() => undefined);
+    }
   }
 }
 

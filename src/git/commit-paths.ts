@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import { chmodSync, mkdirSync, readFileSync, unlinkSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { PromiseFsClient, TreeEntry } from "isomorphic-git";
+import { isResourceError, removeBrokenLooseObjects, resourceErrorMessage } from "./resource-error.js";
 import { writeFileAtomic } from "../board/atomic-write.js";
 import { GitError } from "../errors.js";
 import type { Identity } from "./author.js";
@@ -27,6 +28,8 @@ export interface CommitRequest {
   changes: FileChange[];
   message: string;
   author: Identity;
+  /** Who made the commit, when not the author (an agent's work committed by this machine's identity). */
+  committer?: Identity;
   /** Shared isomorphic-git object cache for a long-lived process. */
   cache?: object;
   /**
@@ -34,6 +37,12 @@ export interface CommitRequest {
    * written even when the tree did not change, since it records that the other side is merged.
    */
   mergeParents?: string[];
+  /**
+   * The branch this writer works on (`bead up` records it at start). When HEAD names another
+   * branch (a person ran `git checkout -b other`), nothing is committed: commits would land on
+   * the person's branch and beads would run again.
+   */
+  branchRef?: string;
   /**
    * Also write `changes` into the work tree, under index.lock, just before the branch moves, and
    * put the old files back if the commit fails. Then the work tree is never ahead of the index for
@@ -61,11 +70,29 @@ export interface CommitResult {
  * Returns null when nothing changed (no empty commits). The caller holds the board lock.
  */
 export async function commitPaths(request: CommitRequest): Promise<CommitResult | null> {
+  const startedMs = Date.now();
+  try {
+    return await commitPathsUnchecked(request);
+  } catch (error) {
+    // A full disk is said as such, whichever path (native or isomorphic-git) hit it, and the
+    // half-written objects it left are removed so that `git fsck` stays clean.
+    if (isResourceError(error)) {
+      removeBrokenLooseObjects(request.gitdir, startedMs);
+      throw new GitError(resourceErrorMessage(error), { code: error.code }, { cause: error });
+    }
+    throw error;
+  }
+}
+
+async function commitPathsUnchecked(request: CommitRequest): Promise<CommitResult | null> {
   const { root: dir, gitdir } = request;
   // Hold index.lock for the whole commit, as `git commit` does, so a person's git command
   // waits for us (or we for it) instead of interleaving index, work tree and ref writes.
   return withIndexLock(gitdir, async (indexFs) => {
     const ref = currentBranchRef(gitdir);
+    if (request.branchRef !== undefined && ref !== request.branchRef) {
+      throw new GitError(`HEAD moved from ${request.branchRef} to ${ref}: nothing was committed; agents work only on ${request.branchRef.replace(/^refs\/heads\//, "")}. Switch back (git checkout ${request.branchRef.replace(/^refs\/heads\//, "")}) and start bead up again`, { expected: request.branchRef, head: ref, code: "HEAD_MOVED" });
+    }
     const parent = readRef(gitdir, ref);
     const blobs = new Map<string, BlobChange>();
     for (const change of request.changes) {
@@ -87,6 +114,7 @@ export async function commitPaths(request: CommitRequest): Promise<CommitResult 
         tree: built.tree,
         parents: [...(parent ? [parent] : []), ...mergeParents],
         author: { ...request.author, timestamp: now },
+        committer: { ...(request.committer ?? request.author), timestamp: now },
         message: ensureNewline(request.message),
       });
       await compareAndSwapRef({
@@ -95,7 +123,7 @@ export async function commitPaths(request: CommitRequest): Promise<CommitResult 
         expected: parent,
         next: oid,
         message: `commit: ${request.message}`,
-        committer: `${request.author.name} <${request.author.email}>`,
+        committer: `${(request.committer ?? request.author).name} <${(request.committer ?? request.author).email}>`,
       });
     } catch (error) {
       restore();
@@ -119,10 +147,9 @@ async function buildWithIsomorphicGit(request: CommitRequest, parent: string | n
   return {
     baseTree,
     tree,
-    writeCommit: async ({ tree: commitTree, parents, author, message }) => {
-      const person = { ...author, timezoneOffset: 0 };
+    writeCommit: async ({ tree: commitTree, parents, author, committer = author, message }) => {
       const treeOid = commitTree ?? (await git.writeTree({ fs, dir, gitdir, tree: [] }));
-      return git.writeCommit({ fs, dir, gitdir, commit: { message, tree: treeOid, parent: parents, author: person, committer: person } });
+      return git.writeCommit({ fs, dir, gitdir, commit: { message, tree: treeOid, parent: parents, author: { ...author, timezoneOffset: 0 }, committer: { ...committer, timezoneOffset: 0 } } });
     },
     syncIndex: (indexFs) => syncIndex(git, indexFs, dir, gitdir, cache, blobs),
   };

@@ -1,6 +1,7 @@
 import { existsSync, lstatSync, readFileSync, type BigIntStats } from "node:fs";
 import { join } from "node:path";
 import type { PromiseFsClient } from "isomorphic-git";
+import { isResourceError, resourceErrorMessage } from "./resource-error.js";
 import { GitError } from "../errors.js";
 import { emptyIndex, indexKey, makeEntry, parseIndex, serializeIndex, setEntry, type GitIndexFile, type IndexEntry } from "./index-file.js";
 import { commitTree, NativeUnsupported, readLooseObject, serializeCommit, writeLooseObject } from "./objects.js";
@@ -27,7 +28,7 @@ export interface BuiltCommit {
   baseTree: string | null;
   /** The new root tree; null for an empty tree. Equals baseTree when nothing changed. */
   tree: string | null;
-  writeCommit(commit: { tree: string | null; parents: string[]; author: CommitAuthor; message: string }): Promise<string>;
+  writeCommit(commit: { tree: string | null; parents: string[]; author: CommitAuthor; committer?: CommitAuthor; message: string }): Promise<string>;
   /** Bring the index in line with the commit for the changed paths, through the index lock's fs (see withIndexLock). */
   syncIndex(indexFs: PromiseFsClient): Promise<void>;
 }
@@ -52,10 +53,10 @@ export function prepareNativeCommit(root: string, gitdir: string, parent: string
     return {
       baseTree,
       tree,
-      writeCommit: async ({ tree: commitTreeOid, parents, author, message }) => {
-        const person = `${author.name} <${author.email}> ${author.timestamp} +0000`;
+      writeCommit: async ({ tree: commitTreeOid, parents, author, committer = author, message }) => {
+        const line = (who: CommitAuthor) => `${who.name} <${who.email}> ${who.timestamp} +0000`;
         const treeOid = commitTreeOid ?? writeLooseObject(gitdir, "tree", Buffer.alloc(0));
-        return writeLooseObject(gitdir, "commit", serializeCommit({ tree: treeOid, parents, author: person, committer: person, message }));
+        return writeLooseObject(gitdir, "commit", serializeCommit({ tree: treeOid, parents, author: line(author), committer: line(committer), message }));
       },
       syncIndex: async (indexFs) => {
         if (blobs.size === 0) return; // as with isomorphic-git: no path, no index write
@@ -68,6 +69,8 @@ export function prepareNativeCommit(root: string, gitdir: string, parent: string
     };
   } catch (error) {
     if (error instanceof GitError) throw error;
+    // A full disk is no reason to try isomorphic-git: it would fail too, leaving empty objects.
+    if (isResourceError(error)) throw new GitError(resourceErrorMessage(error), { code: error.code }, { cause: error });
     return null; // anything unusual (packed objects, an index we do not handle, a parse error): isomorphic-git's turn
   }
 }

@@ -43,6 +43,8 @@ export interface CallScope {
   /** Translates whatever the call threw into the product's errors (or the caller's abort reason). */
   fail(error: unknown): unknown;
   dispose(): void;
+  /** The longest single stream line a provider's guard lets through (see ollama.ts). */
+  maxLineBytes?: number;
 }
 
 export function openCall({ host, model, timeoutMs, signal }: CallOptions): CallScope {
@@ -164,4 +166,12 @@ function connectionReason(error: unknown): string | undefined {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** A reply larger than this is a runaway server, not an answer (board setting max_reply_bytes). */
+export const DEFAULT_MAX_REPLY_BYTES = 4 * 1024 * 1024;
+
+/** The error that ends a call whose reply passed its cap; the stream is aborted with the call's scope. */
+export function replyTooLarge(host: string, cap: number): ModelError {
+  return new ModelError(`model server ${host} sent a reply over ${cap} bytes; the call was aborted (raise max_reply_bytes in .beadboard.yml if such replies are expected)`, { host, cap, bound: "max_reply_bytes" });
 }

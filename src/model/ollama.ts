@@ -5,7 +5,7 @@
  */
 import { Ollama, type ChatResponse, type Options } from "ollama";
 import type { ChatReply, ChatRequest, ModelInfo, Provider } from "./provider.js";
-import { LIST_TIMEOUT_MS, httpStatusOf, readApiKey, withCall, type CallScope } from "./call.js";
+import { DEFAULT_MAX_REPLY_BYTES, LIST_TIMEOUT_MS, httpStatusOf, readApiKey, replyTooLarge, withCall, type CallScope } from "./call.js";
 
 export const DEFAULT_OLLAMA_HOST = "http://127.0.0.1:11434";
 
@@ -50,6 +50,7 @@ export function createOllamaProvider(options: OllamaProviderOptions = {}): Provi
     async chat(request: ChatRequest): Promise<ChatReply> {
       const started = performance.now();
       return withCall({ host, model: request.model, timeoutMs: request.timeoutMs, signal: request.signal }, async (scope) => {
+        scope.maxLineBytes = request.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES;
         const { keep_alive: keepAlive, ...rest } = request.options ?? {};
         const stream = await clientFor(scope).chat({
           model: request.model,
@@ -63,8 +64,13 @@ export function createOllamaProvider(options: OllamaProviderOptions = {}): Provi
         });
         let content = "";
         let final: ChatResponse | undefined;
+        const cap = request.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES;
         for await (const part of stream) {
           content += part.message?.content ?? "";
+          if (content.length > cap) {
+            stream.abort();
+            throw replyTooLarge(host, cap);
+          }
           if (part.done) final = part;
         }
         return {
@@ -122,7 +128,7 @@ function scopedFetch(scope: CallScope): typeof fetch {
     scope.responded();
     const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
     if (!response.ok || response.body === null || !url.endsWith("/api/chat")) return response;
-    return new Response(response.body.pipeThrough(ndjsonGuard()), {
+    return new Response(response.body.pipeThrough(ndjsonGuard(scope.maxLineBytes ?? DEFAULT_MAX_REPLY_BYTES)), {
       status: response.status,
       statusText: response.statusText,
       headers: response.headers,
@@ -134,7 +140,7 @@ function scopedFetch(scope: CallScope): typeof fetch {
  * Passes the bytes through unchanged but fails the stream on a line that is not JSON: the package
  * skips such lines with a console warning, which would silently drop part of a reply.
  */
-function ndjsonGuard(): TransformStream<Uint8Array, Uint8Array> {
+function ndjsonGuard(maxLineBytes: number): TransformStream<Uint8Array, Uint8Array> {
   const decoder = new TextDecoder();
   let pending = "";
   const check = (line: string): void => {
@@ -146,6 +152,8 @@ function ndjsonGuard(): TransformStream<Uint8Array, Uint8Array> {
       const lines = pending.split("\n");
       pending = lines.pop() ?? "";
       lines.forEach(check);
+      // One endless line (no newline ever) would otherwise grow without bound here.
+      if (pending.length > maxLineBytes) throw new RangeError(`a stream line over ${maxLineBytes} bytes`);
       controller.enqueue(chunk);
     },
     flush() {

@@ -7,7 +7,7 @@
 import OpenAI from "openai";
 import type { ChatCompletionCreateParamsStreaming } from "openai/resources/chat/completions";
 import type { ChatReply, ChatRequest, ModelInfo, Provider } from "./provider.js";
-import { LIST_TIMEOUT_MS, NO_TIMEOUT_MS, readApiKey, withCall } from "./call.js";
+import { DEFAULT_MAX_REPLY_BYTES, LIST_TIMEOUT_MS, NO_TIMEOUT_MS, readApiKey, replyTooLarge, withCall } from "./call.js";
 
 export interface OpenAIProviderOptions {
   /** e.g. `http://127.0.0.1:8080/v1` for llama-server, `http://127.0.0.1:11434/v1` for Ollama. */
@@ -58,8 +58,13 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
         let model = request.model;
         let tokensIn = 0;
         let tokensOut = 0;
+        const cap = request.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES;
         for await (const chunk of stream) {
           content += chunk.choices[0]?.delta?.content ?? "";
+          if (content.length > cap) {
+            stream.controller.abort();
+            throw replyTooLarge(host, cap);
+          }
           if (chunk.model) model = chunk.model;
           if (chunk.usage) {
             tokensIn = chunk.usage.prompt_tokens;

@@ -17,6 +17,8 @@ export interface ChatRequest {
   /** Whole-call timeout in milliseconds. */
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** The most reply text (UTF-16 units, and bytes of one stream line) accepted before the call is aborted; default DEFAULT_MAX_REPLY_BYTES. */
+  maxReplyBytes?: number;
 }
 
 export interface ChatReply {

@@ -16,16 +16,25 @@ export type Locality = "local" | "remote";
 const LOCAL_SUFFIXES = [".localhost", ".local", ".lan", ".internal", ".home.arpa"];
 
 export function hostLocality(url: string | undefined): Locality {
-  if (url === undefined) return "local"; // builtin provider: no network at all
+  return explainHostLocality(url).locality;
+}
+
+/** hostLocality with the reason, in words, for `bead agent ls` and `doctor`. */
+export function explainHostLocality(url: string | undefined): { locality: Locality; why: string } {
+  if (url === undefined) return { locality: "local", why: "no model server (builtin)" };
   const host = hostnameOf(url.trim());
-  if (host === undefined) return "remote";
-  if (host.startsWith("[")) return isLocalIpv6(host.slice(1, -1)) ? "local" : "remote";
+  if (host === undefined) return { locality: "remote", why: `host of ${JSON.stringify(url)} cannot be read, so counted remote` };
+  if (host.startsWith("[")) {
+    return isLocalIpv6(host.slice(1, -1)) ? { locality: "local", why: `${host} is a loopback, private or link-local IPv6 address` } : { locality: "remote", why: `${host} is a public IPv6 address` };
+  }
   const ipv4 = parseIpv4(host);
-  if (ipv4) return isLocalIpv4(ipv4) ? "local" : "remote";
+  if (ipv4) return isLocalIpv4(ipv4) ? { locality: "local", why: `${host} is a loopback or private address` } : { locality: "remote", why: `${host} is not a private address (carrier-grade NAT and public addresses count remote)` };
   const name = host.replace(/\.$/, "").toLowerCase();
-  if (name === "localhost" || LOCAL_SUFFIXES.some((suffix) => name.endsWith(suffix))) return "local";
-  if (/^[a-z0-9-]+$/.test(name) && !/^[0-9]+$/.test(name)) return "local"; // single label
-  return "remote";
+  if (name === "localhost") return { locality: "local", why: "localhost" };
+  const suffix = LOCAL_SUFFIXES.find((candidate) => name.endsWith(candidate));
+  if (suffix) return { locality: "local", why: `${name} is under ${suffix}, a local-network name` };
+  if (/^[a-z0-9-]+$/.test(name) && !/^[0-9]+$/.test(name)) return { locality: "local", why: `${name} is a single-label name, which only a local resolver answers` };
+  return { locality: "remote", why: `${name} is a public DNS name` };
 }
 
 function hostnameOf(raw: string): string | undefined {

@@ -13,8 +13,9 @@
  * - the child gets PATH (absolute entries only, so a board cannot plant its own `ls`) plus
  *   the policy's env, minus variables that inject code (LD_PRELOAD, NODE_OPTIONS, GIT_*…);
  * - output is capped and the whole process group is killed on timeout or abort.
- * Arguments attached to short flags (`-Ifoo`) are not resolved as paths; allow-list prefixes
- * should not admit programs whose flags alone are dangerous.
+ * - an option may carry a path in any form (`-o/x`, `-uo/x` bundled, `--out=/x`, `--out:/x`,
+ *   `-Dk=v,/x`): without each program's option table we read every suffix of an option and
+ *   every piece after `=`, `:` or `,` as a path, and refuse the argument if any leads outside.
  */
 import { spawn } from "node:child_process";
 import { lstatSync, realpathSync } from "node:fs";
@@ -85,13 +86,32 @@ export function checkRunAllowed(argv: string[], policy: RunPolicy): RunCheck {
     if (METACHARS.test(arg)) return refuse(`argument ${show(arg)} contains shell metacharacters or whitespace`);
     if (DOT_DOT.test(arg)) return refuse(`argument ${show(arg)} contains a ".." path segment`);
     if (ABSOLUTE.test(arg) || isAbsolute(arg)) return refuse(`argument ${show(arg)} is an absolute path`);
-    const eq = arg.indexOf("=");
-    for (const candidate of eq >= 0 ? [arg, arg.slice(eq + 1)] : [arg]) {
-      const escape = escapesBoard(board, candidate);
-      if (escape) return refuse(`argument ${show(arg)} ${escape}`);
+    for (const candidate of pathCandidates(arg)) {
+      const escape = candidateProblem(candidate) ?? escapesBoard(board, candidate);
+      if (escape) return refuse(`argument ${show(arg)} ${escape}${candidate === arg ? "" : ` (read as the path ${show(candidate)}; give an option and its value as two arguments)`}`);
     }
   }
   return { allowed: true };
+}
+
+/**
+ * Every way a program might read `arg` as a path: the argument itself, every piece after an
+ * `=`, `:` or `,`, and for an option (`-…`) every suffix, because a short option may take the
+ * rest of a bundle as its value (`sort -uo/etc/x`: `-u`, then `-o` with `/etc/x`).
+ */
+export function pathCandidates(arg: string): string[] {
+  const out = new Set<string>([arg]);
+  for (let i = 0; i < arg.length; i++) if ("=:,".includes(arg[i]!)) out.add(arg.slice(i + 1));
+  // A bundle of short options: any letter may be one that takes the rest as its value.
+  if (/^-[^-]/.test(arg)) for (let i = 1; i < arg.length && /[A-Za-z0-9]/.test(arg[i - 1] === "-" ? "a" : arg[i - 1]!); i++) out.add(arg.slice(i));
+  out.delete("");
+  return [...out];
+}
+
+function candidateProblem(candidate: string): string | undefined {
+  if (isAbsolute(candidate) || /^[A-Za-z]:[\\/]/.test(candidate) || candidate.startsWith("//")) return "names an absolute path";
+  if (/(?:^|\/)\.\.(?:\/|$)/.test(candidate)) return "contains a \"..\" path segment";
+  return undefined;
 }
 
 /** Why `candidate`, read as a path relative to the board, leads outside it; undefined if it does not. */

@@ -116,7 +116,7 @@ describe("builtin run", () => {
 });
 
 describe("builtin write", () => {
-  const writer = builtinFile("scribe", "write");
+  const writer = builtinFile("scribe", "write", ["paths: [docs, config, escape, .vscode, .github, tools]"]);
 
   it("writes a file inside the board as a commit, content from front-matter or the body's code block", async () => {
     rig = await makeRig(() => ({
@@ -172,5 +172,30 @@ describe("builtin write", () => {
     expect(rig.board.read("agents/scribe.md")).toBe(writer);
     expect(() => rig?.board.read("escape/new.txt")).toThrow();
     rmSync(join(outside, "new.txt"), { force: true });
+  });
+
+  it("writes nothing without paths:, and never a file that configures what run executes unless paths: names it exactly", async () => {
+    rig = await makeRig(() => ({
+      "agents/scribe.md": writer,
+      "agents/loose.md": builtinFile("loose", "write"),
+      "agents/pkg.md": builtinFile("pkg", "write", ["paths: [package.json]"]),
+      "beads/l-any.md": beadFile(["title: l", "agent: loose", "write: { path: docs/a.md, content: x }"]),
+      "beads/r-pkg.md": beadFile(["title: r1", "agent: scribe", "write: { path: config/package.json, content: x }"]),
+      "beads/r-npmrc.md": beadFile(["title: r2", "agent: scribe", "write: { path: docs/.npmrc, content: x }"]),
+      "beads/r-tasks.md": beadFile(["title: r3", "agent: scribe", "write: { path: .vscode/tasks.json, content: x }"]),
+      "beads/r-ci.md": beadFile(["title: r4", "agent: scribe", "write: { path: .github/workflows/ci.yml, content: x }"]),
+      "beads/r-make.md": beadFile(["title: r5", "agent: scribe", "write: { path: tools/Makefile, content: x }"]),
+      "beads/r-vitest.md": beadFile(["title: r6", "agent: scribe", "write: { path: config/vitest.config.ts, content: x }"]),
+      "beads/p-ok.md": beadFile(["title: p", "agent: pkg", "write: { path: package.json, content: \"{}\" }"]),
+    }));
+    await rig.run();
+    expect(status("l-any")).toBe("failed");
+    expect(result("l-any")).toMatch(/agents\/loose\.md has no paths:/);
+    for (const id of ["r-pkg", "r-npmrc", "r-tasks", "r-ci", "r-make", "r-vitest"]) {
+      expect(status(id), id).toBe("failed");
+      expect(result(id), id).toMatch(id === "r-ci" ? /git.s \(\.git/ : /configures what commands run/);
+    }
+    expect(status("p-ok")).toBe("done");
+    expect(rig.board.read("package.json")).toBe("{}");
   });
 });

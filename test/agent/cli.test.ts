@@ -91,8 +91,8 @@ describe("bead agent ls", () => {
 
     const run = await runCli(["agent", "ls", "-C", board.dir], { cwd: board.dir, env: testEnv() });
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^coder {2}ollama:qwen3:8b {2}bb-1 \(coder@test, lease until \d{4}-\d\d-\d\dT[\d:.]+Z\)$/m);
-    expect(run.stdout).toMatch(/^reporter {2}builtin:report {2}idle$/m);
+    expect(run.stdout).toMatch(/^coder {2}ollama:qwen3:8b {2}local \(127\.0\.0\.1 is a loopback or private address\) {2}bb-1 \(coder@test, lease until \d{4}-\d\d-\d\dT[\d:.]+Z\)$/m);
+    expect(run.stdout).toMatch(/^reporter {2}builtin:report {2}local \(builtin: no model server\) {2}idle$/m);
 
     const json = await runCli(["agent", "ls", "-C", board.dir, "--json"], { cwd: board.dir, env: testEnv() });
     const parsed = JSON.parse(json.stdout) as { agents: Array<{ name: string; model: string; working: Array<{ id: string; claimed_by: string }> }>; problems: string[] };

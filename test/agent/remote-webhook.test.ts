@@ -39,6 +39,16 @@ describe("bead up --webhook", () => {
     rig = undefined;
   });
 
+  it("without a secret, up refuses at once and leaves no timer running (the process can exit)", async () => {
+    rig = await startSyncRig({ "agents/reporter.md": REPORTER, "beads/seed.md": beadFile("Seed", ["status: done"]) });
+    const a = await rig.clone("a");
+    const timersBefore = process.getActiveResourcesInfo().filter((kind) => kind === "Timeout").length;
+    const env = { BEAD_TOKEN: TOKEN, BEAD_CREDENTIAL_HELPER: "0", BEAD_HOST: "a", BEAD_WEBHOOK_HOST: "127.0.0.1", BEAD_ACTOR: "a <a@test>" };
+    const logs: string[] = [];
+    await expect(supervise({ paths: boardPaths(a.dir), env, once: false, webhookPort: await freePort(), log: (line) => logs.push(line), stopSignal: new Promise<void>(() => undefined) })).rejects.toThrow(/BEAD_WEBHOOK_SECRET/);
+    expect(process.getActiveResourcesInfo().filter((kind) => kind === "Timeout").length).toBeLessThanOrEqual(timersBefore);
+  });
+
   it("a signed push event from the server makes a watching agent fetch, work and push the new bead", async () => {
     rig = await startSyncRig({ "agents/reporter.md": REPORTER, "beads/seed.md": beadFile("Seed", ["status: done"]) });
     const a = await rig.clone("a");

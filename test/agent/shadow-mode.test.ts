@@ -15,7 +15,10 @@ afterEach(async () => {
 const PRIMARY = "The release adds structured outputs and faster model loading.";
 const SHADOW = "Shadow says: completely different words appear here instead.";
 
-const files = (bead: string) => ({ local, remote }: { local: string; remote: string }) => ({
+// The board approves `notes` beads for remote agents, as a remote shadow needs (issue 14, item 4).
+const APPROVE_NOTES = { ".beadboard.yml": "policy:\n  approve: [notes]\n" };
+const files = (bead: string, extra: Record<string, string> = APPROVE_NOTES) => ({ local, remote }: { local: string; remote: string }) => ({
+  ...extra,
   "agents/homebody.md": agentFile({ name: "homebody", host: local, takes: "{ labels: [notes] }", extra: ["shadow: cloud"] }),
   "agents/cloud.md": agentFile({ name: "cloud", host: remote, locality: "remote", extra: ["price_per_1k: 2"] }),
   "beads/bb-1.md": bead,
@@ -44,6 +47,15 @@ describe("shadow mode", () => {
     expect(JSON.stringify(rig.metrics())).not.toContain("Shadow says"); // the shadow's text is measured, never kept
     const calls = rig.metrics().filter((m) => m.event === "model_call");
     expect(calls.map((m) => [m.agent, m.purpose ?? "work"])).toEqual([["homebody", "work"], ["cloud", "shadow"]]);
+  });
+
+  it("a remote shadow needs the approval a remote run needs: without it the remote host receives nothing", async () => {
+    rig = await makeRig(files(beadFile(["title: Summarise the release notes", "labels: [notes]"], "Short.\n"), {}), { local: [replyJson(PRIMARY)], remote: [replyJson(SHADOW)] });
+    await rig.run();
+    expect(rig.board.read("beads/bb-1.md")).toContain(PRIMARY);
+    expect(chatRequests(rig.remote)).toEqual([]);
+    expect(rig.metrics().find((m) => m.event === "shadow")).toMatchObject({ shadow: "cloud", decision: "block" });
+    expect(String(rig.metrics().find((m) => m.event === "gate" && m.purpose === "shadow")?.reason)).toMatch(/same approval as a remote run/);
   });
 
   it("with the gate blocking, shadow output never reaches the remote host or the bead", async () => {

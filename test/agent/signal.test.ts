@@ -58,7 +58,7 @@ async function expectCleanRepo(dir: string): Promise<void> {
 }
 
 describe("bead up: stopping", () => {
-  it("on SIGTERM mid-bead: exits 0 within seconds, releases the bead, leaves no half-written file", async () => {
+  it("on SIGTERM mid-bead: exits 143 within seconds, releases the bead, leaves no half-written file", async () => {
     const board = await makeTempBoard({
       "agents/coder.md": ollamaAgent("coder", double.url, ["takes: { labels: [code] }", "timeout: 5m"]),
       "beads/bb-1.md": beadText(["title: Long job", "labels: [code]"], "This takes a while.\n"),
@@ -73,7 +73,7 @@ describe("bead up: stopping", () => {
     up.child.kill("SIGTERM");
     const exit = await Promise.race([up.exited, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no exit within 10 s; stderr:\n${up.stderr()}`)), 10_000))]);
     console.info(`SIGTERM -> exit: ${exit.at - sent} ms`);
-    expect(exit).toMatchObject({ code: 0, signal: null });
+    expect(exit).toMatchObject({ code: 143, signal: null });
     expect(exit.at - sent).toBeLessThan(5000);
     expect(up.stderr()).toContain("stopping: no new claims; releasing beads in flight");
 
@@ -91,14 +91,14 @@ describe("bead up: stopping", () => {
     expect(existsSync(join(board.dir, ".git", "beadboard", "agents", "coder.lock"))).toBe(false);
   });
 
-  it("on SIGINT while idle: exits 0 at once", async () => {
+  it("on SIGINT while idle: exits 130 at once", async () => {
     const board = await makeTempBoard({ "agents/coder.md": ollamaAgent("coder", double.url, ["takes: { labels: [code] }"]), "beads/.keep": "" });
     const up = beadUp(board.dir);
     await waitFor(() => up.stderr().includes("1 agent(s) watching"), 20_000, "the agent to start watching");
     const sent = Date.now();
     up.child.kill("SIGINT");
     const exit = await up.exited;
-    expect(exit.code).toBe(0);
+    expect(exit.code).toBe(130);
     expect(exit.at - sent).toBeLessThan(3000);
     await expectCleanRepo(board.dir);
   });

@@ -44,6 +44,26 @@ describe("the commander-free fast path", () => {
     }
   });
 
+  it("search (issue 17) parses like commander and answers the same both ways; set key+=item and --body stay consistent", async () => {
+    expect(fastCommand(["search", "login", '"a b"', "label:x", "--all", "--limit", "5", "--json"])).toEqual({
+      name: "search",
+      args: [["login", '"a b"', "label:x"]],
+      options: { all: true, limit: "5", json: true },
+    });
+    expect(fastCommand(["search"])).toBeNull();
+    expect(fastCommand(["set", "a", "--body", "-"])).toBeNull();
+    expect(fastCommand(["set", "a", "labels+=x"])).toEqual({ name: "set", args: ["a", ["labels+=x"]], options: {} });
+    const board = await cliBoard({ "beads/a.md": bead("Alpha login", "labels: [ops]\n"), "beads/b.md": bead("Bravo", "priority: 0\n") });
+    const viaCommander = (argv: string[]) => [...argv, `--dir=${board.dir}`];
+    for (const argv of [["search", "login", "--json"], ["search", "label:ops", "--limit", "5"], ["search", "nothing"]]) {
+      const fast = await board.bead(argv);
+      expect(fast, argv.join(" ")).toEqual(await board.bead(viaCommander(argv)));
+      expect(fast.code).toBe(0);
+    }
+    expect(await board.bead(["set", "a", "labels+=web"])).toEqual({ code: 0, stdout: "a: updated\n", stderr: "" });
+    expect(await board.bead(viaCommander(["set", "a", "labels-=web"]))).toEqual({ code: 0, stdout: "a: updated\n", stderr: "" });
+  });
+
   it("answers exactly as the commander path does", async () => {
     const board = await cliBoard({ "beads/a.md": bead("A", "labels: [ops]\n"), "beads/b.md": bead("B", "priority: 0\ndeps: [a]\n") });
     // `--dir=<path>` is a spelling only commander takes, so each pair runs both paths.

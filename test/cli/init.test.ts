@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
@@ -11,7 +11,7 @@ import { cliBoard, lastCommitFiles, type CliBoard } from "./support.js";
 
 afterEach(cleanupTempBoards);
 
-const INIT_FILES = [".beadboard.yml", ".beadboard/bead.schema.json", ".githooks/pre-commit", ".vscode/settings.json", ".vscode/tasks.json", "AGENTS.md", "agents/reporter.md", "beads/.gitkeep", "memory/MEMORY.md"];
+const INIT_FILES = [".beadboard.yml", ".beadboard/bead.schema.json", ".githooks/pre-commit", ".mcp.json", ".qwen/settings.json", ".vscode/settings.json", ".vscode/tasks.json", "AGENTS.md", "agents/reporter.md", "beads/.gitkeep", "memory/MEMORY.md"];
 
 async function initialised(): Promise<CliBoard> {
   const board = await cliBoard({ "README.md": "# my project\n" });
@@ -173,7 +173,36 @@ describe("the pre-commit hook bead init installs", () => {
     expect(commit.status).not.toBe(0);
     expect(commit.stderr).toMatch(/beads\/bad\.md:3: status must be one of/);
     expect(board.git(["log", "-1", "--format=%s"]).trim()).toBe("init beadboard");
-    expect(board.read(".githooks/pre-commit")).toContain(join(process.cwd(), "bin", "bead.js"));
+    // The committed hook names no path of this machine; the path lives in this clone's own config.
+    expect(board.read(".githooks/pre-commit")).not.toContain(process.cwd());
+    expect(board.git(["config", "--local", "beadboard.bin"]).trim()).toBe(join(process.cwd(), "bin", "bead.js"));
+  });
+
+  it("works from a second clone in another directory: bead from PATH; without one it says so and lets the commit through", async () => {
+    const board = await cliBoard({ "README.md": "# my project\n" });
+    expect((await runBeadProcess(["init"], { cwd: board.dir })).code).toBe(0);
+    const elsewhere = mkdtempSync(join(tmpdir(), "bead-clone-"));
+    try {
+      const clone = join(elsewhere, "second clone");
+      runGitSync(elsewhere, ["clone", "-q", board.dir, clone]);
+      runGitSync(clone, ["config", "core.hooksPath", ".githooks"]);
+      // A `bead` on PATH for this clone only (as `npm install -g` would put it).
+      const shims = join(elsewhere, "bin");
+      mkdirSync(shims);
+      writeFileSync(join(shims, "bead"), `#!/bin/sh\nexec "${process.execPath}" "${join(process.cwd(), "bin", "bead.js")}" "$@"\n`, { mode: 0o755 });
+      writeFileSync(join(clone, "beads", "bad.md"), "---\ntitle: t\nstatus: doing\n---\n");
+      runGitSync(clone, ["add", "beads/bad.md"]);
+      const bare = `${dirname(process.execPath)}:/usr/bin:/bin`;
+      const refused = spawnSync("git", ["commit", "-qm", "bad bead"], { cwd: clone, env: { ...gitEnv(), PATH: `${shims}:${bare}` }, encoding: "utf8" });
+      expect(refused.status).not.toBe(0);
+      expect(refused.stderr).toMatch(/beads\/bad\.md:3: status must be one of/);
+
+      const unchecked = spawnSync("git", ["commit", "-qm", "bad bead"], { cwd: clone, env: { ...gitEnv(), PATH: "/usr/bin:/bin" }, encoding: "utf8" });
+      expect(unchecked.stderr).toContain("beadboard: bead not found (looked in node_modules/.bin, PATH, git config beadboard.bin, npx); bead files were NOT checked.");
+      expect(unchecked.status).toBe(0);
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
   });
 });
 

@@ -106,7 +106,7 @@ function watch(dir: string, extra: string[] = []): Watch {
 }
 
 describe("bead lint --watch", () => {
-  it("reports a bad bead on the run after it is saved, clears it once fixed, and exits 0 on SIGTERM", async () => {
+  it("reports a bad bead on the run after it is saved, clears it once fixed, and exits 143 on SIGTERM", async () => {
     const board = await cliBoard(GOOD);
     const lint = watch(board.dir);
     expect(await lint.nextRun()).toEqual({ problems: [], end: NO_PROBLEMS });
@@ -119,10 +119,10 @@ describe("bead lint --watch", () => {
     expect(await lint.nextRun((run) => run.problems.length === 0)).toEqual({ problems: [], end: NO_PROBLEMS });
 
     lint.child.kill("SIGTERM");
-    expect(await lint.exited).toEqual({ code: 0, signal: null });
+    expect(await lint.exited).toEqual({ code: 143, signal: null });
   });
 
-  it("goes on after a run that cannot read the board at all, and exits 0 on SIGINT", async () => {
+  it("goes on after a run that cannot read the board at all, and exits 130 on SIGINT", async () => {
     const board = await cliBoard(GOOD);
     const lint = watch(board.dir);
     await lint.nextRun();
@@ -139,7 +139,7 @@ describe("bead lint --watch", () => {
     expect(recovered.problems).toEqual(["beads/x.md:3: priority must be from 0 (urgent) to 4 (someday)"]);
 
     lint.child.kill("SIGINT");
-    expect(await lint.exited).toEqual({ code: 0, signal: null });
+    expect(await lint.exited).toEqual({ code: 130, signal: null });
   });
 
   it("with --json prints one JSON array per run, one line each", async () => {
@@ -151,7 +151,7 @@ describe("bead lint --watch", () => {
     expect(JSON.parse(line)).toEqual([{ path: "agents/bot.md", line: 2, reason: "name other does not match the file name bot.md", fix: expect.any(String) }]);
     expect(lint.lines.every((text) => text.startsWith("["))).toBe(true);
     lint.child.kill("SIGTERM");
-    expect((await lint.exited).code).toBe(0);
+    expect((await lint.exited).code).toBe(143);
   });
 
   it("refuses --watch with --staged, saying why, with the failure exit code", async () => {
@@ -194,7 +194,7 @@ describe("the VS Code task bead init writes", () => {
     const lint = watch(board.dir);
     const run = await lint.nextRun();
     lint.child.kill("SIGTERM");
-    expect((await lint.exited).code).toBe(0);
+    expect((await lint.exited).code).toBe(143);
 
     const output = [BEGIN, ...run.problems, run.end];
     const begins = new RegExp(matcher.background.beginsPattern);

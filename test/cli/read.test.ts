@@ -125,11 +125,11 @@ describe("bead blocked", () => {
 });
 
 describe("bead show", () => {
-  it("--json adds the body to the ls shape", async () => {
+  it("--json adds the body (and comments and checklist, issue 17) to the ls shape", async () => {
     const b = await board();
     const ls = await json<BeadJson[]>(b, ["ls"]);
     const shown = await json<BeadJson>(b, ["show", "f"]);
-    expect(shown).toEqual({ ...ls.find((bead) => bead.id === "f"), body: "The body.\n\n## Notes\nmore\n" });
+    expect(shown).toEqual({ ...ls.find((bead) => bead.id === "f"), body: "The body.\n\n## Notes\nmore\n", comments: [], checklist: [] });
   });
 
   it("prints the fields and the body for people", async () => {

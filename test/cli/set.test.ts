@@ -57,6 +57,7 @@ describe("bead set", () => {
     [["lease_until=2099-01-01"], /lease_until is managed by the claim protocol/],
     [["id=other"], /id is managed by the claim protocol/],
     [["status=claimed"], /use `bead claim <id> --as <name>`/],
+    [["status=\"claimed\""], /use `bead claim <id> --as <name>`/],
     [["priority"], /expected key=value, got "priority"/],
     [["=3"], /expected key=value/],
     [["bad key=1"], /"bad key" is not a field name/],

@@ -12,7 +12,7 @@ export async function runBuiltin(ctx: WriteContext, agent: AgentDefinition, bead
   switch (agent.fields.action) {
     case "report": {
       const board = await loadBoard(ctx.paths);
-      return { outcome: "done", result: boardReport(board.beads, board.byId, new Date(), bead.id), stats: { model: "builtin:report", tokensIn: 0, tokensOut: 0 } };
+      return { outcome: "done", result: boardReport(board.beads, board.byId, new Date(), bead.id, bead.fields.sensitivity), stats: { model: "builtin:report", tokensIn: 0, tokensOut: 0 } };
     }
     case "write":
       return runWrite(ctx, agent, bead);

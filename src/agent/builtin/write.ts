@@ -8,7 +8,11 @@
  * is held to the board: relative, no `..`, no symlink anywhere on the way, nothing under .git
  * (or any `.git*` name), and never the files that steer agents (beads/, agents/, memory/,
  * .githooks/, .beadboard.yml, AGENTS.md): a bead that could rewrite an agent file could grant
- * itself commands. An agent file may narrow it further with `paths: [docs/, notes/]`. An
+ * itself commands. The agent file must say where it may write (`paths: [docs/, notes/]`;
+ * without it nothing is written), and files that configure what `run` executes (package
+ * manifests, npm/yarn config, git config and hooks, CI files, editor tasks, Makefiles, tool
+ * configs) are written only when `paths:` names each one exactly: otherwise a `write` could
+ * turn an allow-listed `npm test` into any command. An
  * existing file is replaced only when it is committed and unmodified, so a person's unsaved
  * work is never overwritten.
  */
@@ -25,6 +29,30 @@ import type { AgentDefinition } from "../schema.js";
 
 const MAX_BYTES = 1024 * 1024;
 const PROTECTED = ["beads/", "agents/", "memory/", ".githooks/", ".beadboard.yml", "agents.md"];
+
+/**
+ * Files whose content decides what an allow-listed command runs. Matched on the lower-cased
+ * path (any directory) or its last segment.
+ */
+const RUN_CONFIG_NAMES = new Set([
+  "package.json", "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "pnpm-workspace.yaml",
+  ".npmrc", ".yarnrc", ".yarnrc.yml", ".pnpmfile.cjs", ".nvmrc", ".node-version", ".envrc", ".env",
+  "makefile", "gnumakefile", "justfile", "rakefile", "jenkinsfile", "dockerfile", "docker-compose.yml", "docker-compose.yaml",
+  ".gitlab-ci.yml", ".travis.yml", "azure-pipelines.yml", "bitbucket-pipelines.yml", ".pre-commit-config.yaml",
+  "pyproject.toml", "setup.py", "setup.cfg", "tox.ini", "noxfile.py", "conftest.py", "pytest.ini", "cargo.toml", "build.rs", "go.mod",
+  "tsconfig.json", "gemfile", "build.gradle", "pom.xml",
+]);
+const RUN_CONFIG_DIRS = [".vscode/", ".idea/", ".github/", ".circleci/", ".husky/", ".githooks/", ".cargo/", ".devcontainer/", ".yarn/"];
+/** vitest.config.ts, jest.config.js, webpack.config.mjs, eslint.config.cjs… are code the test command loads. */
+const TOOL_CONFIG = /(?:^|\.)config\.(?:[cm]?[jt]s|json)$|^\.[a-z]+rc(?:\.[cm]?js|\.json|\.ya?ml)?$|\.mk$/;
+
+/** Whether `path` configures what a command run on the board executes. Pure. */
+export function isRunConfig(path: string): boolean {
+  const lower = path.toLowerCase();
+  const name = lower.slice(lower.lastIndexOf("/") + 1);
+  if (RUN_CONFIG_NAMES.has(name) || TOOL_CONFIG.test(name)) return true;
+  return RUN_CONFIG_DIRS.some((dir) => lower.startsWith(dir) || lower.includes(`/${dir}`));
+}
 
 const writeSpec = z.union([
   z.pipe(z.string(), z.transform((path: string) => ({ path, content: undefined as string | undefined }))),
@@ -62,6 +90,9 @@ export function pathProblem(path: string, allowedPrefixes: readonly string[] | u
   const lower = path.toLowerCase();
   const guarded = PROTECTED.find((p) => (p.endsWith("/") ? lower.startsWith(p) : lower === p));
   if (guarded !== undefined) return `${guarded} steers the board and its agents; a bead may not write it`;
+  if (isRunConfig(path) && !(allowedPrefixes ?? []).includes(path)) {
+    return "it configures what commands run (a manifest, tool config, hook, CI or editor task); an agent may write it only when its paths: names this exact file";
+  }
   if (allowedPrefixes && !allowedPrefixes.some((prefix) => path === prefix || path.startsWith(prefix.endsWith("/") ? prefix : `${prefix}/`))) {
     return `the agent may write only under ${allowedPrefixes.join(", ")}`;
   }
@@ -96,6 +127,8 @@ export async function runWrite(ctx: WriteContext, agent: AgentDefinition, bead: 
   if ("error" in request) return refuse(request.error);
   const paths = pathsField.safeParse(agent.fields.paths);
   if (!paths.success) return refuse(`agents/${agent.name}.md: paths: must be a list of directories`);
+  // Nothing by default: the agent file says where this agent may write.
+  if (paths.data === undefined || paths.data.length === 0) return refuse(`agents/${agent.name}.md has no paths:; list the directories (or exact files) this agent may write, e.g. paths: [docs/]`);
   const problem = pathProblem(request.path, paths.data);
   if (problem) return refuse(`${request.path}: ${problem}`);
   const bytes = Buffer.byteLength(request.content, "utf8");

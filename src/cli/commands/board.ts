@@ -1,8 +1,8 @@
 import type { Bead, Status } from "../../bead/fields.js";
 import { loadBoard } from "../../board/load.js";
-import { byPriorityThenAge } from "../../board/queries.js";
+import { blockersOf, byPriorityThenAge } from "../../board/queries.js";
 import { boardFor, type CliIo, type GlobalOptions } from "../io.js";
-import { fit } from "../output.js";
+import { beadJson, fit, json } from "../output.js";
 
 const COLUMNS: Array<{ title: string; statuses: Status[] }> = [
   { title: "OPEN", statuses: ["open"] },
@@ -14,19 +14,44 @@ const COLUMNS: Array<{ title: string; statuses: Status[] }> = [
 const MAX_ROWS = 20;
 
 /** A terminal kanban: one column per status, as wide as the terminal allows. */
-export async function board(io: CliIo, options: GlobalOptions): Promise<void> {
-  const loaded = await loadBoard(boardFor(io, options));
-  io.out(renderBoard(loaded.beads, io.columns ?? 100));
+export async function board(io: CliIo, options: GlobalOptions & { watch?: boolean; signal?: AbortSignal }): Promise<void> {
+  const paths = boardFor(io, options);
+  if (options.watch) {
+    // Loaded only here: chokidar is no cost to a plain `bead board`.
+    const { watchBoard } = await import("./board-watch.js");
+    await watchBoard(io, paths, options.json === true, options.signal);
+    return;
+  }
+  const loaded = await loadBoard(paths);
+  io.out(options.json ? json(boardJson(loaded.beads, loaded.byId)) : renderBoard(loaded.beads, io.columns ?? 100, loaded.byId));
+}
+
+/** `board --json`: the columns as the terminal shows them, each bead in the `ls --json` shape plus what blocks it. */
+export function boardJson(beads: readonly Bead[], byId: ReadonlyMap<string, Bead>): { columns: Array<{ title: string; beads: Array<Record<string, unknown>> }> } {
+  return {
+    columns: arrange(beads, byId).map((column) => ({
+      title: column.title,
+      beads: column.beads.map((bead) => ({ ...beadJson(bead), blocked_by: blockersOf(bead, byId).map((blocker) => blocker.id) })),
+    })),
+  };
+}
+
+/** The columns, with open beads whose deps are not done moved to BLOCKED: they wait, they are not ready. */
+function arrange(beads: readonly Bead[], byId?: ReadonlyMap<string, Bead>): Array<{ title: string; beads: Bead[] }> {
+  const waiting = (bead: Bead) => byId !== undefined && bead.fields.status === "open" && blockersOf(bead, byId).length > 0;
+  return COLUMNS.map((column) => ({
+    title: column.title,
+    beads: beads
+      .filter((bead) => (column.title === "BLOCKED" && waiting(bead)) || (column.statuses.includes(bead.fields.status) && !(column.title === "OPEN" && waiting(bead))))
+      .sort(byPriorityThenAge),
+  }));
 }
 
 const MIN_COLUMN = 12;
 const GAP = 3; // " │ "
 
-export function renderBoard(beads: readonly Bead[], width: number): string {
-  const columns = COLUMNS.map((column) => ({
-    title: column.title,
-    beads: beads.filter((bead) => column.statuses.includes(bead.fields.status)).sort(byPriorityThenAge),
-  }));
+export function renderBoard(beads: readonly Bead[], width: number, byId?: ReadonlyMap<string, Bead>): string {
+  const columns = arrange(beads, byId);
   const columnWidth = Math.floor((width - (columns.length - 1) * GAP) / columns.length);
   // Too narrow for side-by-side columns: one status under the other, each line fitted to the width.
   if (columnWidth < MIN_COLUMN) return renderStacked(columns, Math.max(1, width));
@@ -57,5 +82,7 @@ function renderStacked(columns: Array<{ title: string; beads: Bead[] }>, width: 
 
 function cardText(bead: Bead): string {
   const who = bead.fields.status === "claimed" && bead.fields.claimed_by ? ` @${bead.fields.claimed_by.split("@")[0]}` : "";
-  return `P${bead.fields.priority} ${bead.id}${who} ${bead.fields.title.replace(/\s+/g, " ")}`;
+  // Waiting on a person's approve/deny: marked before the title so a narrow column keeps it.
+  const waits = bead.fields.escalation === "requested" ? " [approve?]" : "";
+  return `P${bead.fields.priority} ${bead.id}${who}${waits} ${bead.fields.title.replace(/\s+/g, " ")}`;
 }

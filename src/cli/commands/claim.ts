@@ -1,3 +1,4 @@
+import { pushWrite } from "../push-write.js";
 import { assertValidId } from "../../bead/ids.js";
 import { boardFor, type CliIo, type GlobalOptions } from "../io.js";
 import { claimBead, releaseBead } from "../../claim/claim.js";
@@ -8,13 +9,15 @@ import type { ClaimOptions, ClaimOutcome } from "../../claim/claim.js";
 import { writeContext } from "../../board/write.js";
 import { parseDuration } from "../../time/duration.js";
 import { json } from "../output.js";
+import { readBoardConfig } from "../../board/config.js";
 
 export async function claim(io: CliIo, id: string, options: GlobalOptions & { as: string; lease: string }): Promise<void> {
   assertValidId(id);
   const leaseMs = parseDuration(options.lease, "--lease");
   const paths = boardFor(io, options);
   const ctx = writeContext(paths, io.env);
-  const claimOptions = { agent: options.as, leaseMs, ...hostOption(io) };
+  const { maxLeaseMs } = await readBoardConfig(paths.configFile);
+  const claimOptions = { agent: options.as, leaseMs, ...hostOption(io), ...(maxLeaseMs !== undefined ? { maxLeaseMs } : {}) };
   const outcome = (await boardHasRemote(paths)) ? await claimThroughRemote(paths, ctx, id, claimOptions, io.env) : await claimBead(ctx, id, claimOptions);
   if (options.json) io.out(json({ id, holder: outcome.holder, lease_until: outcome.leaseUntil, renewed: outcome.renewed, commit: outcome.commit }));
   else io.out(`${id}: ${outcome.renewed ? "renewed" : "claimed"} by ${outcome.holder} until ${outcome.leaseUntil}\n`);
@@ -25,10 +28,7 @@ export async function release(io: CliIo, id: string, options: GlobalOptions & { 
   const paths = boardFor(io, options);
   const ctx = writeContext(paths, io.env);
   await releaseBead(ctx, id, { agent: options.as, ...hostOption(io) });
-  if (await boardHasRemote(paths)) {
-    const [{ resolveRemote }, { publish }] = await Promise.all([import("../../git/remote.js"), import("../../claim/remote-claim.js")]);
-    await publish(ctx, await resolveRemote(paths, io.env));
-  }
+  await pushWrite(io, paths);
   io.out(`${id}: released\n`);
 }
 

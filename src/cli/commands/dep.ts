@@ -1,3 +1,4 @@
+import { pushWrite } from "../push-write.js";
 import { setFields } from "../../bead/edit-yaml.js";
 import { assertValidId } from "../../bead/ids.js";
 import { loadBoard } from "../../board/load.js";
@@ -25,6 +26,7 @@ export async function depAdd(io: CliIo, id: string, blocker: string, options: Gl
     (text, current) => (current.fields.deps.includes(blocker) ? null : setFields(text, { deps: [...current.fields.deps, blocker] }, beadPath(id))),
     `dep add ${id} ${blocker}`,
   );
+  await pushWrite(io, paths);
   io.out(`${id} now waits for ${blocker}\n`);
 }
 
@@ -40,5 +42,6 @@ export async function depRm(io: CliIo, id: string, blocker: string, options: Glo
     },
     `dep rm ${id} ${blocker}`,
   );
+  await pushWrite(io, paths);
   io.out(`${id} no longer waits for ${blocker}\n`);
 }

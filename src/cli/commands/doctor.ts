@@ -12,6 +12,12 @@ import { checkRemote, optionalRemote } from "../../git/remote.js";
 import { EXIT } from "../exit-codes.js";
 import { boardFor, type CliIo, type GlobalOptions } from "../io.js";
 import { json } from "../output.js";
+import { readBoardConfig } from "../../board/config.js";
+import { localityOf } from "./agent.js";
+import { gitStateChecks } from "./doctor-git.js";
+import { stalledBeads } from "../../agent/stalls.js";
+import { takesOf, type LocalityPins } from "../../agent/select.js";
+import { installedBin } from "../install-path.js";
 
 export interface Check {
   name: string;
@@ -20,12 +26,18 @@ export interface Check {
 }
 
 /** `bead doctor`: is this board healthy, and can its agents reach their models? Exit 1 on any problem. */
-export async function doctor(io: CliIo, options: GlobalOptions): Promise<number> {
+export async function doctor(io: CliIo, options: GlobalOptions & { fix?: boolean }): Promise<number> {
   const paths = boardFor(io, options);
-  const checks: Check[] = [...(await boardChecks(paths)), ...(await hookChecks(paths)), ...(await remoteChecks(paths, io.env))];
+  const checks: Check[] = [...(await boardChecks(paths)), ...(await gitStateChecks(paths, options.fix === true)), ...(await hookChecks(paths)), ...(await remoteChecks(paths, io.env)), await mcpCheck(paths, io.env)];
   const loaded = loadAgents(paths);
   for (const problem of loaded.problems) checks.push({ name: `agent file ${problem.file}`, ok: false, detail: problem.message });
-  for (const agent of loaded.agents) checks.push(...(await agentChecks(agent, io.env)));
+  const pins = await readBoardConfig(paths.configFile).then((config) => config.localityPins).catch(() => undefined);
+  for (const agent of loaded.agents) {
+    checks.push(...(await agentChecks(agent, io.env)));
+    const where = localityOf(agent, io.env, pins);
+    checks.push({ name: `agent ${agent.name} locality`, ok: true, detail: `${where.locality}: ${where.locality_why}` });
+  }
+  checks.push(await stallCheck(paths, loaded.agents, io.env, pins, (await readBoardConfig(paths.configFile).catch(() => undefined))?.policy.approve ?? []));
   if (options.json) io.out(json(checks));
   else for (const check of checks) io.out(`${check.ok ? "ok  " : "FAIL"}  ${check.name}: ${check.detail}\n`);
   return checks.every((check) => check.ok) ? EXIT.ok : EXIT.failure;
@@ -41,6 +53,12 @@ async function boardChecks(paths: BoardPaths): Promise<Check[]> {
       detail: problems.length === 0 ? `${board.beads.length} beads, all valid` : `${problems.length} problem(s) in bead files; run \`bead lint\``,
     },
   ];
+}
+
+/** `bead mcp` starts and lists its tools, as a coding agent's client would see it (a bundle of its own, loaded only here). */
+async function mcpCheck(paths: BoardPaths, env: NodeJS.ProcessEnv): Promise<Check> {
+  const { checkMcpServer } = await import("../../mcp/server.js");
+  return { name: "bead mcp", ...(await checkMcpServer(installedBin(), paths.root, env)) };
 }
 
 async function hookChecks(paths: BoardPaths): Promise<Check[]> {
@@ -68,7 +86,7 @@ async function remoteChecks(paths: BoardPaths, env: NodeJS.ProcessEnv): Promise<
   }
 }
 
-async function agentChecks(agent: AgentDefinition, env: NodeJS.ProcessEnv): Promise<Check[]> {
+export async function agentChecks(agent: AgentDefinition, env: NodeJS.ProcessEnv): Promise<Check[]> {
   const name = `agent ${agent.name}`;
   let provider;
   try {
@@ -95,4 +113,19 @@ async function agentChecks(agent: AgentDefinition, env: NodeJS.ProcessEnv): Prom
     return [{ name, ok: false, detail: `num_ctx ${numCtx} exceeds ${model}'s context length ${found.contextLength}; lower it in ${agent.path}` }];
   }
   return [{ name, ok: true, detail: `${provider.host} has ${model}${found.contextLength ? ` (context ${found.contextLength})` : ""}` }];
+}
+
+/** The beads no agent of this board can take, and why (issue 14, item 17). */
+async function stallCheck(paths: BoardPaths, agents: readonly AgentDefinition[], env: NodeJS.ProcessEnv, pins: LocalityPins | undefined, approve: readonly string[]): Promise<Check> {
+  const workers = agents.filter((agent) => agent.fields.role !== "router").map((agent) => takesOf(agent, localityOf(agent, env, pins).locality));
+  // A board without agents is worked by hand: nothing is stalled.
+  if (workers.length === 0) return { name: "beads nobody can take", ok: true, detail: "no agents on this board (beads are worked by hand)" };
+  const board = await loadBoard(paths);
+  const stalls = stalledBeads(workers, board.beads, board.byId, Date.now(), approve);
+  return {
+    name: "beads nobody can take",
+    // Informational: a router agent, or a person's assignment, may still pick these up.
+    ok: true,
+    detail: stalls.length === 0 ? "none: every ready bead has an agent that may take it" : stalls.map((stall) => `${stall.id}: ${stall.why}`).join("; "),
+  };
 }

@@ -1,13 +1,16 @@
 import * as fs from "node:fs";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
+import { readBoardFileText } from "../../board/safe-read.js";
 import { join, resolve } from "node:path";
 import { installedBin } from "../install-path.js";
 import git from "isomorphic-git";
 import { assertValidPrefix } from "../../bead/ids.js";
 import { beadJsonSchema } from "../../bead/schema.js";
 import { boardPaths, findBoard, type BoardPaths } from "../../board/paths.js";
-import { AGENTS_MD, BOARD_CONFIG, EXAMPLE_AGENT, MEMORY_MD, preCommitHook, VSCODE_SETTINGS } from "../../board/templates.js";
+import { agentFilesFor, renderBlock, withAgentBlock } from "../../board/agent-block.js";
+import { AGENTS_MD, BOARD_CONFIG, EXAMPLE_AGENT, MEMORY_MD, PRE_COMMIT_HOOK, VSCODE_SETTINGS } from "../../board/templates.js";
 import { VSCODE_TASKS, withLintTask } from "../../board/vscode-tasks.js";
+import { MCP_CLIENT_CONFIG, MCP_CLIENT_FILES, withMcpServer } from "../../board/mcp-clients.js";
 import { withBoardLock } from "../../git/board-lock.js";
 import { writeContext, writeFilesLocked } from "../../board/write.js";
 import { InvalidArgumentError, NotABoardError } from "../../errors.js";
@@ -16,6 +19,8 @@ import type { CliIo, GlobalOptions } from "../io.js";
 interface InitOptions extends GlobalOptions {
   prefix?: string;
   remote?: string;
+  /** Comma-separated coding agents (claude, qwen, gemini, codex) whose instruction files get the marked block. */
+  agents?: string;
 }
 
 /**
@@ -35,12 +40,14 @@ export async function init(io: CliIo, options: InitOptions): Promise<void> {
     { path: "beads/.gitkeep", content: "" },
     { path: "agents/reporter.md", content: EXAMPLE_AGENT },
     { path: "memory/MEMORY.md", content: MEMORY_MD },
-    { path: "AGENTS.md", content: AGENTS_MD },
+    ...agentInstructionFiles(options.agents),
     { path: ".beadboard.yml", content: BOARD_CONFIG(prefix, options.remote) },
     { path: ".beadboard/bead.schema.json", content: `${JSON.stringify(beadJsonSchema(), null, 2)}\n`, refresh: true },
     { path: ".vscode/settings.json", content: VSCODE_SETTINGS },
     { path: ".vscode/tasks.json", content: VSCODE_TASKS, merge: withLintTask },
-    { path: ".githooks/pre-commit", content: preCommitHook(installedBin()), executable: true },
+    { path: ".githooks/pre-commit", content: PRE_COMMIT_HOOK, refresh: true, executable: true },
+    // Coding agents' MCP configs (Claude Code, Qwen Code): `bead mcp` added, nothing of theirs changed.
+    ...MCP_CLIENT_FILES.map(({ path }) => ({ path, content: MCP_CLIENT_CONFIG, merge: withMcpServer(path) })),
   ];
   const ctx = writeContext(paths, io.env);
   const notes: string[] = [];
@@ -50,10 +57,10 @@ export async function init(io: CliIo, options: InitOptions): Promise<void> {
       const full = join(paths.root, file.path);
       if (!existsSync(full)) files.push(file);
       else if (file.merge) {
-        const merged = await mergeInto(paths, file, readFileSync(full, "utf8"));
+        const merged = await mergeInto(paths, file, readBoardFileText(full, file.path));
         if (typeof merged === "string") notes.push(merged);
         else if (merged) files.push(merged);
-      } else if (file.refresh === true && readFileSync(full, "utf8") !== file.content) files.push(file);
+      } else if (file.refresh === true && readBoardFileText(full, file.path) !== file.content) files.push(file);
     }
     if (files.length === 0) return [];
     await writeFilesLocked(ctx, files, "init beadboard");
@@ -61,8 +68,27 @@ export async function init(io: CliIo, options: InitOptions): Promise<void> {
   });
   for (const note of notes) io.err(`bead: ${note}\n`);
   await installHooksPath(io, paths);
+  // This machine's bead for the hook, in this clone's own config (never committed).
+  const bin = installedBin();
+  if (bin) await git.setConfig({ fs, dir: paths.root, gitdir: paths.gitdir, path: "beadboard.bin", value: bin });
   if (options.remote) await addRemote(paths, options.remote);
   io.out(written.length > 0 ? `board ready at ${paths.root} (wrote ${written.join(", ")})\n` : `board at ${paths.root} is already set up\n`);
+}
+
+/**
+ * AGENTS.md as before; with --agents, a marked block in AGENTS.md and each named agent's file
+ * (board/agent-block.ts), rewritten only inside its markers.
+ */
+function agentInstructionFiles(agents: string | undefined): Wanted[] {
+  if (agents === undefined) return [{ path: "AGENTS.md", content: AGENTS_MD }];
+  const names = agents.split(",").map((name) => name.trim()).filter(Boolean);
+  let files: string[];
+  try {
+    files = agentFilesFor(names);
+  } catch (error) {
+    throw new InvalidArgumentError(`--agents: ${(error as Error).message}`);
+  }
+  return files.map((path) => ({ path, content: renderBlock(AGENTS_MD), merge: (existing: string) => withAgentBlock(path, existing, AGENTS_MD, [AGENTS_MD]) }));
 }
 
 interface Wanted {

@@ -4,6 +4,7 @@ import type { BoardProblem } from "../../board/load.js";
 import type { BoardPaths } from "../../board/paths.js";
 import { describeError, EXIT } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
+import { untilTerminated } from "../terminate.js";
 
 /** Long enough to fold an editor's save (temp file, rename) or a checkout into one run. */
 const DEBOUNCE_MS = 150;
@@ -17,7 +18,7 @@ export interface WatchLintOptions {
 
 /**
  * `bead lint --watch`: lint now, then again after every change in beads/ or agents/, until
- * stopped; then exit 0. Each run is framed by WATCH_BEGIN and watchEnd() lines, which is what
+ * stopped; then exit 0 (130/143 when a signal stopped it). Each run is framed by WATCH_BEGIN and watchEnd() lines, which is what
  * an editor's background problem matcher waits for. A run that throws is reported and ends
  * with watchFailed(); the watch goes on, since the next save may well fix it.
  */
@@ -58,7 +59,7 @@ export async function watchLint(io: CliIo, board: BoardPaths, check: () => Promi
     await watcher.close();
     terminated?.dispose();
   }
-  return EXIT.ok;
+  return terminated?.exitCode() ?? EXIT.ok;
 }
 
 async function lintOnce(io: CliIo, check: () => Promise<BoardProblem[]>, asJson: boolean): Promise<void> {
@@ -82,19 +83,4 @@ function watched(root: string, path: string): boolean {
   const [top, name, ...deeper] = rel.split(sep);
   if (top !== "beads" && top !== "agents") return false;
   return name === undefined || (deeper.length === 0 && !name.startsWith("."));
-}
-
-/** An AbortSignal that SIGINT or SIGTERM aborts; dispose() gives the signals back to Node's defaults. */
-function untilTerminated(): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
-  const stop = () => controller.abort();
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
-  return {
-    signal: controller.signal,
-    dispose: () => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-    },
-  };
 }

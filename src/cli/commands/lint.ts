@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
+import { readBoardFileBytes, readBoardFileText } from "../../board/safe-read.js";
 import { join, relative } from "node:path";
 import { parseAgent } from "../../agent/parse.js";
 import type { Bead } from "../../bead/fields.js";
@@ -33,8 +34,10 @@ export async function lint(io: CliIo, paths: string[], options: LintOptions): Pr
   const shown = await boardLint(board, only, options.staged === true);
   if (options.json) io.out(json(shown));
   else for (const problem of shown) io.out(`${formatProblem(problem)}\n`);
-  if (shown.length > 0) {
-    if (!options.json) io.err(`${shown.length} problem(s); the board keeps working around these files, but no agent touches them\n`);
+  const errors = shown.filter((problem) => problem.severity !== "warning").length;
+  if (!options.json && shown.length > errors) io.err(`${shown.length - errors} warning(s)\n`);
+  if (errors > 0) {
+    if (!options.json) io.err(`${errors} problem(s); the board keeps working around these files, but no agent touches them\n`);
     return EXIT.failure;
   }
   return EXIT.ok;
@@ -50,8 +53,12 @@ async function boardLint(board: BoardPaths, only: Set<string> | undefined, stage
     only = new Set(files.map((file) => file.path));
     ({ beads, problems } = overlayStaged(beads, problems, files));
   }
-  problems.push(...boardProblems(beads, (bead, key) => keyLine(board, bead, key)));
+  problems.push(...boardProblems(beads, (bead, key) => keyLine(board, bead, key), loaded.byId));
   const filter = only;
+  const { everyProblem, placeholderWarnings, scheduleProblems } = await import("../../board/lint-files.js");
+  problems = everyProblem(board, problems, staged ? filter : undefined);
+  const checked = filter ? beads.filter((bead) => filter.has(bead.path)) : beads;
+  problems.push(...placeholderWarnings(board, checked), ...(await scheduleProblems(board, checked)));
   return filter ? problems.filter((problem) => filter.has(problem.path)) : problems;
 }
 
@@ -86,8 +93,12 @@ function lintAgents(board: BoardPaths): BoardProblem[] {
     const path = `agents/${name}`;
     let bytes: Buffer;
     try {
-      bytes = readFileSync(join(board.agentsDir, name));
+      bytes = readBoardFileBytes(join(board.agentsDir, name), path);
     } catch (error) {
+      if (error instanceof ParseError) {
+        problems.push({ path, line: error.line, reason: error.reason, ...(error.fix ? { fix: error.fix } : {}) });
+        continue;
+      }
       // Deleted between listing and reading (an editor's save, a checkout): nothing to check.
       if ((error as NodeJS.ErrnoException).code === "ENOENT") continue;
       problems.push({ path, line: 1, reason: `cannot read the file: ${(error as Error).message}` });
@@ -149,7 +160,7 @@ function overlayStaged(beads: Bead[], problems: BoardProblem[], staged: StagedFi
 
 function keyLine(board: BoardPaths, bead: Bead, key: string): number {
   try {
-    return frontMatterKeyLine(readFileSync(join(board.root, bead.path), "utf8"), key, bead.path);
+    return frontMatterKeyLine(readBoardFileText(join(board.root, bead.path), bead.path), key, bead.path);
   } catch {
     return 1;
   }

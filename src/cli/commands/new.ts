@@ -1,3 +1,4 @@
+import { pushWrite } from "../push-write.js";
 import { randomInt } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -54,6 +55,7 @@ export async function newBead(io: CliIo, title: string, options: NewOptions): Pr
       throw error;
     });
     if (created === false) continue; // another process minted the same id a moment ago
+    await pushWrite(io, paths);
     io.out(options.json ? json({ id, path: beadPath(id) }) : `${id}\n`);
     return;
   }

@@ -2,6 +2,7 @@ import { supervise } from "../../agent/supervisor.js";
 import { boardFor, type CliIo, type GlobalOptions } from "../io.js";
 import { EXIT } from "../exit-codes.js";
 import { InvalidArgumentError } from "../../errors.js";
+import { untilTerminated } from "../terminate.js";
 
 interface UpOptions extends GlobalOptions {
   once?: boolean;
@@ -24,25 +25,28 @@ export async function agentStart(io: CliIo, name: string, options: UpOptions): P
 async function runAgents(io: CliIo, options: UpOptions, agents: string[] | undefined): Promise<number> {
   const paths = boardFor(io, options);
   const log = (line: string) => io.err(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
-  const stopSignal = new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
-  });
+  const termination = untilTerminated();
+  // Recurring beads (issue 17) are made only by a long-running `bead up`, not by a one-shot run.
+  const recurring = options.once ? undefined : await (await import("../../recur/run.js")).startRecurring({ paths, env: io.env, log });
   const result = await supervise({
     paths,
     env: io.env,
     once: options.once === true,
     localOnly: options.localOnly === true,
     log,
-    stopSignal,
+    signal: termination.signal,
     ...(agents ? { agents } : {}),
     ...(options.webhook !== undefined ? { webhookPort: parseWebhookPort(options.webhook) } : {}),
+  }).finally(() => {
+    termination.dispose();
+    recurring?.stop();
   });
   const summary = Object.entries(result.outcomes)
     .map(([agent, outcomes]) => `${agent}: ${Object.entries(outcomes).map(([outcome, count]) => `${count} ${outcome}`).join(", ") || "nothing to do"}`)
     .join("; ");
   io.out(`${summary}\n`);
+  const stoppedBy = termination.exitCode();
+  if (stoppedBy !== undefined) return stoppedBy;
   const unreachable = Object.values(result.outcomes).some((outcomes) => (outcomes.unreachable ?? 0) > 0);
   return unreachable ? EXIT.failure : EXIT.ok;
 }

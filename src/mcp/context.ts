@@ -1,0 +1,108 @@
+/**
+ * What every MCP tool shares: the board, who this client is, how much it may see, and the one
+ * way a tool runs the CLI's own command code in-process and turns errors into MCP tool errors.
+ *
+ * Why the tools run the command functions (src/cli/commands/*.ts) with an in-memory io instead
+ * of re-implementing them on the board modules: the rules of `set`, `new`, `close`, `dep add`
+ * (protected claim fields, value parsing, cycle checks, validate-before-write, id minting) live
+ * there, and other surfaces must not drift from them. Nothing is shelled out: the same process
+ * calls the same functions, with the same errors and messages.
+ */
+import { existsSync, lstatSync } from "node:fs";
+import { join } from "node:path";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { sensitivityRank, type BeadWithBody, type Sensitivity } from "../bead/fields.js";
+import { assertValidId } from "../bead/ids.js";
+import { beadPath, type BoardPaths } from "../board/paths.js";
+import { parseBeadFile } from "../board/read-bead.js";
+import type { CliIo } from "../cli/io.js";
+import { beadJson } from "../cli/output.js";
+import { isBeadboardError, NotFoundError } from "../errors.js";
+
+export interface McpContext {
+  paths: BoardPaths;
+  env: NodeJS.ProcessEnv;
+  /** The claimer's name: `--as`, else the client's name from initialize (see claimerName). */
+  claimer(): string;
+  /** The most sensitive level this client may see; undefined: everything (a local client). */
+  visibleMax: Sensitivity | undefined;
+}
+
+/** Runs one CLI command function with output captured; returns what it printed to stdout. */
+export async function runCommand<A extends unknown[]>(
+  ctx: McpContext,
+  command: (io: CliIo, ...args: A) => Promise<number | void>,
+  args: A,
+  stdin = "",
+): Promise<{ out: string; code: number }> {
+  let out = "";
+  const io: CliIo = {
+    cwd: ctx.paths.root,
+    env: ctx.env,
+    out: (text) => {
+      out += typeof text === "string" ? text : Buffer.from(text).toString("utf8");
+    },
+    // Warnings on stderr (skipped files) are for a terminal; a tool's answer is its result.
+    err: () => {},
+    readStdin: async () => stdin,
+    columns: 100,
+    isTTY: false,
+  };
+  const code = await command(io, ...args);
+  return { out, code: typeof code === "number" ? code : 0 };
+}
+
+export function visible(ctx: McpContext, sensitivity: Sensitivity): boolean {
+  return ctx.visibleMax === undefined || sensitivityRank(sensitivity) <= sensitivityRank(ctx.visibleMax);
+}
+
+/**
+ * The bead as `show --json` has it, refused as "not found" when this client may not see it: a
+ * remote client learns nothing of a private bead, not even that it exists.
+ */
+export function readVisibleBead(ctx: McpContext, id: string): BeadWithBody {
+  assertValidId(id);
+  const file = join(ctx.paths.root, beadPath(id));
+  // lstat: a symlink in beads/ is never followed out of the board.
+  if (!existsSync(file) || !lstatSync(file).isFile()) throw new NotFoundError("bead", id, `no file ${beadPath(id)}`);
+  const bead = parseBeadFile(file, id);
+  if (!visible(ctx, bead.fields.sensitivity)) throw new NotFoundError("bead", id, `no file ${beadPath(id)}`);
+  return bead;
+}
+
+/** Checks visibility before a write; a bead that does not exist is left to the command's own error. */
+export function assertMayTouch(ctx: McpContext, id: string): void {
+  assertValidId(id);
+  if (ctx.visibleMax === undefined) return;
+  if (existsSync(join(ctx.paths.root, beadPath(id)))) readVisibleBead(ctx, id);
+}
+
+export function beadOut(bead: BeadWithBody): Record<string, unknown> & { id: string; path: string; title: string; status: string; body: string } {
+  return beadJson(bead) as Record<string, unknown> & { id: string; path: string; title: string; status: string; body: string };
+}
+
+/** A tool's answer: the structured result, and the same as JSON text for clients that read only text. */
+export function ok(structured: Record<string, unknown>): CallToolResult {
+  return { content: [{ type: "text", text: JSON.stringify(structured, null, 2) }], structuredContent: structured };
+}
+
+/**
+ * An MCP tool error with the CLI's code and message (`E_NOT_FOUND: bead not found: x`), never
+ * a crash of the server. Anything that is not one of ours is an internal error, said so.
+ */
+export function toolError(error: unknown): CallToolResult {
+  if (isBeadboardError(error)) {
+    return { isError: true, content: [{ type: "text", text: `${error.code}: ${error.message}` }], _meta: { "beadboard/error": { code: error.code, message: error.message } } };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return { isError: true, content: [{ type: "text", text: `E_INTERNAL: internal error: ${message}` }], _meta: { "beadboard/error": { code: "E_INTERNAL", message } } };
+}
+
+/** Wraps a tool body so that every failure becomes a tool error. */
+export async function guarded(body: () => Promise<Record<string, unknown>>): Promise<CallToolResult> {
+  try {
+    return ok(await body());
+  } catch (error) {
+    return toolError(error);
+  }
+}

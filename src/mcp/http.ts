@@ -1,0 +1,71 @@
+/**
+ * `bead mcp --http <port>`: the same server over MCP's Streamable HTTP, on 127.0.0.1 only, for
+ * clients that cannot spawn a process. Every request carries `Authorization: Bearer <token>`
+ * (the token from BEAD_MCP_TOKEN, compared in constant time); the Host header must name the
+ * loopback address (DNS rebinding). One MCP server per session, as on stdio.
+ */
+import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
+import { createServer, type IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
+import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { buildMcpServer, type McpServeOptions } from "./server.js";
+
+/** Sessions one process keeps at most: a client that opens sessions in a loop hits a bound, not the memory. */
+const MAX_SESSIONS = 64;
+
+export async function serveHttp(options: McpServeOptions, port: number, token: string, signal: AbortSignal, onListening: (port: number) => void): Promise<void> {
+  const sessions = new Map<string, StreamableHTTPServerTransport>();
+  const http = createServer((req, res) => {
+    void (async () => {
+      if (!authorized(req, token)) {
+        res.writeHead(401, { "content-type": "text/plain" }).end("bead mcp: missing or wrong bearer token (BEAD_MCP_TOKEN)\n");
+        return;
+      }
+      const id = req.headers["mcp-session-id"];
+      let transport = typeof id === "string" ? sessions.get(id) : undefined;
+      if (!transport) {
+        if (id !== undefined) {
+          res.writeHead(404, { "content-type": "text/plain" }).end("bead mcp: unknown session\n");
+          return;
+        }
+        if (sessions.size >= MAX_SESSIONS) {
+          res.writeHead(503, { "content-type": "text/plain" }).end(`bead mcp: ${MAX_SESSIONS} sessions open; close one\n`);
+          return;
+        }
+        const bound = (http.address() as AddressInfo).port;
+        const created: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+          sessionIdGenerator: randomUUID,
+          onsessioninitialized: (sessionId) => void sessions.set(sessionId, created),
+          enableDnsRebindingProtection: true,
+          allowedHosts: [`127.0.0.1:${bound}`, `localhost:${bound}`],
+        });
+        created.onclose = () => {
+          if (created.sessionId) sessions.delete(created.sessionId);
+        };
+        await buildMcpServer(options).connect(created);
+        transport = created;
+      }
+      await transport.handleRequest(req, res);
+    })().catch((error: unknown) => {
+      if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
+      res.end(`bead mcp: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    http.once("error", reject);
+    http.listen(port, "127.0.0.1", () => resolve());
+  });
+  onListening((http.address() as AddressInfo).port);
+  await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
+  for (const transport of sessions.values()) await transport.close();
+  http.closeAllConnections();
+  await new Promise<void>((resolve) => http.close(() => resolve()));
+}
+
+function authorized(req: IncomingMessage, token: string): boolean {
+  const header = req.headers.authorization ?? "";
+  const given = header.startsWith("Bearer ") ? header.slice(7) : "";
+  // Hashes of equal length, so the comparison takes the same time whatever was sent.
+  const digest = (text: string) => createHash("sha256").update(text).digest();
+  return given !== "" && timingSafeEqual(digest(given), digest(token));
+}

@@ -1,0 +1,78 @@
+import type { SearchQuery } from "./query.js";
+import { MAX_COUNTED_OCCURRENCES, PHRASE_FACTOR, TITLE_WEIGHT } from "./rank.js";
+import type { StoreRow } from "./store-format.js";
+
+/**
+ * `bead search` over a search store (store-format.ts), pure: the same matching and scores as
+ * rank.ts's searchDocuments, computed on the stored lower-cased bytes. Each word is looked up
+ * with one pass of Buffer#indexOf over all texts, and each occurrence is credited to the bead
+ * whose text holds it, so a search costs a few scans of the store, whatever the board's size.
+ */
+export interface ScanHit {
+  row: StoreRow;
+  score: number;
+}
+
+export function scanStore(rows: readonly StoreRow[], data: Buffer, query: SearchQuery): ScanHit[] {
+  const candidates = rows.filter((row) => row.beadLength > 0 && passesFilters(row, query));
+  if (query.needles.length === 0) return candidates.map((row) => ({ row, score: 0 }));
+  // Text rows are laid out in row order, so occurrences found left to right map to rows in order.
+  const scores = new Float64Array(candidates.length);
+  let alive = new Uint8Array(candidates.length).fill(1);
+  for (const needle of query.needles) {
+    const bytes = Buffer.from(needle.text, "utf8");
+    const factor = needle.phrase ? PHRASE_FACTOR : 1;
+    const counts = new Uint8Array(candidates.length);
+    const inTitle = new Uint8Array(candidates.length);
+    let row = 0;
+    for (let at = data.indexOf(bytes, candidates[0]?.textStart ?? data.length); at !== -1 && row < candidates.length; ) {
+      while (row < candidates.length && at >= candidates[row]!.textStart + candidates[row]!.textLength) row++;
+      if (row === candidates.length) break;
+      const current = candidates[row]!;
+      if (at < current.textStart) {
+        at = data.indexOf(bytes, current.textStart);
+        continue;
+      }
+      const end = at + bytes.length;
+      if (end <= current.textStart + current.textLength) {
+        if (end <= current.textStart + current.titleLength) inTitle[row] = 1;
+        else if (at > current.textStart + current.titleLength && counts[row]! < MAX_COUNTED_OCCURRENCES) counts[row]!++;
+      }
+      at = data.indexOf(bytes, at + Math.max(1, bytes.length));
+    }
+    const next = new Uint8Array(candidates.length);
+    for (let i = 0; i < candidates.length; i++) {
+      if (alive[i] === 0 || (inTitle[i] === 0 && counts[i] === 0)) continue;
+      next[i] = 1;
+      scores[i]! += factor * (inTitle[i] === 1 ? TITLE_WEIGHT : 0) + factor * counts[i]!;
+    }
+    alive = next;
+  }
+  const hits: ScanHit[] = [];
+  for (let i = 0; i < candidates.length; i++) if (alive[i] === 1) hits.push({ row: candidates[i]!, score: scores[i]! });
+  return hits;
+}
+
+function passesFilters(row: StoreRow, query: SearchQuery): boolean {
+  if (query.labels.length > 0 && !query.labels.every((label) => row.labels.includes(label))) return false;
+  if (query.statuses.length > 0 && !query.statuses.includes(row.status)) return false;
+  if (query.agents.length > 0 && !query.agents.some((agent) => agent === row.agent || agent === row.claimedBy)) return false;
+  if (query.types.length > 0 && !query.types.includes(row.type)) return false;
+  if (query.priorities.length > 0 && !query.priorities.includes(row.priority)) return false;
+  return true;
+}
+
+/** Best first: score, live before archived, then priority, age and id (as `bead ls`). */
+export function compareHits(a: ScanHit & { archived: boolean }, b: ScanHit & { archived: boolean }): number {
+  return (
+    b.score - a.score ||
+    Number(a.archived) - Number(b.archived) ||
+    a.row.priority - b.row.priority ||
+    a.row.createdMs - b.row.createdMs ||
+    compareIds(a.row.name.slice(0, -3), b.row.name.slice(0, -3))
+  );
+}
+
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
