@@ -14,6 +14,8 @@ type Llama = import("node-llama-cpp").Llama;
 export interface EmbeddedOptions {
   /** Where relative model paths are resolved (the board root). */
   boardRoot: string;
+  /** Maps an agent's `model:` to a file (hf: URIs to the model cache); default: relative to boardRoot. */
+  resolveModel?: (model: string) => string;
   contextSize?: number;
   gpuLayers?: number;
   threads?: number;
@@ -24,6 +26,12 @@ interface LoadedModel {
   loadMs: number;
 }
 
+/**
+ * A real import(), out of esbuild's reach: the CLI bundle turns import() into require(), and
+ * node-llama-cpp is ESM with top-level await, which require() cannot load.
+ */
+const importEngine = new Function("return import('node-llama-cpp')") as () => Promise<Engine>;
+
 let enginePromise: Promise<{ engine: Engine; llama: Llama }> | undefined;
 /** One loaded copy per model path per process, shared by every agent naming it. */
 const loadedModels = new Map<string, Promise<LoadedModel>>();
@@ -32,7 +40,7 @@ async function loadEngine(gpu: boolean): Promise<{ engine: Engine; llama: Llama 
   enginePromise ??= (async () => {
     let engine: Engine;
     try {
-      engine = await import("node-llama-cpp");
+      engine = await importEngine();
     } catch (error) {
       throw new EngineMissingError({ cause: error });
     }
@@ -93,6 +101,10 @@ async function loadModel(path: string, options: EmbeddedOptions, fetchCommand: s
   return pending;
 }
 
+function generationRate(tokens: number, ms: number): number {
+  return ms > 0 ? Math.round((tokens / (ms / 1000)) * 10) / 10 : 0;
+}
+
 function numberOption(options: Record<string, unknown> | undefined, key: string): number | undefined {
   const value = options?.[key];
   return typeof value === "number" && Number.isFinite(value) ? value : undefined;
@@ -112,7 +124,7 @@ export function createEmbeddedProvider(options: EmbeddedOptions, fetchCommandFor
     host: undefined,
     async chat(request: ChatRequest): Promise<ChatReply> {
       const started = performance.now();
-      const path = resolveModelPath(request.model, options.boardRoot);
+      const path = options.resolveModel ? options.resolveModel(request.model) : resolveModelPath(request.model, options.boardRoot);
       const loaded = await loadModel(path, options, fetchCommandFor(request.model));
       provider.lastLoadMs = loaded.loadMs;
       const { engine, llama } = await loadEngine((options.gpuLayers ?? 0) > 0);
@@ -134,6 +146,7 @@ export function createEmbeddedProvider(options: EmbeddedOptions, fetchCommandFor
         const grammar = request.format ? await llama.createGrammarForJsonSchema(request.format as never) : undefined;
         const temperature = numberOption(request.options, "temperature");
         const maxTokens = numberOption(request.options, "num_predict") ?? numberOption(request.options, "max_tokens");
+        const generationStarted = performance.now();
         const result = await session.promptWithMeta(prompt, {
           ...(grammar ? { grammar } : {}),
           ...(temperature === undefined ? {} : { temperature }),
@@ -148,6 +161,8 @@ export function createEmbeddedProvider(options: EmbeddedOptions, fetchCommandFor
           tokensIn: sequence.tokenMeter.usedInputTokens,
           tokensOut: sequence.tokenMeter.usedOutputTokens,
           durationMs: performance.now() - started,
+          loadMs: loaded.loadMs,
+          tokensPerSecond: generationRate(sequence.tokenMeter.usedOutputTokens, performance.now() - generationStarted),
         };
       } catch (error) {
         // The engine throws the signal's reason when aborted before generation starts.

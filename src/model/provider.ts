@@ -27,6 +27,10 @@ export interface ChatReply {
   tokensIn: number;
   tokensOut: number;
   durationMs: number;
+  /** In-process engines (embedded): how long the model took to load (once per process). */
+  loadMs?: number;
+  /** In-process engines: output tokens per second of generation. */
+  tokensPerSecond?: number;
 }
 
 export interface ModelInfo {
