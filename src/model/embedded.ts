@@ -3,6 +3,9 @@
  * the CLI (and a lean install without the optional dependency) never pays for it. Always local.
  */
 import { open } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+import { constants, Script } from "node:vm";
 import { isAbsolute, resolve } from "node:path";
 import { EngineMissingError, ModelError, ModelFileMissingError } from "../errors.js";
 import type { ChatMessage, ChatReply, ChatRequest, ModelInfo, Provider } from "./provider.js";
@@ -28,9 +31,14 @@ interface LoadedModel {
 
 /**
  * A real import(), out of esbuild's reach: the CLI bundle turns import() into require(), and
- * node-llama-cpp is ESM with top-level await, which require() cannot load.
+ * node-llama-cpp is ESM with top-level await, which require() cannot load. It runs in a script of
+ * its own because the bundle, run from V8's code cache, has lost its dynamic-import callback (Node
+ * 20); the specifier is resolved from this file first, not from the working directory.
  */
-const importEngine = new Function("return import('node-llama-cpp')") as () => Promise<Engine>;
+async function importEngine(): Promise<Engine> {
+  const importUrl = new Script("(url) => import(url)", { importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER }).runInThisContext() as (url: string) => Promise<Engine>;
+  return importUrl(pathToFileURL(createRequire(import.meta.url).resolve("node-llama-cpp")).href);
+}
 
 let enginePromise: Promise<{ engine: Engine; llama: Llama }> | undefined;
 /** One loaded copy per model path per process, shared by every agent naming it. */
