@@ -26,7 +26,8 @@ export type ErrorCode =
   | "E_COMMAND_REFUSED"
   | "E_REMOTE_NOT_FOUND"
   | "E_REMOTE_UNREACHABLE"
-  | "E_REQUEST_REFUSED";
+  | "E_REQUEST_REFUSED"
+  | "E_MODEL_DOWNLOAD";
 
 export class BeadboardError extends Error {
   readonly code: ErrorCode;
@@ -243,5 +244,12 @@ export class SensitivityRefusedError extends BeadboardError {
 export class RequestRefusedError extends BeadboardError {
   constructor(readonly status: number, reason: string) {
     super("E_REQUEST_REFUSED", reason, { status, reason });
+  }
+}
+
+/** `bead models pull` could not fetch a model completely; nothing half-written is left as a model. */
+export class ModelDownloadError extends BeadboardError {
+  constructor(readonly uri: string, reason: string, options?: { cause?: unknown }) {
+    super("E_MODEL_DOWNLOAD", `${uri}: ${reason}`, { uri, reason }, options);
   }
 }
