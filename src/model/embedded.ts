@@ -35,7 +35,7 @@ interface LoadedModel {
  * its own because the bundle, run from V8's code cache, has lost its dynamic-import callback (Node
  * 20); the specifier is resolved from this file first, not from the working directory.
  */
-async function importEngine(): Promise<Engine> {
+export async function importEngine(): Promise<Engine> {
   const importUrl = new Script("(url) => import(url)", { importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER }).runInThisContext() as (url: string) => Promise<Engine>;
   return importUrl(pathToFileURL(createRequire(import.meta.url).resolve("node-llama-cpp")).href);
 }

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { beadText } from "../helpers/beads.js";
-import { runBeadProcess } from "../helpers/cli.js";
+import { runBeadProcess, runCli } from "../helpers/cli.js";
 import { writeTinyGguf } from "../helpers/tiny-gguf.js";
 import { cleanupTempBoards, makeTempBoard, runGit } from "../helpers/temp-board.js";
 import { testEnv } from "../agent/support.js";
@@ -81,4 +81,18 @@ describe("bead up --once with an embedded agent", () => {
     expect(status).toBe("open");
     expect(readFileSync(connections, "utf8")).toBe(""); // exists: the preload ran; empty: no connection
   }, 90_000);
+
+  it("doctor reports the engine (backend, RAM) and each embedded agent's model file without loading it", async () => {
+    const board = await makeTempBoard({
+      "agents/tiny.md": embeddedAgent("models/tiny.gguf"),
+      "agents/absent.md": embeddedAgent("hf:someone/tiny-GGUF:Q4_K_M").replace("name: tiny", "name: absent"),
+    });
+    await mkdir(join(board.dir, "models"));
+    await writeTinyGguf(join(board.dir, "models", "tiny.gguf"), { stop: "at-once" });
+    const run = await runCli(["doctor", "-C", board.dir], { cwd: board.dir, env: { BEAD_MODELS_DIR: join(scratch, "models") } });
+    expect(run.stdout).toMatch(/ok +embedded engine: node-llama-cpp installed, backend \w+; RAM [\d.]+ [KMGT]?B total/);
+    expect(run.stdout).toMatch(/ok +agent tiny: embedded model .*tiny\.gguf present, [\d.]+ KB/);
+    expect(run.stdout).toMatch(/FAIL +agent absent: embedded model .*someone--tiny-GGUF--Q4_K_M\.gguf is missing; run `bead models pull hf:someone\/tiny-GGUF:Q4_K_M`/);
+    expect(run.code).not.toBe(0);
+  }, 60_000);
 });
