@@ -25,6 +25,7 @@ interface HubDouble {
   /** The file whose growth tells the double the client has the first bytes (so the drop cuts a started download). */
   partFile?: string;
   manifestSize?: number;
+  manifestFile?: string;
   close(): Promise<void>;
 }
 
@@ -34,7 +35,7 @@ async function startHub(): Promise<HubDouble> {
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     if (req.url === "/v2/someone/tiny-GGUF/manifests/Q4_K_M") {
       res.setHeader("content-type", "application/json");
-      res.end(JSON.stringify({ ggufFile: { rfilename: "tiny-Q4_K_M.gguf", size: hub.manifestSize ?? MODEL.length } }));
+      res.end(JSON.stringify({ ggufFile: { rfilename: hub.manifestFile ?? "tiny-Q4_K_M.gguf", size: hub.manifestSize ?? MODEL.length } }));
       return;
     }
     if (req.url !== "/someone/tiny-GGUF/resolve/main/tiny-Q4_K_M.gguf") {
@@ -118,6 +119,14 @@ describe("bead models pull", () => {
     expect(run.stderr).toMatch(/size mismatch: expected 200005 bytes, the server says 200004/);
     expect(existsSync(join(cache, FILE))).toBe(false);
     expect(existsSync(join(cache, `${FILE}.part`))).toBe(false);
+  });
+
+  it("a manifest naming a file outside the repo (..) is refused before any download", async () => {
+    hub.manifestFile = "../../other/evil.gguf";
+    const run = await runCli(["models", "pull", URI], { cwd: cache, env: env() });
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toMatch(/no usable ggufFile\.rfilename/);
+    expect(hub.ranges).toHaveLength(0);
   });
 
   it("a quant the hub does not have: a clear error, nothing written", async () => {
