@@ -15,6 +15,7 @@ export type ErrorCode =
   | "E_LOCK_TIMEOUT"
   | "E_REF_MOVED"
   | "E_GIT"
+  | "E_REPO_FORMAT"
   | "E_CONFIG"
   | "E_MODEL"
   | "E_MODEL_UNREACHABLE"
@@ -27,7 +28,8 @@ export type ErrorCode =
   | "E_REMOTE_NOT_FOUND"
   | "E_REMOTE_UNREACHABLE"
   | "E_REQUEST_REFUSED"
-  | "E_MODEL_DOWNLOAD";
+  | "E_MODEL_DOWNLOAD"
+  | "E_TOOL_REFUSED";
 
 export class BeadboardError extends Error {
   readonly code: ErrorCode;
@@ -244,6 +246,20 @@ export class SensitivityRefusedError extends BeadboardError {
 export class RequestRefusedError extends BeadboardError {
   constructor(readonly status: number, reason: string) {
     super("E_REQUEST_REFUSED", reason, { status, reason });
+  }
+}
+
+/** The repository uses a format beadboard cannot write correctly (sha256 objects, reftable, an unknown extension): nothing was written. */
+export class UnsupportedRepositoryError extends BeadboardError {
+  constructor(readonly repository: string, reason: string) {
+    super("E_REPO_FORMAT", `${repository}: ${reason}; beadboard does not write to such a repository (nothing was changed). Use a board in a plain SHA-1 git repository`, { repository, reason });
+  }
+}
+
+/** A tool call the harness will not carry out (a path outside the workspace, under .git/...). The message is written for the model to read. */
+export class ToolRefusedError extends BeadboardError {
+  constructor(readonly tool: string, reason: string, data: Record<string, unknown> = {}) {
+    super("E_TOOL_REFUSED", reason, { tool, ...data });
   }
 }
 

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { NotABoardError } from "../errors.js";
+import { assertSupportedRepository } from "../git/repository.js";
 
 /** Where everything of one board lives. Local state sits under the git dir so it can never be pushed. */
 export interface BoardPaths {
@@ -18,7 +19,11 @@ export function findBoard(start: string): BoardPaths {
   let dir = resolve(start);
   for (;;) {
     const dotgit = join(dir, ".git");
-    if (existsSync(dotgit)) return boardPaths(dir, resolveGitdir(dir, dotgit));
+    if (existsSync(dotgit)) {
+      const gitdir = resolveGitdir(dir, dotgit);
+      assertSupportedRepository(gitdir);
+      return boardPaths(dir, gitdir);
+    }
     const parent = dirname(dir);
     if (parent === dir) throw new NotABoardError(resolve(start));
     dir = parent;

@@ -9,6 +9,7 @@ import type { Identity } from "./author.js";
 import { withIndexLock } from "./index-lock.js";
 import { prepareNativeCommit, type BlobChange, type BuiltCommit } from "./native-commit.js";
 import { compareAndSwapRef, currentBranchRef, readRef } from "./refs.js";
+import { assertSupportedRepository, commonDir } from "./repository.js";
 
 type Git = (typeof import("isomorphic-git"))["default"];
 
@@ -86,6 +87,7 @@ export async function commitPaths(request: CommitRequest): Promise<CommitResult 
 
 async function commitPathsUnchecked(request: CommitRequest): Promise<CommitResult | null> {
   const { root: dir, gitdir } = request;
+  assertSupportedRepository(gitdir);
   // Hold index.lock for the whole commit, as `git commit` does, so a person's git command
   // waits for us (or we for it) instead of interleaving index, work tree and ref writes.
   return withIndexLock(gitdir, async (indexFs) => {
@@ -136,7 +138,10 @@ async function commitPathsUnchecked(request: CommitRequest): Promise<CommitResul
 
 /** The commit built with isomorphic-git (the original implementation), for what the native path does not handle. */
 async function buildWithIsomorphicGit(request: CommitRequest, parent: string | null, changes: ReadonlyMap<string, BlobChange>): Promise<BuiltCommit> {
-  const { root: dir, gitdir, cache = {} } = request;
+  const { root: dir, cache = {} } = request;
+  // isomorphic-git knows no linked worktrees: give it the directory that holds the objects
+  // (commondir), and the worktree's own gitdir only for its index.
+  const gitdir = commonDir(request.gitdir);
   const git: Git = (await import("isomorphic-git")).default;
   const baseTree = parent ? (await git.readCommit({ fs, dir, gitdir, oid: parent, cache })).commit.tree : null;
   const blobs = new Map<string, Blob | null>();
@@ -151,7 +156,7 @@ async function buildWithIsomorphicGit(request: CommitRequest, parent: string | n
       const treeOid = commitTree ?? (await git.writeTree({ fs, dir, gitdir, tree: [] }));
       return git.writeCommit({ fs, dir, gitdir, commit: { message, tree: treeOid, parent: parents, author: { ...author, timezoneOffset: 0 }, committer: { ...committer, timezoneOffset: 0 } } });
     },
-    syncIndex: (indexFs) => syncIndex(git, indexFs, dir, gitdir, cache, blobs),
+    syncIndex: (indexFs) => syncIndex(git, indexFs, dir, request.gitdir, cache, blobs),
   };
 }
 

@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import { commitTree, NativeUnsupported, readLooseObject } from "./objects.js";
 import { nameKey, readLooseTree } from "./tree-object.js";
 import { currentBranchRef, readRef } from "./refs.js";
+import { commonDir } from "./repository.js";
 
 /**
  * The bytes of `path` in the branch tip (HEAD), or null when the branch has no commit yet or the
@@ -19,7 +20,8 @@ export async function readHeadFile(root: string, gitdir: string, path: string, c
   }
   const { default: git } = await import("isomorphic-git");
   try {
-    return (await git.readBlob({ fs, dir: root, gitdir, oid: head, filepath: path, cache })).blob;
+    // isomorphic-git knows no linked worktrees: the objects are in the common dir.
+    return (await git.readBlob({ fs, dir: root, gitdir: commonDir(gitdir), oid: head, filepath: path, cache })).blob;
   } catch (error) {
     if ((error as { code?: unknown }).code === "NotFoundError") return null;
     throw error;

@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, readFileSync, type BigIntStats } from "node:fs";
+import { lstatSync, readFileSync, type BigIntStats } from "node:fs";
 import { join } from "node:path";
 import type { PromiseFsClient } from "isomorphic-git";
 import { isResourceError, resourceErrorMessage } from "./resource-error.js";
@@ -10,7 +10,8 @@ import { nameKey, openTree, readLooseTree, rememberTree, type TreeItem } from ".
 /**
  * The common case of src/git/commit-paths.ts without isomorphic-git: HEAD's commit and the trees
  * on the changed paths are loose objects, the index is version 2/3 with no extension we cannot
- * drop, the repository uses SHA-1. prepareNativeCommit checks all of that and builds the trees
+ * drop, the repository uses SHA-1 (commitPaths checks that first: a sha256 repository is refused, never
+ * handed to isomorphic-git, which would write a SHA-1 commit onto its branch). prepareNativeCommit checks all of that and builds the trees
  * before anything visible happens; it returns null (the caller then uses isomorphic-git) when
  * something is unusual.
  */
@@ -35,7 +36,6 @@ export interface BuiltCommit {
 
 export function prepareNativeCommit(root: string, gitdir: string, parent: string | null, blobs: ReadonlyMap<string, BlobChange>): BuiltCommit | null {
   try {
-    if (!usesLooseSha1Objects(gitdir)) return null;
     const baseTree = parent ? commitTreeOf(gitdir, parent) : null;
     const index = readIndex(gitdir);
     const staged: Array<{ entry: IndexEntry; path: string; bytes: Uint8Array; oid: string; mode: "100644" | "100755" }> = [];
@@ -68,23 +68,13 @@ export function prepareNativeCommit(root: string, gitdir: string, parent: string
       },
     };
   } catch (error) {
-    if (error instanceof GitError) throw error;
-    // A full disk is no reason to try isomorphic-git: it would fail too, leaving empty objects.
+    // Only what this path knows it cannot do (packed objects, an index version or extension it
+    // does not handle) goes to isomorphic-git. Anything else (ENOSPC, EIO, EACCES, a bug) is a
+    // failure: trying another writer would hide it, or half-write the same thing twice.
+    if (error instanceof NativeUnsupported) return null;
     if (isResourceError(error)) throw new GitError(resourceErrorMessage(error), { code: error.code }, { cause: error });
-    return null; // anything unusual (packed objects, an index we do not handle, a parse error): isomorphic-git's turn
+    throw error;
   }
-}
-
-/** SHA-1 objects in this gitdir (not sha256, not a linked worktree whose objects live elsewhere). */
-function usesLooseSha1Objects(gitdir: string): boolean {
-  if (existsSync(join(gitdir, "commondir"))) return false;
-  let config = "";
-  try {
-    config = readFileSync(join(gitdir, "config"), "utf8");
-  } catch {
-    return false;
-  }
-  return !/^\s*objectformat\s*=/im.test(config);
 }
 
 function commitTreeOf(gitdir: string, oid: string): string {

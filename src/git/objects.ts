@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { deflateSync, inflateSync } from "node:zlib";
+import { objectsDir } from "./repository.js";
 
 /**
  * Loose git objects with node:zlib and node:crypto (SHA-1 repositories only): enough to make a
@@ -26,7 +27,7 @@ const OID = /^[0-9a-f]{40}$/;
 
 function objectPath(gitdir: string, oid: string): string {
   if (!OID.test(oid)) throw new NativeUnsupported(`not a SHA-1 object id: ${oid}`);
-  return join(gitdir, "objects", oid.slice(0, 2), oid.slice(2));
+  return join(objectsDir(gitdir), oid.slice(0, 2), oid.slice(2));
 }
 
 /** A loose object; NativeUnsupported when it is not loose (packed, in an alternate) or malformed. */
@@ -36,6 +37,10 @@ export function readLooseObject(gitdir: string, oid: string): GitObject {
     raw = inflateSync(readFileSync(objectPath(gitdir, oid)));
   } catch (error) {
     if (error instanceof NativeUnsupported) throw error;
+    // Only "not here as a loose object" is isomorphic-git's case (packed, or in an alternate);
+    // EIO, EACCES, EMFILE and the like are failures, not a reason to try another way.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== undefined && code !== "ENOENT" && code !== "Z_DATA_ERROR" && code !== "Z_BUF_ERROR") throw error;
     throw new NativeUnsupported(`object ${oid} is not a readable loose object: ${(error as Error).message}`);
   }
   const space = raw.indexOf(0x20);
@@ -59,7 +64,7 @@ export function writeLooseObject(gitdir: string, type: ObjectType, body: Uint8Ar
   const oid = hashObject(type, body);
   const path = objectPath(gitdir, oid);
   if (existsSync(path)) return oid;
-  const dir = join(gitdir, "objects", oid.slice(0, 2));
+  const dir = join(objectsDir(gitdir), oid.slice(0, 2));
   mkdirSync(dir, { recursive: true });
   const tmp = join(dir, `tmp_obj_${process.pid}_${Math.random().toString(36).slice(2)}`);
   try {

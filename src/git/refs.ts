@@ -1,6 +1,7 @@
 import { appendFileSync, closeSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { GitError, RefMovedError } from "../errors.js";
+import { commonDir, refBase } from "./repository.js";
 
 /** The branch HEAD points at (`refs/heads/main`); detached HEADs are refused: agents need a branch. */
 export function currentBranchRef(gitdir: string): string {
@@ -13,7 +14,7 @@ export function currentBranchRef(gitdir: string): string {
 /** The commit a ref points at, from its loose file or packed-refs; null when the ref does not exist yet. */
 export function readRef(gitdir: string, ref: string): string | null {
   try {
-    const value = readFileSync(join(gitdir, ref), "utf8").trim();
+    const value = readFileSync(join(refBase(gitdir, ref), ref), "utf8").trim();
     if (/^[0-9a-f]{40}$/.test(value)) return value;
     const symbolic = /^ref:\s*(.+)$/.exec(value);
     if (symbolic?.[1]) return readRef(gitdir, symbolic[1]);
@@ -21,7 +22,7 @@ export function readRef(gitdir: string, ref: string): string | null {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
   try {
-    for (const line of readFileSync(join(gitdir, "packed-refs"), "utf8").split("\n")) {
+    for (const line of readFileSync(join(commonDir(gitdir), "packed-refs"), "utf8").split("\n")) {
       const [oid, name] = line.split(" ");
       if (name === ref && oid && /^[0-9a-f]{40}$/.test(oid)) return oid;
     }
@@ -49,7 +50,7 @@ export interface RefUpdate {
  * and other processes, not only against ourselves.
  */
 export async function compareAndSwapRef(update: RefUpdate): Promise<void> {
-  const refPath = join(update.gitdir, update.ref);
+  const refPath = join(refBase(update.gitdir, update.ref), update.ref);
   const lockPath = `${refPath}.lock`;
   mkdirSync(dirname(refPath), { recursive: true });
   const fd = await openExclusive(lockPath, update.lockWait);
@@ -110,7 +111,7 @@ function appendReflog(update: RefUpdate, previous: string | null): void {
   const seconds = Math.floor(Date.now() / 1000);
   const line = `${previous ?? "0".repeat(40)} ${update.next} ${update.committer} ${seconds} +0000\t${update.message.split("\n")[0]}\n`;
   try {
-    const logPath = join(update.gitdir, "logs", update.ref);
+    const logPath = join(refBase(update.gitdir, update.ref), "logs", update.ref);
     mkdirSync(dirname(logPath), { recursive: true });
     appendFileSync(logPath, line);
   } catch {

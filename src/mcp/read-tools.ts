@@ -1,10 +1,11 @@
-/** Read-only tools: ready, list, show, lint, log. Each runs the CLI's command with --json. */
+/** Read-only tools: ready, list, search, show, lint, log. Each runs the CLI's command with --json. */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { Sensitivity } from "../bead/fields.js";
 import { ls } from "../cli/commands/ls.js";
 import { ready } from "../cli/commands/ready.js";
 import { lint } from "../cli/commands/lint.js";
 import { log } from "../cli/commands/log.js";
+import { search } from "../cli/commands/search.js";
 import { beadOut, guarded, readVisibleBead, runCommand, visible, type McpContext } from "./context.js";
 import { toolConfig } from "./schemas.js";
 
@@ -25,6 +26,14 @@ export function registerReadTools(server: McpServer, ctx: McpContext): void {
       const query = { dir: ctx.paths.root, json: true, ...(status?.length ? { status } : {}), ...(agent ? { agent } : {}), ...(label?.length ? { label } : {}) };
       const { out } = await runCommand(ctx, ls, [query]);
       return { beads: onlyVisible(JSON.parse(out) as BeadJson[]) };
+    }),
+  );
+
+  server.registerTool("search", toolConfig("search"), async ({ query, all, limit }) =>
+    guarded(async () => {
+      const options = { dir: ctx.paths.root, json: true, ...(all ? { all } : {}), ...(limit !== undefined ? { limit: String(limit) } : {}) };
+      const { out } = await runCommand(ctx, search, [[query], options]);
+      return { hits: onlyVisible(JSON.parse(out) as BeadJson[]) };
     }),
   );
 

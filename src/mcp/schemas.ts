@@ -35,6 +35,17 @@ export const TOOLS = {
     input: z.object({ status: z.optional(z.array(z.enum(STATUSES)).check(z.maxLength(STATUSES.length))), agent: z.optional(id), label: z.optional(shortList) }),
     output: beads,
   },
+  search: {
+    title: "Search beads",
+    description:
+      'Ranked search of titles, bodies, results and comments (`bead search`): words, "phrases", label:x status:y agent:z type:t priority:n. Each hit has the best matching line. all: include archived beads.',
+    input: z.object({
+      query: z.string().check(z.minLength(1), z.maxLength(LIMITS.valueChars)),
+      all: z.optional(z.boolean()),
+      limit: z.optional(z.number().check(z.int(), z.gte(1), z.lte(200))),
+    }),
+    output: z.object({ hits: z.array(z.looseObject({ id: z.string(), path: z.string(), title: z.string(), status: z.string(), score: z.number() })) }),
+  },
   show: {
     title: "Show a bead",
     description: "One bead with every front-matter field and its markdown body (`bead show`).",

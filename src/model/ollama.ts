@@ -3,8 +3,8 @@
  * a response body that has not arrived within five minutes, and a local model can take longer
  * than that to write a whole reply.
  */
-import { Ollama, type ChatResponse, type Options } from "ollama";
-import type { ChatReply, ChatRequest, ModelInfo, Provider } from "./provider.js";
+import { Ollama, type ChatResponse, type Message, type Options, type Tool } from "ollama";
+import type { ChatMessage, ChatReply, ChatRequest, ModelInfo, Provider, ToolCall, ToolDefinition } from "./provider.js";
 import { DEFAULT_MAX_REPLY_BYTES, LIST_TIMEOUT_MS, httpStatusOf, readApiKey, replyTooLarge, withCall, type CallScope } from "./call.js";
 
 export const DEFAULT_OLLAMA_HOST = "http://127.0.0.1:11434";
@@ -54,8 +54,9 @@ export function createOllamaProvider(options: OllamaProviderOptions = {}): Provi
         const { keep_alive: keepAlive, ...rest } = request.options ?? {};
         const stream = await clientFor(scope).chat({
           model: request.model,
-          messages: request.messages,
+          messages: request.messages.map(toOllamaMessage),
           stream: true,
+          ...(request.tools === undefined || request.tools.length === 0 ? {} : { tools: request.tools.map(toOllamaTool) }),
           ...(request.format === undefined ? {} : { format: request.format }),
           // Options are the caller's to choose; the package's Options type is a subset of what servers take.
           ...(request.options === undefined ? {} : { options: rest as Partial<Options> }),
@@ -64,12 +65,17 @@ export function createOllamaProvider(options: OllamaProviderOptions = {}): Provi
         });
         let content = "";
         let final: ChatResponse | undefined;
+        const toolCalls: ToolCall[] = [];
         const cap = request.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES;
         for await (const part of stream) {
           content += part.message?.content ?? "";
           if (content.length > cap) {
             stream.abort();
             throw replyTooLarge(host, cap);
+          }
+          // Ollama sends each call whole, in whichever chunk it completes; ids are ours to give.
+          for (const call of part.message?.tool_calls ?? []) {
+            toolCalls.push({ id: `call_${toolCalls.length + 1}`, name: call.function.name, arguments: argumentsText(call.function.arguments) });
           }
           if (part.done) final = part;
         }
@@ -79,6 +85,7 @@ export function createOllamaProvider(options: OllamaProviderOptions = {}): Provi
           tokensIn: final?.prompt_eval_count ?? 0,
           tokensOut: final?.eval_count ?? 0,
           durationMs: Math.round(performance.now() - started),
+          ...(toolCalls.length === 0 ? {} : { toolCalls }),
         };
       });
     },
@@ -160,4 +167,34 @@ function ndjsonGuard(maxLineBytes: number): TransformStream<Uint8Array, Uint8Arr
       check(pending + decoder.decode());
     },
   });
+}
+
+function toOllamaMessage(message: ChatMessage): Message {
+  const out: Message = { role: message.role, content: message.content };
+  if (message.toolCalls !== undefined && message.toolCalls.length > 0) {
+    out.tool_calls = message.toolCalls.map((call) => ({ function: { name: call.name, arguments: parsedArguments(call.arguments) } }));
+  }
+  if (message.toolName !== undefined) out.tool_name = message.toolName;
+  return out;
+}
+
+function toOllamaTool(tool: ToolDefinition): Tool {
+  // The package types parameters narrowly; any JSON Schema object is what the server takes.
+  return { type: "function", function: { name: tool.name, description: tool.description, parameters: tool.parameters as Tool["function"]["parameters"] } };
+}
+
+/** Ollama sends arguments as an object; a model that wrote a string gets it passed through as text. */
+function argumentsText(value: unknown): string {
+  return typeof value === "string" ? value : JSON.stringify(value ?? {});
+}
+
+/** Echoing a past call back to Ollama needs an object; text that is not one goes back wrapped. */
+function parsedArguments(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value === "object" && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // fall through: the model wrote malformed arguments, kept as text so it can see what it sent
+  }
+  return { _raw: text };
 }

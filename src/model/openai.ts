@@ -5,8 +5,8 @@
  * own both.
  */
 import OpenAI from "openai";
-import type { ChatCompletionCreateParamsStreaming } from "openai/resources/chat/completions";
-import type { ChatReply, ChatRequest, ModelInfo, Provider } from "./provider.js";
+import type { ChatCompletionCreateParamsStreaming, ChatCompletionMessageParam, ChatCompletionTool } from "openai/resources/chat/completions";
+import type { ChatMessage, ChatReply, ChatRequest, ModelInfo, Provider, ToolCall, ToolDefinition } from "./provider.js";
 import { DEFAULT_MAX_REPLY_BYTES, LIST_TIMEOUT_MS, NO_TIMEOUT_MS, readApiKey, replyTooLarge, withCall } from "./call.js";
 
 export interface OpenAIProviderOptions {
@@ -44,8 +44,9 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
       return withCall({ host, model: request.model, timeoutMs: request.timeoutMs, signal: request.signal }, async (scope) => {
         const params: ChatCompletionCreateParamsStreaming = {
           model: request.model,
-          messages: request.messages,
+          messages: request.messages.map(toOpenAIMessage),
           stream: true,
+          ...(request.tools === undefined || request.tools.length === 0 ? {} : { tools: request.tools.map(toOpenAITool) }),
           stream_options: { include_usage: true },
           ...mapOptions(request.options ?? {}),
           ...(request.format === undefined
@@ -59,9 +60,22 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
         let tokensIn = 0;
         let tokensOut = 0;
         const cap = request.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES;
+        // A streamed call arrives in pieces keyed by index: id and name first, arguments in fragments.
+        const calls = new Map<number, ToolCall>();
+        let argumentLength = 0;
         for await (const chunk of stream) {
-          content += chunk.choices[0]?.delta?.content ?? "";
-          if (content.length > cap) {
+          const delta = chunk.choices[0]?.delta;
+          content += delta?.content ?? "";
+          for (const piece of delta?.tool_calls ?? []) {
+            const call = calls.get(piece.index) ?? { id: "", name: "", arguments: "" };
+            if (piece.id) call.id = piece.id;
+            if (piece.function?.name) call.name += piece.function.name;
+            call.arguments += piece.function?.arguments ?? "";
+            argumentLength += piece.function?.arguments?.length ?? 0;
+            calls.set(piece.index, call);
+          }
+          // Tool-call arguments count toward the cap: a model can flood them as well as the text.
+          if (content.length + argumentLength > cap) {
             stream.controller.abort();
             throw replyTooLarge(host, cap);
           }
@@ -73,7 +87,17 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
         }
         // The package ends the iteration quietly when the request is aborted; an abort is not a reply.
         if (scope.signal.aborted) throw scope.signal.reason;
-        return { content, model, tokensIn, tokensOut, durationMs: Math.round(performance.now() - started) };
+        const toolCalls = [...calls.entries()]
+          .sort(([a], [b]) => a - b)
+          .map(([index, call]) => ({ ...call, id: call.id === "" ? `call_${index + 1}` : call.id }));
+        return {
+          content,
+          model,
+          tokensIn,
+          tokensOut,
+          durationMs: Math.round(performance.now() - started),
+          ...(toolCalls.length === 0 ? {} : { toolCalls }),
+        };
       });
     },
 
@@ -114,4 +138,20 @@ function contextLengthIn(model: object): number | undefined {
     if (typeof value === "number") return value;
   }
   return undefined;
+}
+
+function toOpenAIMessage(message: ChatMessage): ChatCompletionMessageParam {
+  if (message.role === "tool") return { role: "tool", content: message.content, tool_call_id: message.toolCallId ?? "" };
+  if (message.role === "assistant" && message.toolCalls !== undefined && message.toolCalls.length > 0) {
+    return {
+      role: "assistant",
+      content: message.content === "" ? null : message.content,
+      tool_calls: message.toolCalls.map((call) => ({ id: call.id, type: "function", function: { name: call.name, arguments: call.arguments } })),
+    };
+  }
+  return { role: message.role, content: message.content };
+}
+
+function toOpenAITool(tool: ToolDefinition): ChatCompletionTool {
+  return { type: "function", function: { name: tool.name, description: tool.description, parameters: tool.parameters } };
 }

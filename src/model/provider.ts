@@ -3,8 +3,33 @@
  * knows nothing about beads, boards or policy (the worker and the gate do).
  */
 export interface ChatMessage {
-  role: "system" | "user" | "assistant";
+  role: "system" | "user" | "assistant" | "tool";
   content: string;
+  /** Assistant turns: the tool calls the model made (native tool calling). */
+  toolCalls?: ToolCall[];
+  /** Tool turns: the call this message answers (OpenAI `tool_call_id`). */
+  toolCallId?: string;
+  /** Tool turns: the tool that produced this result (Ollama `tool_name`). */
+  toolName?: string;
+}
+
+/** One tool the model may call: a JSON-schema function definition. */
+export interface ToolDefinition {
+  name: string;
+  description: string;
+  /** JSON Schema of the arguments object. */
+  parameters: Record<string, unknown>;
+}
+
+/**
+ * One call the model made. `arguments` is the raw JSON text as the model wrote it (Ollama sends an
+ * object, which is serialised): the harness parses and validates it, so malformed arguments reach
+ * the loop as text it can refuse, not as an exception inside the provider.
+ */
+export interface ToolCall {
+  id: string;
+  name: string;
+  arguments: string;
 }
 
 export interface ChatRequest {
@@ -14,6 +39,8 @@ export interface ChatRequest {
   format?: Record<string, unknown>;
   /** Provider options, passed through (Ollama: num_ctx, num_predict, temperature, keep_alive...). */
   options?: Record<string, unknown>;
+  /** Tools the model may call (native tool calling); omitted for plain chat. */
+  tools?: ToolDefinition[];
   /** Whole-call timeout in milliseconds. */
   timeoutMs?: number;
   signal?: AbortSignal;
@@ -31,6 +58,8 @@ export interface ChatReply {
   loadMs?: number;
   /** In-process engines: output tokens per second of generation. */
   tokensPerSecond?: number;
+  /** The tool calls of this reply, in order; absent or empty when the model answered in text. */
+  toolCalls?: ToolCall[];
 }
 
 export interface ModelInfo {

@@ -174,9 +174,19 @@ describe("commitPaths' native path", () => {
     expectConsistent(board);
   });
 
-  it("falls back when the repository's objects are not SHA-1 (extensions.objectFormat)", async () => {
+  it("refuses, never falls back, when the repository's objects are not SHA-1 (extensions.objectFormat)", async () => {
     const board = await makeTempBoard({ "a.md": "a\n" });
+    const head = board.git(["rev-parse", "HEAD"]).trim();
     fs.appendFileSync(join(gitdirOf(board), "config"), "[extensions]\n\tobjectFormat = sha256\n");
-    expect(nativeTakes(board, [["a.md", "b\n"]])).toBe(false);
+    await expect(commit(board, [{ path: "a.md", content: "b\n" }])).rejects.toMatchObject({ code: "E_REPO_FORMAT" });
+    expect(fs.readFileSync(join(gitdirOf(board), "refs/heads/main"), "utf8").trim()).toBe(head);
+  });
+
+  it("an unexpected failure while writing objects is thrown, not handed to isomorphic-git", async () => {
+    const board = await makeTempBoard({ "a.md": "a\n" });
+    const blob = hashObject("blob", Buffer.from("b\n"));
+    // A file where the object's fan-out directory must go: mkdir fails (as ENOSPC or EIO would).
+    fs.writeFileSync(join(gitdirOf(board), "objects", blob.slice(0, 2)), "in the way");
+    expect(() => nativeTakes(board, [["a.md", "b\n"]])).toThrow(/EEXIST|ENOTDIR/);
   });
 });

@@ -13,8 +13,16 @@ export interface DoubleModel {
   family?: string;
 }
 
+export interface DoubleToolCall {
+  name: string;
+  /** An object is sent as the protocol sends it; a string is sent verbatim (malformed arguments). */
+  arguments: Record<string, unknown> | string;
+}
+
 export interface Reply {
   content?: string;
+  /** Tool calls after the content: one chunk (Ollama) or id/name then argument fragments (/v1). */
+  toolCalls?: DoubleToolCall[];
   /** Split the content into this many stream chunks (default 3, fewer for short content). */
   chunks?: number;
   /** Wait this long before sending anything, headers included. */
@@ -161,6 +169,7 @@ export async function startOllamaDouble(options: OllamaDoubleOptions = {}): Prom
         res.write(wire.frame(wire.chunk(piece)));
       }
       if (stallAt !== undefined && stallAt >= pieces.length) return;
+      if (reply.toolCalls !== undefined && reply.toolCalls.length > 0) res.write(wire.toolCalls(reply.toolCalls));
       res.end(wire.finish());
     };
     if (reply.delayMs) later(reply.delayMs, run);
@@ -207,7 +216,13 @@ export async function startOllamaDouble(options: OllamaDoubleOptions = {}): Prom
 
 type Tokens = { prompt: number; eval: number };
 /** How one protocol frames a stream chunk, the end of a stream, and a whole (unstreamed) reply. */
-type Wire = { frame(payload: unknown): string; chunk(piece: string): unknown; finish(): string; whole(content: string): unknown };
+type Wire = {
+  frame(payload: unknown): string;
+  chunk(piece: string): unknown;
+  toolCalls(calls: DoubleToolCall[]): string;
+  finish(): string;
+  whole(content: string): unknown;
+};
 
 function ollamaWire(model: string, tokens: Tokens): Wire {
   const stats = { done: true, done_reason: "stop", total_duration: 1_000_000, load_duration: 100_000 };
@@ -217,6 +232,8 @@ function ollamaWire(model: string, tokens: Tokens): Wire {
   return {
     frame,
     chunk: (piece) => ({ ...message(piece), done: false }),
+    toolCalls: (calls) =>
+      frame({ model, created_at: CREATED_AT, message: { role: "assistant", content: "", tool_calls: calls.map((c) => ({ function: { name: c.name, arguments: c.arguments } })) }, done: false }),
     finish: () => frame({ ...message(""), ...stats, ...counts }),
     whole: (content) => ({ ...message(content), ...stats, ...counts }),
   };
@@ -234,6 +251,23 @@ function openaiWire(model: string, tokens: Tokens, includeUsage: boolean): Wire 
   return {
     frame,
     chunk: (piece) => delta(piece, null),
+    toolCalls: (calls) =>
+      calls
+        .flatMap((call, index) => {
+          const text = typeof call.arguments === "string" ? call.arguments : JSON.stringify(call.arguments);
+          const half = Math.ceil(text.length / 2);
+          const piece = (fields: Record<string, unknown>) => ({
+            ...head,
+            object: "chat.completion.chunk",
+            choices: [{ index: 0, delta: { tool_calls: [{ index, ...fields }] }, finish_reason: null }],
+          });
+          return [
+            piece({ id: `call_double_${index}`, type: "function", function: { name: call.name, arguments: text.slice(0, half) } }),
+            piece({ function: { arguments: text.slice(half) } }),
+          ];
+        })
+        .map(frame)
+        .join(""),
     finish: () =>
       frame(delta(undefined, "stop")) + (includeUsage ? frame({ ...head, object: "chat.completion.chunk", choices: [], usage }) : "") + frame("[DONE]"),
     whole: (content) => ({

@@ -61,6 +61,15 @@ describe("bead mcp over stdio", () => {
     expect(shown.bead).toMatchObject({ id: "beta", title: "Beta", deps: ["alpha"], body: "" });
   });
 
+  it("search ranks beads by words and filters, with the matching line, as `bead search --json` does", async () => {
+    const found = structured<{ hits: Array<{ id: string; score: number; match: { line: number; text: string } | null }> }>(await mcp.call("search", { query: "alpha body" }));
+    expect(found.hits.map((hit) => hit.id)).toEqual(["alpha"]);
+    expect(found.hits[0]!.match?.text).toContain("Alpha body.");
+    const byLabel = structured<{ hits: Array<{ id: string }> }>(await mcp.call("search", { query: "label:docs" }));
+    expect(byLabel.hits.map((hit) => hit.id)).toEqual(["alpha"]);
+    expect(errorText(await mcp.call("search", { query: "   " }))).toMatch(/E_INVALID_ARGUMENT: search: give words/);
+  });
+
   it("create, update, dep_add, dep_remove, close and reopen commit what they say, surgically", async () => {
     const created = structured<{ id: string; bead: Record<string, unknown> }>(await mcp.call("create", { title: "Gamma", body: "Do gamma.\n", priority: 0, labels: ["x"], type: "bug" }));
     expect(board.git(["show", `HEAD:beads/${created.id}.md`])).toContain("Do gamma.");

@@ -1,0 +1,38 @@
+/**
+ * The contract between the harness loop (src/harness/loop.ts) and the tools it offers a model
+ * (src/harness/tools/<name>.ts, listed in src/harness/tools/index.ts). Tool names and parameters
+ * are a stable contract (docs/DESIGN.md §12): prompts, models and outside evaluations depend on
+ * them, so extend, never rename.
+ */
+import type * as z from "../schema/zod.js";
+
+export const TOOL_NAMES = ["read_file", "list_files", "search", "edit_file", "write_file", "run", "new_bead", "finish"] as const;
+export type ToolName = (typeof TOOL_NAMES)[number];
+
+/** What a tool may touch while it runs: the bead's workspace, and nothing else. */
+export interface ToolContext {
+  /** Absolute real path of the bead's worktree; every path argument resolves inside it (confine.ts). */
+  root: string;
+  /** argv prefixes `run` may execute (the agent file's `allow:`), checked by policy/run.ts. */
+  allow: string[][];
+  /** Ends a running command or read at once (agent timeout, lost lease, SIGTERM). */
+  signal: AbortSignal;
+  /** Creates a follow-up bead on the board (bounded by the follow-up limits); returns its id. */
+  newBead?: (input: { title: string; body: string; labels?: string[]; priority?: number }) => Promise<string>;
+}
+
+/** What a tool call produced: text for the model; `refused` marks a guardrail refusal (a `tool_refused` event). */
+export interface ToolResult {
+  text: string;
+  refused?: boolean;
+  /** Set by `finish`: the loop ends with this reply. */
+  finish?: { result: string; outcome: "done" | "failed" | "blocked"; memory: unknown[]; followups: unknown[] };
+}
+
+/** One tool: its name, what the model reads about it, one schema for both validation and the JSON schema the model sees. */
+export interface HarnessTool<Input = unknown> {
+  name: ToolName;
+  description: string;
+  schema: z.ZodMiniType<Input>;
+  run(input: Input, ctx: ToolContext): Promise<ToolResult>;
+}
