@@ -71,6 +71,7 @@ const COMMAND_FILES = {
   show: () => import("./commands/show.js"),
   search: () => import("./commands/search.js"),
   doctor: () => import("./commands/doctor.js"),
+  models: () => import("./commands/models.js"),
   up: () => import("./commands/up.js"),
   sync: () => import("./commands/sync.js"),
   stats: () => import("./commands/stats.js"),
@@ -181,6 +182,10 @@ function buildProgram(commander: typeof import("commander"), io: CliIo, setExit:
     .option("--agents <names>", "only these agents (comma-separated)")
     .option("--local-only", "refuse remote model providers");
   command(program, "doctor", "check the board, hooks, model servers and models", "doctor", "doctor", true).option("--fix", "remove a stale index.lock and reset board files staged differently from HEAD");
+  const models = program.command("models").description("GGUF models for embedded agents (the cache: $BEAD_MODELS_DIR or ~/.cache/beadboard/models)");
+  command(models, "pull <uri>", "download hf:<user>/<repo>:<quant> into the cache (resumable)", "models", "modelsPull", true);
+  command(models, "ls", "cached models, their sizes and which agents use them", "models", "modelsLs", true);
+  command(models, "rm <target>", "remove a cached model (hf: URI or file name)", "models", "modelsRm", true);
   command(program, "stats", "throughput, latency, tokens, cost, local share, gate and shadow results", "stats", "stats", true);
   command(program, "mcp", "serve the board to coding agents over the Model Context Protocol (stdio)", "mcp", "mcp")
     .option("--as <name>", "who claims through this server (default: the client's name)")
