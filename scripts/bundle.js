@@ -57,7 +57,8 @@ await build({
   minifySyntax: true,
   // Large, and loaded only by the commands that talk to remotes or agents' models: left in
   // node_modules and required when first used.
-  external: ["isomorphic-git", "openai"],
+  // node-llama-cpp (optional, ~700 MB with its GPU builds) is imported by src/model/embedded.ts only.
+  external: ["isomorphic-git", "openai", "node-llama-cpp"],
   // import() of those becomes require(): in Node 20 a script run from V8's code cache loses its
   // dynamic-import callback ("A dynamic import callback was not specified").
   supported: { "dynamic-import": false },

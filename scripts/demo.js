@@ -2,7 +2,7 @@
 // The README quick start: copy the example board (beads/, agents/, memory/) into a fresh git
 // repository, prepare it with `bead init`, and let its agents work everything that is ready.
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,21 +19,29 @@ function run(args, { allowFailure = false } = {}) {
   return result.status;
 }
 
+// The embedded agent's model is named in one place: agents/tiny.md.
+const tinyModel = /^model: (\S+)$/m.exec(readFileSync(join(root, "agents", "tiny.md"), "utf8"))?.[1];
+
 console.log(`Example board copied to ${board}`);
 run(["init"]);
 run(["board"]);
+// Online: says the size and downloads it with progress (once; later runs find it cached).
+// Offline: says so; the embedded agent's bead is released and the rest of the demo runs.
+const pulled = tinyModel ? run(["models", "pull", tinyModel], { allowFailure: true }) : 1;
+if (pulled !== 0) console.log(`\nCould not fetch ${tinyModel} (offline?): the embedded agent (tiny) will release its bead; the rest of the demo runs.`);
 const status = run(["up", "--once"], { allowFailure: true });
 run(["ls"]);
 run(["show", "bb-st4t"]);
 run(["log", "bb-st4t"]);
 if (status !== 0) {
   console.log(`
-The builtin agent (reporter) needs no model and has done its bead. The other agents (scout,
-codemonkey) use Ollama, which is not answering here; their beads were released, not failed.
+The builtin agent (reporter) needs no model and has done its bead${pulled === 0 ? ", and the embedded agent (tiny) ran its model inside bead" : ""}. Agents whose model
+is not there (scout and codemonkey use Ollama${pulled === 0 ? "" : "; tiny's model was not fetched"}) released their beads, not failed them.
 To run them:
     ollama serve &
     ollama pull qwen3:1.7b
     ollama pull qwen3:8b
+    node ${bead} models pull ${tinyModel}
     node ${bead} -C ${board} up --once      # or \`bead up\` to keep watching
 \`bead -C ${board} doctor\` checks the servers and models.`);
 } else {

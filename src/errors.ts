@@ -28,6 +28,7 @@ export type ErrorCode =
   | "E_REMOTE_NOT_FOUND"
   | "E_REMOTE_UNREACHABLE"
   | "E_REQUEST_REFUSED"
+  | "E_MODEL_DOWNLOAD"
   | "E_TOOL_REFUSED";
 
 export class BeadboardError extends Error {
@@ -216,6 +217,24 @@ export class UnsavedEditError extends BeadboardError {
   }
 }
 
+/**
+ * An embedded model's GGUF file is missing, unreadable or not a model. Subclasses
+ * ModelUnreachableError on purpose: the bead is released, not failed, and the message names the
+ * path and the command that fetches it.
+ */
+export class ModelFileMissingError extends ModelUnreachableError {
+  constructor(readonly modelPath: string, reason: string, readonly fetchCommand: string | undefined, options?: { cause?: unknown }) {
+    super(`embedded:${modelPath}`, `${reason}${fetchCommand ? ` (fetch it with: ${fetchCommand})` : ""}`, options);
+  }
+}
+
+/** node-llama-cpp (the embedded engine, an optional dependency) is not installed. */
+export class EngineMissingError extends ModelUnreachableError {
+  constructor(options?: { cause?: unknown }) {
+    super("embedded", "the embedded engine node-llama-cpp is not installed (install it with: npm install node-llama-cpp@3.21.1)", options);
+  }
+}
+
 /** Something this client may not see: a remote MCP client asking for private memory (src/mcp/). */
 export class SensitivityRefusedError extends BeadboardError {
   constructor(readonly what: string, level: string, allowed: string) {
@@ -241,5 +260,34 @@ export class UnsupportedRepositoryError extends BeadboardError {
 export class ToolRefusedError extends BeadboardError {
   constructor(readonly tool: string, reason: string, data: Record<string, unknown> = {}) {
     super("E_TOOL_REFUSED", reason, { tool, ...data });
+  }
+}
+
+/** `bead merge`: the work branch and the board's branch changed the same lines; nothing was changed. */
+export class WorkBranchConflictError extends BeadboardError {
+  constructor(readonly branch: string, readonly files: string[]) {
+    super(
+      "E_CONFLICT",
+      `${branch} conflicts with the board's branch in ${files.join(", ")}; nothing was changed. Merge it by hand (git merge ${branch}) or ask the agent to redo the bead`,
+      { branch, files },
+    );
+  }
+}
+
+/** `bead merge` would overwrite files a person changed and did not commit; nothing was changed. */
+export class MergeOverUnsavedEditError extends BeadboardError {
+  constructor(readonly branch: string, readonly files: string[]) {
+    super(
+      "E_UNSAVED_EDIT",
+      `${files.join(", ")}: changed here and not committed, and ${branch} changes ${files.length === 1 ? "it" : "them"} too; nothing was changed. Commit (git commit) or undo your edit, then merge again`,
+      { branch, files },
+    );
+  }
+}
+
+/** `bead models pull` could not fetch a model completely; nothing half-written is left as a model. */
+export class ModelDownloadError extends BeadboardError {
+  constructor(readonly uri: string, reason: string, options?: { cause?: unknown }) {
+    super("E_MODEL_DOWNLOAD", `${uri}: ${reason}`, { uri, reason }, options);
   }
 }

@@ -27,7 +27,7 @@ export function loadAgents(paths: BoardPaths): LoadedAgents {
   for (const name of names) {
     const path = `agents/${name}`;
     try {
-      agents.push(parseAgent(decodeBeadBytes(readBoardFileBytes(join(paths.agentsDir, name), path), path), path));
+      agents.push({ ...parseAgent(decodeBeadBytes(readBoardFileBytes(join(paths.agentsDir, name), path), path), path), boardRoot: paths.root });
     } catch (error) {
       if (error instanceof ParseError) problems.push(error);
       else if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;

@@ -19,7 +19,7 @@ const duration = (fallback: string) =>
 
 const list = z.optional(z.pipe(z.transform((value) => (typeof value === "string" ? [value] : value)), z.array(z.string())));
 
-export const PROVIDERS = ["ollama", "openai", "builtin"] as const;
+export const PROVIDERS = ["ollama", "openai", "builtin", "embedded"] as const;
 export const BUILTIN_ACTIONS = ["report", "write", "run"] as const;
 
 /** agents/<name>.md front-matter (DESIGN §3, extended). The body is the system prompt. */
@@ -62,4 +62,6 @@ export interface AgentDefinition {
   fields: AgentFields;
   /** The system prompt. */
   prompt: string;
+  /** The board the file was loaded from (embedded agents resolve relative model paths against it). */
+  boardRoot?: string;
 }

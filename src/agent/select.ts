@@ -18,6 +18,7 @@ export function explainAgentLocality(agent: AgentDefinition, resolvedHost: strin
   if (pinned !== undefined) return { locality: pinned, why: "pinned by .beadboard.yml (locality:)" };
   if (agent.fields.locality !== undefined) return { locality: agent.fields.locality, why: `set in ${agent.path} (locality:)` };
   if (agent.fields.provider === "builtin") return { locality: "local", why: "builtin: no model server" };
+  if (agent.fields.provider === "embedded") return { locality: "local", why: "embedded: the model runs inside this process" };
   return explainHostLocality(resolvedHost);
 }
 

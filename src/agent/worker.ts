@@ -17,7 +17,7 @@ import { parseBeadFile } from "../board/read-bead.js";
 import { createBead, type WriteContext } from "../board/write.js";
 import { setFields } from "../bead/edit-yaml.js";
 import type { WorkResult } from "../claim/write-back.js";
-import { ClaimRefusedError, isBeadboardError, ModelError, ModelUnreachableError } from "../errors.js";
+import { ClaimRefusedError, isBeadboardError, ModelError, ModelFileMissingError, ModelUnreachableError } from "../errors.js";
 import { decide, type GatePolicy } from "../policy/gate.js";
 import type { Provider } from "../model/provider.js";
 import { actOnBead } from "./act.js";
@@ -155,7 +155,7 @@ async function workClaimed(env: WorkerEnv, id: string, signal: AbortSignal): Pro
     signal,
     retries: 2,
     ...(env.config.maxReplyBytes !== undefined ? { maxReplyBytes: env.config.maxReplyBytes } : {}),
-    onCall: (reply, attempt) => metrics.record({ event: "model_call", agent: agent.name, bead: id, model: reply.model, tokens_in: reply.tokensIn, tokens_out: reply.tokensOut, latency_ms: Math.round(reply.durationMs), attempt, locality: env.locality, price_per_1k: agent.fields.price_per_1k }),
+    onCall: (reply, attempt) => metrics.record({ event: "model_call", agent: agent.name, bead: id, model: reply.model, tokens_in: reply.tokensIn, tokens_out: reply.tokensOut, latency_ms: Math.round(reply.durationMs), attempt, locality: env.locality, price_per_1k: agent.fields.price_per_1k, ...(reply.loadMs === undefined ? {} : { load_ms: Math.round(reply.loadMs), tokens_per_s: reply.tokensPerSecond }) }),
     onInvalid: (error, attempt) => metrics.record({ event: "retry", agent: agent.name, bead: id, reason: error, attempt }),
   });
   const tokensIn = answer.calls.reduce((sum, call) => sum + call.tokensIn, 0);
@@ -311,6 +311,9 @@ function modelUnusable(env: WorkerEnv, error: unknown): { what: string; hint: st
   const { fields } = env.agent;
   const model = fields.model ?? "<model>";
   const ollama = fields.provider === "ollama";
+  if (error instanceof ModelFileMissingError) {
+    return { what: error.message, hint: error.fetchCommand ? "bead up never downloads; `bead doctor` lists every missing model" : `put the model file at ${error.modelPath}`, reason: "model file missing" };
+  }
   if (error instanceof ModelUnreachableError) {
     return { what: error.message, hint: ollama ? `start it with \`ollama serve\`, then \`ollama pull ${model}\`` : "start the model server", reason: "model unreachable" };
   }

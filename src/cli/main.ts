@@ -57,6 +57,8 @@ const COMMAND_FILES = {
   check: () => import("./commands/check.js"),
   comment: () => import("./commands/comment.js"),
   dep: () => import("./commands/dep.js"),
+  diff: () => import("./commands/diff.js"),
+  merge: () => import("./commands/merge.js"),
   escalation: () => import("./commands/escalation.js"),
   init: () => import("./commands/init.js"),
   lint: () => import("./commands/lint.js"),
@@ -69,6 +71,7 @@ const COMMAND_FILES = {
   show: () => import("./commands/show.js"),
   search: () => import("./commands/search.js"),
   doctor: () => import("./commands/doctor.js"),
+  models: () => import("./commands/models.js"),
   up: () => import("./commands/up.js"),
   sync: () => import("./commands/sync.js"),
   stats: () => import("./commands/stats.js"),
@@ -165,6 +168,8 @@ function buildProgram(commander: typeof import("commander"), io: CliIo, setExit:
     .option("--staged", "check the versions staged for commit")
     .option("--watch", "check again on every change to beads/ or agents/ until interrupted (editors read this)");
   command(program, "log <id>", "the bead's history from git", "log", "log", true);
+  command(program, "diff <id>", "what the bead's work branch bead/<id> changed since it left the board's branch", "diff", "diff", true).option("--stat", "the diffstat only");
+  command(program, "merge <id>", "merge the bead's work branch bead/<id> into the board's branch, then delete it", "merge", "merge", true);
   command(program, "board", "terminal kanban (open beads waiting on deps show as blocked)", "board", "board", true).option("--watch", "redraw on every change until interrupted");
   const agent = program.command("agent").description("agents of this board");
   command(agent, "ls", "each agent, its model and what it is doing", "agent", "agentLs", true);
@@ -177,6 +182,10 @@ function buildProgram(commander: typeof import("commander"), io: CliIo, setExit:
     .option("--agents <names>", "only these agents (comma-separated)")
     .option("--local-only", "refuse remote model providers");
   command(program, "doctor", "check the board, hooks, model servers and models", "doctor", "doctor", true).option("--fix", "remove a stale index.lock and reset board files staged differently from HEAD");
+  const models = program.command("models").description("GGUF models for embedded agents (the cache: $BEAD_MODELS_DIR or ~/.cache/beadboard/models)");
+  command(models, "pull <uri>", "download hf:<user>/<repo>:<quant> into the cache (resumable)", "models", "modelsPull", true);
+  command(models, "ls", "cached models, their sizes and which agents use them", "models", "modelsLs", true);
+  command(models, "rm <target>", "remove a cached model (hf: URI or file name)", "models", "modelsRm", true);
   command(program, "stats", "throughput, latency, tokens, cost, local share, gate and shadow results", "stats", "stats", true);
   command(program, "mcp", "serve the board to coding agents over the Model Context Protocol (stdio)", "mcp", "mcp")
     .option("--as <name>", "who claims through this server (default: the client's name)")

@@ -35,7 +35,9 @@ function realOfDeepestExisting(path: string): string {
       lstatSync(current);
       return join(realpathSync(current), ...missing.reverse());
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+      // ENOTDIR: a parent is a file, so this path does not exist either (the write fails later, readably).
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== "ENOENT" && code !== "ENOTDIR") throw error;
       const parent = dirname(current);
       if (parent === current) return path;
       missing.push(current.slice(parent.length + 1));

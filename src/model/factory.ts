@@ -2,6 +2,8 @@ import type { AgentDefinition } from "../agent/schema.js";
 import { createOllamaProvider } from "./ollama.js";
 import { createOpenAIProvider } from "./openai.js";
 import type { Provider } from "./provider.js";
+import { createEmbeddedProvider } from "./embedded.js";
+import { pullCommandFor, resolveModelFile } from "./model-ref.js";
 import { ConfigError } from "../errors.js";
 
 /** The provider an agent file asks for. Builtin agents have none: they do their work without a model. */
@@ -16,5 +18,16 @@ export function providerFor(agent: AgentDefinition, env: NodeJS.ProcessEnv): Pro
     case "openai":
       if (!fields.host) throw new ConfigError(`${agent.path}: provider openai needs host: (the server's base URL, e.g. http://127.0.0.1:8080/v1)`);
       return createOpenAIProvider({ baseURL: fields.host, ...keyEnv, env });
+    case "embedded": {
+      const boardRoot = agent.boardRoot;
+      if (!boardRoot) throw new ConfigError(`${agent.path}: provider embedded needs the board the agent was loaded from`);
+      if (!fields.model) throw new ConfigError(`${agent.path}: provider embedded needs model: (a .gguf path relative to the board, or hf:<user>/<repo>:<quant>)`);
+      try {
+        resolveModelFile(fields.model, boardRoot, env);
+      } catch (error) {
+        throw new ConfigError(`${agent.path}: ${(error as Error).message}`, { file: agent.path, key: "model" });
+      }
+      return createEmbeddedProvider({ boardRoot, resolveModel: (model) => resolveModelFile(model, boardRoot, env) }, pullCommandFor);
+    }
   }
 }

@@ -54,6 +54,10 @@ export interface ChatReply {
   tokensIn: number;
   tokensOut: number;
   durationMs: number;
+  /** In-process engines (embedded): how long the model took to load (once per process). */
+  loadMs?: number;
+  /** In-process engines: output tokens per second of generation. */
+  tokensPerSecond?: number;
   /** The tool calls of this reply, in order; absent or empty when the model answered in text. */
   toolCalls?: ToolCall[];
 }
@@ -65,7 +69,7 @@ export interface ModelInfo {
 }
 
 export interface Provider {
-  readonly kind: "ollama" | "openai" | "builtin";
+  readonly kind: "ollama" | "openai" | "builtin" | "embedded";
   /** The server this provider talks to (for locality decisions and logs); undefined for builtin. */
   readonly host: string | undefined;
   chat(request: ChatRequest): Promise<ChatReply>;

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { LiveBoard } from "../board/live-board.js";
 import type { BoardPaths } from "../board/paths.js";
 import { writeContext, type WriteContext } from "../board/write.js";
+import { pushAfterWrite } from "../claim/push-after-write.js";
 import { InvalidArgumentError, RequestRefusedError } from "../errors.js";
 import { bodyFromPage, createFromPage, depFromPage, escalationFromPage, setFromPage, statusFromPage } from "./api-act.js";
 import { agentsView, statsView } from "./api-agents.js";
@@ -108,20 +109,29 @@ async function handle(req: IncomingMessage, res: ServerResponse, gate: Gate, liv
   if (req.method !== "POST") throw new RequestRefusedError(405, "only GET and POST");
   checkWrite(gate, req);
   const body = await readJsonBody(req);
-  if (pathname === "/api/beads") return sendJson(res, 201, await createFromPage(ctx, body));
+  const answer = await act(pathname, body, ctx, live);
+  // On a synced board the page's writes are pushed like the CLI's; a failed push is logged, the commit stays.
+  if (answer.changed) await pushAfterWrite(ctx.paths, env, (line) => process.stderr.write(`bead serve: ${line}\n`));
+  return sendJson(res, answer.status, answer.body);
+}
+
+/** One state-changing request: which write it is, what it answers, and whether it committed anything. */
+async function act(pathname: string, body: Record<string, unknown>, ctx: WriteContext, live: LiveBoard): Promise<{ status: number; body: unknown; changed: boolean }> {
+  const done = (result: { changed: boolean }) => ({ status: 200, body: result, changed: result.changed });
+  if (pathname === "/api/beads") return { status: 201, body: await createFromPage(ctx, body), changed: true };
   const action = /^\/api\/bead\/([^/]+)\/(fields|status|escalation|body|deps)$/.exec(pathname);
   if (!action) throw new RequestRefusedError(404, `nothing at ${pathname}`);
   const id = decodeURIComponent(action[1] ?? "");
   switch (action[2]) {
     case "fields":
-      return sendJson(res, 200, await setFromPage(ctx, id, body));
+      return done(await setFromPage(ctx, id, body));
     case "status":
-      return sendJson(res, 200, await statusFromPage(ctx, id, body));
+      return done(await statusFromPage(ctx, id, body));
     case "escalation":
-      return sendJson(res, 200, await escalationFromPage(ctx, id, body));
+      return done(await escalationFromPage(ctx, id, body));
     case "body":
-      return sendJson(res, 200, await bodyFromPage(ctx, id, body));
+      return done(await bodyFromPage(ctx, id, body));
     default:
-      return sendJson(res, 200, await depFromPage(ctx, await live.current(), id, body));
+      return done(await depFromPage(ctx, await live.current(), id, body));
   }
 }

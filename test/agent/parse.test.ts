@@ -78,7 +78,7 @@ describe("parseAgent", () => {
   it("refuses an unknown provider, at its line", () => {
     const error = parseError(file(["name: scout", "model: m", "provider: ollamma"]));
     expect(error.line).toBe(4);
-    expect(error.message).toMatch(/^agents\/scout\.md:4: provider: provider must be one of ollama, openai, builtin/);
+    expect(error.message).toMatch(/^agents\/scout\.md:4: provider: provider must be one of ollama, openai, builtin, embedded/);
   });
 
   it("refuses a name that does not match the file name", () => {

@@ -146,6 +146,29 @@ describe("refusals: nothing outside the workspace changes", () => {
     });
   }
 
+  it("search over the whole workspace never follows a symlink out", async () => {
+    expect((await call("search", { pattern: "SECRET" })).text).toBe('no matches for "SECRET"');
+  });
+
+  it("list_files refuses patterns that climb out, and a missing directory", async () => {
+    for (const pattern of ["../*", "/etc/*", "src/../../*"]) expect((await call("list_files", { pattern })).refused, pattern).toBe(true);
+    expect((await call("list_files", { path: "nope" })).text).toContain("does not exist");
+  });
+
+  it("write_file under a path whose parent is a file is refused, not thrown", async () => {
+    const result = await call("write_file", { path: "README.md/x.txt", content: "x" });
+    expect(result.refused).toBe(true);
+    expect(result.text).toContain("is a file, not a directory");
+  });
+
+  it("run stops at once when the agent's signal aborts (lease lost, SIGTERM)", async () => {
+    const forever = ["node", "-e", "setInterval(() => {}, 1000)"];
+    const controller = new AbortController();
+    const running = HARNESS_TOOLS.run.run({ command: forever }, { ...ctx, allow: [forever], signal: controller.signal });
+    controller.abort(new Error("lease lost"));
+    await expect(running).rejects.toThrow("lease lost");
+  });
+
   it("write_file under .git/ and through a symlinked directory writes nothing", async () => {
     expect((await call("write_file", { path: ".git/hooks/post-checkout", content: "#!/bin/sh\n" })).refused).toBe(true);
     expect(existsSync(join(root, ".git/hooks/post-checkout"))).toBe(false);
@@ -236,5 +259,16 @@ describe("refusals: nothing outside the workspace changes", () => {
     }
     for (const input of [null, "just a string", [1, 2], undefined]) expect((await call("read_file", input)).refused).toBe(true);
     expect(existsSync(join(root, "x.txt"))).toBe(false);
+  });
+});
+
+describe("docs/TOOLS.md", () => {
+  it("documents every tool and every parameter its schema has", () => {
+    const doc = readFileSync(join(import.meta.dirname, "../../docs/TOOLS.md"), "utf8");
+    for (const def of toolDefinitions(TOOL_NAMES)) {
+      const section = doc.split(`### ${def.name}\n`)[1]?.split("\n### ")[0];
+      expect(section, def.name).toBeDefined();
+      for (const param of Object.keys((def.parameters as { properties: Record<string, unknown> }).properties)) expect(section, `${def.name}.${param}`).toContain(`\`${param}\``);
+    }
   });
 });

@@ -260,3 +260,25 @@ describe("bead serve: model servers", () => {
     }
   });
 });
+
+describe("bead serve on a synced board", () => {
+  it("pushes each write from the page at once, as the CLI's writes are", async () => {
+    const { startSyncRig, beadFile, TOKEN } = await import("../git/sync-support.js");
+    const rig = await startSyncRig({ "beads/a.md": beadFile("First") });
+    try {
+      const clone = await rig.clone("a");
+      const controller = new AbortController();
+      stops.push(controller);
+      const env = { ...ENV, BEAD_TOKEN: TOKEN, BEAD_CREDENTIAL_HELPER: "0", BEAD_REMOTE_TIMEOUT_MS: "5000" };
+      const server = await startServer({ paths: boardPaths(clone.dir), env, host: "127.0.0.1", port: 0, signal: controller.signal });
+      const post = await writer(server);
+      const version = (await cards(server)).find((card) => card.id === "a")?.version ?? "";
+      expect((await post("/api/bead/a/status", { version, status: "done" })).status).toBe(200);
+      expect(await rig.serverFile("beads/a.md")).toMatch(/^status: done$/m);
+      const created = JSON.parse((await post("/api/beads", { title: "Made on the page" })).body) as { id: string };
+      expect(await rig.serverFile(`beads/${created.id}.md`)).toContain("title: Made on the page");
+    } finally {
+      await rig.close();
+    }
+  });
+});

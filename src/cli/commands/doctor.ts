@@ -18,6 +18,7 @@ import { gitStateChecks } from "./doctor-git.js";
 import { stalledBeads } from "../../agent/stalls.js";
 import { takesOf, type LocalityPins } from "../../agent/select.js";
 import { installedBin } from "../install-path.js";
+import { embeddedModelCheck, engineCheck } from "./doctor-embedded.js";
 
 export interface Check {
   name: string;
@@ -32,8 +33,9 @@ export async function doctor(io: CliIo, options: GlobalOptions & { fix?: boolean
   const loaded = loadAgents(paths);
   for (const problem of loaded.problems) checks.push({ name: `agent file ${problem.file}`, ok: false, detail: problem.message });
   const pins = await readBoardConfig(paths.configFile).then((config) => config.localityPins).catch(() => undefined);
+  if (loaded.agents.some((agent) => agent.fields.provider === "embedded")) checks.push(await engineCheck());
   for (const agent of loaded.agents) {
-    checks.push(...(await agentChecks(agent, io.env)));
+    checks.push(...(agent.fields.provider === "embedded" ? [await embeddedModelCheck(agent, paths.root, io.env)] : await agentChecks(agent, io.env)));
     const where = localityOf(agent, io.env, pins);
     checks.push({ name: `agent ${agent.name} locality`, ok: true, detail: `${where.locality}: ${where.locality_why}` });
   }

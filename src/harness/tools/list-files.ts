@@ -7,7 +7,8 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import * as z from "../../schema/zod.js";
 import { resolveInWorkspace } from "../confine.js";
-import { defineTool, shown } from "./define.js";
+import { defineTool, refused, shown } from "./define.js";
+import { lstatOrUndefined } from "./files.js";
 
 export const LIST_MAX_ENTRIES = 1000;
 const GIT_MAX_BUFFER = 32 * 1024 * 1024;
@@ -24,7 +25,14 @@ export const listFilesTool = defineTool(
   listFilesSchema,
   async (input, ctx) => {
     const dir = resolveInWorkspace(ctx.root, input.path ?? ".", "list_files");
-    const files = await gitListFiles(ctx.root, shown(ctx.root, dir), input.pattern, ctx.signal);
+    const pattern = input.pattern;
+    if (pattern !== undefined && (pattern.startsWith("/") || pattern.split("/").includes(".."))) {
+      return refused(`list_files: pattern ${JSON.stringify(pattern)} may not start with "/" or contain ".."; give a glob relative to path, e.g. "*.ts".`);
+    }
+    const stat = await lstatOrUndefined(dir);
+    if (!stat) return refused(`list_files: ${shown(ctx.root, dir)} does not exist.`);
+    if (!stat.isDirectory()) return { text: shown(ctx.root, dir) };
+    const files = await gitListFiles(ctx.root, shown(ctx.root, dir), pattern, ctx.signal);
     if (files.length === 0) return { text: "(no files)" };
     const kept = files.slice(0, LIST_MAX_ENTRIES);
     const note = files.length > kept.length ? `\n[cut: ${files.length - kept.length} more paths not shown; narrow with path or pattern]` : "";

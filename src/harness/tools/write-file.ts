@@ -24,7 +24,13 @@ export const writeFileTool = defineTool(
     if (size > WRITE_MAX_BYTES) return refused(`write_file: content is ${size} bytes, over the ${WRITE_MAX_BYTES}-byte limit; nothing was written.`);
     const existing = await lstatOrUndefined(path);
     if (existing && !existing.isFile()) return refused(`write_file: ${name} is ${kindOf(existing)}; only regular files can be written.`);
-    await mkdir(dirname(path), { recursive: true });
+    try {
+      await mkdir(dirname(path), { recursive: true });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "ENOTDIR" || code === "EEXIST") return refused(`write_file: a parent of ${name} is a file, not a directory; nothing was written.`);
+      throw error;
+    }
     // The directories just made are plain ones, but check again: a symlink may have appeared.
     resolveInWorkspace(ctx.root, input.path, "write_file");
     await writeAtomically(path, input.content, existing ? existing.mode & 0o777 : undefined);

@@ -1,0 +1,189 @@
+/**
+ * `provider: embedded`: llama.cpp inside this process through node-llama-cpp, loaded lazily so
+ * the CLI (and a lean install without the optional dependency) never pays for it. Always local.
+ */
+import { open } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+import { constants, Script } from "node:vm";
+import { isAbsolute, resolve } from "node:path";
+import { EngineMissingError, ModelError, ModelFileMissingError } from "../errors.js";
+import type { ChatMessage, ChatReply, ChatRequest, ModelInfo, Provider } from "./provider.js";
+
+type Engine = typeof import("node-llama-cpp");
+type LlamaModel = import("node-llama-cpp").LlamaModel;
+type Llama = import("node-llama-cpp").Llama;
+
+export interface EmbeddedOptions {
+  /** Where relative model paths are resolved (the board root). */
+  boardRoot: string;
+  /** Maps an agent's `model:` to a file (hf: URIs to the model cache); default: relative to boardRoot. */
+  resolveModel?: (model: string) => string;
+  contextSize?: number;
+  gpuLayers?: number;
+  threads?: number;
+}
+
+interface LoadedModel {
+  model: LlamaModel;
+  loadMs: number;
+}
+
+/**
+ * A real import(), out of esbuild's reach: the CLI bundle turns import() into require(), and
+ * node-llama-cpp is ESM with top-level await, which require() cannot load. It runs in a script of
+ * its own because the bundle, run from V8's code cache, has lost its dynamic-import callback (Node
+ * 20); the specifier is resolved from this file first, not from the working directory.
+ */
+export async function importEngine(): Promise<Engine> {
+  const importUrl = new Script("(url) => import(url)", { importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER }).runInThisContext() as (url: string) => Promise<Engine>;
+  return importUrl(pathToFileURL(createRequire(import.meta.url).resolve("node-llama-cpp")).href);
+}
+
+let enginePromise: Promise<{ engine: Engine; llama: Llama }> | undefined;
+/** One loaded copy per model path per process, shared by every agent naming it. */
+const loadedModels = new Map<string, Promise<LoadedModel>>();
+
+async function loadEngine(gpu: boolean): Promise<{ engine: Engine; llama: Llama }> {
+  enginePromise ??= (async () => {
+    let engine: Engine;
+    try {
+      engine = await importEngine();
+    } catch (error) {
+      throw new EngineMissingError({ cause: error });
+    }
+    const llama = await engine.getLlama(gpu ? { build: "never" } : { gpu: false, build: "never" });
+    return { engine, llama };
+  })();
+  try {
+    return await enginePromise;
+  } catch (error) {
+    enginePromise = undefined;
+    throw error;
+  }
+}
+
+/** The path a model reference names; hf: URIs are resolved by the model cache (models pull). */
+export function resolveModelPath(model: string, boardRoot: string): string {
+  return isAbsolute(model) ? model : resolve(boardRoot, model);
+}
+
+const GGUF_MAGIC = "GGUF";
+
+/** Checks the file exists and starts like a GGUF before handing it to the engine (clear errors). */
+async function checkModelFile(path: string, fetchCommand: string | undefined): Promise<void> {
+  let handle: import("node:fs/promises").FileHandle;
+  try {
+    handle = await open(path, "r");
+  } catch (error) {
+    throw new ModelFileMissingError(path, `model file ${path} not found`, fetchCommand, { cause: error });
+  }
+  try {
+    const head = Buffer.alloc(4);
+    const { bytesRead } = await handle.read(head, 0, 4, 0);
+    if (bytesRead < 4 || head.toString("ascii") !== GGUF_MAGIC) {
+      throw new ModelFileMissingError(path, `model file ${path} is not a GGUF model (corrupt or partial download)`, fetchCommand);
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+async function loadModel(path: string, options: EmbeddedOptions, fetchCommand: string | undefined): Promise<LoadedModel> {
+  let pending = loadedModels.get(path);
+  if (!pending) {
+    pending = (async () => {
+      await checkModelFile(path, fetchCommand);
+      const { llama } = await loadEngine((options.gpuLayers ?? 0) > 0);
+      const started = performance.now();
+      try {
+        const model = await llama.loadModel({ modelPath: path, ...(options.gpuLayers === undefined ? {} : { gpuLayers: options.gpuLayers }) });
+        return { model, loadMs: performance.now() - started };
+      } catch (error) {
+        throw new ModelFileMissingError(path, `model file ${path} did not load: ${(error as Error).message}`, fetchCommand, { cause: error });
+      }
+    })();
+    loadedModels.set(path, pending);
+    pending.catch(() => loadedModels.delete(path));
+  }
+  return pending;
+}
+
+function generationRate(tokens: number, ms: number): number {
+  return ms > 0 ? Math.round((tokens / (ms / 1000)) * 10) / 10 : 0;
+}
+
+function numberOption(options: Record<string, unknown> | undefined, key: string): number | undefined {
+  const value = options?.[key];
+  return typeof value === "number" && Number.isFinite(value) ? value : undefined;
+}
+
+function lastUserPrompt(messages: ChatMessage[]): { system: string; history: ChatMessage[]; prompt: string } {
+  const system = messages.filter((m) => m.role === "system").map((m) => m.content).join("\n\n");
+  const rest = messages.filter((m) => m.role !== "system");
+  const last = rest.at(-1);
+  if (!last || last.role !== "user") return { system, history: rest, prompt: "" };
+  return { system, history: rest.slice(0, -1), prompt: last.content };
+}
+
+export function createEmbeddedProvider(options: EmbeddedOptions, fetchCommandFor: (model: string) => string | undefined = () => undefined): Provider & { lastLoadMs?: number } {
+  const provider: Provider & { lastLoadMs?: number } = {
+    kind: "embedded",
+    host: undefined,
+    async chat(request: ChatRequest): Promise<ChatReply> {
+      const started = performance.now();
+      const path = options.resolveModel ? options.resolveModel(request.model) : resolveModelPath(request.model, options.boardRoot);
+      const loaded = await loadModel(path, options, fetchCommandFor(request.model));
+      provider.lastLoadMs = loaded.loadMs;
+      const { engine, llama } = await loadEngine((options.gpuLayers ?? 0) > 0);
+      const contextSize = numberOption(request.options, "num_ctx") ?? options.contextSize ?? 2048;
+      const context = await loaded.model.createContext({ contextSize, threads: options.threads ?? 1 });
+      const timeout = request.timeoutMs === undefined ? undefined : AbortSignal.timeout(request.timeoutMs);
+      const signals = [request.signal, timeout].filter((s): s is AbortSignal => s !== undefined);
+      const signal = signals.length > 0 ? AbortSignal.any(signals) : undefined;
+      try {
+        const sequence = context.getSequence();
+        const { system, history, prompt } = lastUserPrompt(request.messages);
+        const session = new engine.LlamaChatSession({ contextSequence: sequence, ...(system ? { systemPrompt: system } : {}) });
+        if (history.length > 0) {
+          session.setChatHistory([
+            ...(system ? [{ type: "system" as const, text: system }] : []),
+            ...history.map((m) => (m.role === "user" ? { type: "user" as const, text: m.content } : { type: "model" as const, response: [m.content] })),
+          ]);
+        }
+        const grammar = request.format ? await llama.createGrammarForJsonSchema(request.format as never) : undefined;
+        const temperature = numberOption(request.options, "temperature");
+        const maxTokens = numberOption(request.options, "num_predict") ?? numberOption(request.options, "max_tokens");
+        const generationStarted = performance.now();
+        const result = await session.promptWithMeta(prompt, {
+          ...(grammar ? { grammar } : {}),
+          ...(temperature === undefined ? {} : { temperature }),
+          ...(maxTokens === undefined ? {} : { maxTokens }),
+          ...(signal ? { signal, stopOnAbortSignal: true } : {}),
+        });
+        if (timeout?.aborted) throw new ModelError(`embedded model ${path}: no full reply within ${request.timeoutMs} ms`, { model: path });
+        if (request.signal?.aborted) throw new ModelError(`embedded model ${path}: aborted`, { model: path });
+        return {
+          content: result.responseText,
+          model: request.model,
+          tokensIn: sequence.tokenMeter.usedInputTokens,
+          tokensOut: sequence.tokenMeter.usedOutputTokens,
+          durationMs: performance.now() - started,
+          loadMs: loaded.loadMs,
+          tokensPerSecond: generationRate(sequence.tokenMeter.usedOutputTokens, performance.now() - generationStarted),
+        };
+      } catch (error) {
+        // The engine throws the signal's reason when aborted before generation starts.
+        if (timeout?.aborted) throw new ModelError(`embedded model ${path}: no full reply within ${request.timeoutMs} ms`, { model: path }, { cause: error });
+        if (request.signal?.aborted) throw new ModelError(`embedded model ${path}: aborted`, { model: path }, { cause: error });
+        throw error;
+      } finally {
+        await context.dispose();
+      }
+    },
+    async listModels(): Promise<ModelInfo[]> {
+      return [];
+    },
+  };
+  return provider;
+}
