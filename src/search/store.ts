@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { Bead } from "../bead/fields.js";
 import { splitFrontMatter } from "../bead/frontmatter.js";
 import { MAX_BEAD_BYTES } from "../bead/parse.js";
-import { writeFileAtomic } from "../board/atomic-write.js";
+import { writeFileAtomic } from "../os/atomic-write.js";
 import { listBeadFiles } from "../board/bead-files.js";
 import { fileStamp, loadBoardStamped } from "../board/load.js";
 import type { BoardPaths } from "../board/paths.js";
