@@ -53,7 +53,7 @@ export async function actOnBead(input: ActInput): Promise<ActOutcome> {
       model: agent.fields.model ?? "",
       messages: [...input.messages, { role: "system", content: TOOL_NOTE }],
       tools: input.tools ?? HARNESS_TOOLS,
-      toolNames: agent.fields.tools ?? [],
+      toolNames: offeredTools(agent.fields.tools ?? []),
       ctx: { root: realpathSync(ws.dir), allow: agent.fields.allow },
       maxSteps: agent.fields.max_steps,
       timeoutMs: agent.fields.timeout,
@@ -102,6 +102,11 @@ function recordEvent(env: WorkerEnv, id: string, event: LoopEvent): void {
   if (event.event === "gate") env.metrics.record({ event: "gate", ...common, decision: "block", locality: env.locality });
   else env.metrics.record({ event: "guardrail", ...common, category: event.category });
   env.log(`${id}: ${event.event === "gate" ? "gate" : event.category}: ${event.reason}`);
+}
+
+/** finish is how every acting loop ends, so it is offered whether or not the agent file lists it. */
+export function offeredTools(listed: readonly string[]): string[] {
+  return [...new Set([...listed, "finish"])];
 }
 
 function missingProvider(): never {
