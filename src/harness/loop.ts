@@ -86,10 +86,10 @@ export async function runToolLoop(options: ToolLoopOptions): Promise<LoopOutcome
   let nudged = false;
   let step = 0;
 
-  const end = (stop: LoopStop, reason: string, reply?: FinishReply): LoopOutcome => {
+  const end = (stop: LoopStop, reason: string, reply?: FinishReply, tool?: string): LoopOutcome => {
     if (stop === "aborted" && timedOut) stop = "timeout";
     clearTimeout(timer);
-    if (stop !== "finish" && stop !== "text" && stop !== "aborted") options.onEvent?.({ event: "guardrail", category: stop, step, reason });
+    if (stop !== "finish" && stop !== "text" && stop !== "aborted") options.onEvent?.({ event: "guardrail", category: stop, step, reason, ...(tool === undefined ? {} : { tool }) });
     record({ step, kind: "end", stop, reason });
     options.signal?.removeEventListener("abort", stopOnParent);
     return { stop, reply, steps: step, messages, reason };
@@ -129,7 +129,7 @@ export async function runToolLoop(options: ToolLoopOptions): Promise<LoopOutcome
         const key = callKey(call);
         const count = (seen.get(key) ?? 0) + 1;
         seen.set(key, count);
-        if (count >= REPEAT_LIMIT) return end("loop", `${call.name} called ${count} times with the same arguments`);
+        if (count >= REPEAT_LIMIT) return end("loop", `${call.name} called ${count} times with the same arguments`, undefined, call.name);
         const outcome = await runCall(call, offered, ctx);
         if (controller.signal.aborted) return end("aborted", "the work was stopped");
         if (outcome.kind === "ran" && outcome.result.finish) return end("finish", "finish called", outcome.result.finish);
