@@ -19,6 +19,7 @@ import { HARNESS_TOOLS } from "../harness/tools/index.js";
 import { fileTranscript, transcriptPath } from "../harness/transcript.js";
 import type { ChatMessage } from "../model/provider.js";
 import { commitWorkspace, openWorkspace, removeWorkspace, type Workspace } from "../workspace/workspace.js";
+import { followupFactory } from "./act-followups.js";
 import { replySchema, type Reply } from "./reply.js";
 import type { WorkerEnv } from "./worker.js";
 
@@ -54,7 +55,7 @@ export async function actOnBead(input: ActInput): Promise<ActOutcome> {
       messages: [...input.messages, { role: "system", content: TOOL_NOTE }],
       tools: input.tools ?? HARNESS_TOOLS,
       toolNames: offeredTools(agent.fields.tools ?? []),
-      ctx: { root: realpathSync(ws.dir), allow: agent.fields.allow },
+      ctx: { root: realpathSync(ws.dir), allow: agent.fields.allow, newBead: followupFactory(env, id) },
       maxSteps: agent.fields.max_steps,
       timeoutMs: agent.fields.timeout,
       signal,

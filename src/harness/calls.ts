@@ -5,12 +5,12 @@
  */
 import * as z from "../schema/zod.js";
 import type { ToolCall, ToolDefinition } from "../model/provider.js";
-import type { HarnessTool, ToolContext, ToolResult } from "./tool.js";
+import type { GuardrailCategory, HarnessTool, ToolContext, ToolResult } from "./tool.js";
+
+export type { GuardrailCategory } from "./tool.js";
 
 /** What the loop needs of a tool; every HarnessTool is one, and a test may define its own. */
 export type LoopTool = Pick<HarnessTool, "description" | "schema" | "run"> & { name: string };
-
-export type GuardrailCategory = "step_limit" | "loop" | "tool_refused" | "tool_error" | "timeout";
 
 export type CallOutcome =
   | { kind: "ran"; input: unknown; result: ToolResult }
@@ -58,7 +58,7 @@ export async function runCall(call: ToolCall, offered: Map<string, LoopTool>, ct
   }
   try {
     const result = await tool.run(parsed.data, ctx);
-    if (result.refused) return { kind: "refused", input: parsed.data, category: "tool_refused", text: result.text };
+    if (result.refused) return { kind: "refused", input: parsed.data, category: result.category ?? "tool_refused", text: result.text };
     return { kind: "ran", input: parsed.data, result };
   } catch (error) {
     return { kind: "error", input: parsed.data, category: "tool_error", text: `${tool.name} failed: ${(error as Error).message}` };
