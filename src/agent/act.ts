@@ -89,7 +89,21 @@ async function commitDone(ws: Workspace, env: WorkerEnv, bead: BeadWithBody, res
   await removeWorkspace(ws);
   if (!commit) return { outcome: "done", result: `${result}\n\n(No files were changed.)` };
   const summary = `Branch \`${commit.branch}\`, commit ${commit.commit.slice(0, 12)}:\n\n\`\`\`\n${commit.diffstat}\n\`\`\``;
-  return { outcome: "done", result: `${result}\n\n${summary}`, fields: { branch: commit.branch } };
+  const pushed = await pushWorkBranch(ws, env, commit.branch);
+  return { outcome: "done", result: `${result}\n\n${summary}${pushed}`, fields: { branch: commit.branch } };
+}
+
+/**
+ * A synced board's work branch goes to its remote before the done commit does, so whoever sees
+ * the bead done can fetch the change. Only the board's own repository: a `workspace:` repository
+ * has remotes of its own that are not the board's to push to. Returns a line for the result.
+ */
+async function pushWorkBranch(ws: Workspace, env: WorkerEnv, branch: string): Promise<string> {
+  if (!env.claimer.publishBranch || realpathSync(ws.repoDir) !== realpathSync(env.ctx.paths.root)) return "";
+  const notPushed = await env.claimer.publishBranch(branch);
+  if (notPushed === null) return `\n\nPushed \`${branch}\` to the board's remote.`;
+  env.log(`${ws.beadId}: ${branch} not pushed (${notPushed}); \`git push origin ${branch}\` sends it`);
+  return `\n\n\`${branch}\` is not pushed yet (${notPushed}).`;
 }
 
 /** finish's memory and follow-ups, in today's reply shape; a malformed set is dropped, never written. */
