@@ -12,9 +12,9 @@ import * as z from "../schema/zod.js";
 import type { BeadWithBody, Sensitivity } from "../bead/fields.js";
 import type { WorkResult } from "../claim/write-back.js";
 import { agentIdentity } from "../git/author.js";
-import type { LoopTool } from "../harness/calls.js";
 import { runToolLoop, type FinishReply, type LoopEvent } from "../harness/loop.js";
 import { sensitivityResultGate } from "../harness/result-gate.js";
+import type { HarnessTool } from "../harness/tool.js";
 import { HARNESS_TOOLS } from "../harness/tools/index.js";
 import { fileTranscript, transcriptPath } from "../harness/transcript.js";
 import type { ChatMessage } from "../model/provider.js";
@@ -32,7 +32,7 @@ export interface ActInput {
   sensitivity: Sensitivity;
   signal: AbortSignal;
   /** The tools by name; default the harness's (a test may pass its own). */
-  tools?: Record<string, LoopTool>;
+  tools?: Record<string, HarnessTool>;
 }
 
 export type ActOutcome = { kind: "finish"; work: WorkResult; reply: Reply | undefined } | { kind: "failed"; reason: string };

@@ -9,19 +9,19 @@ import type { GuardrailCategory, HarnessTool, ToolContext, ToolResult } from "./
 
 export type { GuardrailCategory } from "./tool.js";
 
-/** What the loop needs of a tool; every HarnessTool is one, and a test may define its own. */
-export type LoopTool = Pick<HarnessTool, "description" | "schema" | "run"> & { name: string };
-
 export type CallOutcome =
   | { kind: "ran"; input: unknown; result: ToolResult }
   | { kind: "refused" | "error"; input: unknown; text: string; category: GuardrailCategory };
 
-export function definitionsOf(tools: LoopTool[]): ToolDefinition[] {
-  return tools.map((tool) => ({
-    name: tool.name,
-    description: tool.description,
-    parameters: z.toJSONSchema(tool.schema, { target: "draft-7", io: "input", unrepresentable: "any" }) as Record<string, unknown>,
-  }));
+/** JSON Schema of one tool's arguments, flat (no $schema), as providers send it. */
+export function toolParameters(tool: HarnessTool): Record<string, unknown> {
+  const schema = z.toJSONSchema(tool.schema, { target: "draft-7", io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+  delete schema.$schema;
+  return schema;
+}
+
+export function definitionsOf(tools: readonly HarnessTool[]): ToolDefinition[] {
+  return tools.map((tool) => ({ name: tool.name, description: tool.description, parameters: toolParameters(tool) }));
 }
 
 /** A stable key for "the same call with the same arguments": key order in the JSON does not matter. */
@@ -39,7 +39,7 @@ function sortKeys(value: unknown): unknown {
   return Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, sortKeys(v)]));
 }
 
-export async function runCall(call: ToolCall, offered: Map<string, LoopTool>, ctx: ToolContext): Promise<CallOutcome> {
+export async function runCall(call: ToolCall, offered: Map<string, HarnessTool>, ctx: ToolContext): Promise<CallOutcome> {
   const tool = offered.get(call.name);
   if (!tool) {
     const names = [...offered.keys()].join(", ");

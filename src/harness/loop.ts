@@ -5,8 +5,8 @@
  * caller's signal (aborted). Every result passes the caller's gate before the model sees it.
  */
 import type { ChatMessage, ChatReply, Provider, ToolCall } from "../model/provider.js";
-import { callKey, definitionsOf, runCall, type GuardrailCategory, type LoopTool } from "./calls.js";
-import type { ToolContext, ToolResult } from "./tool.js";
+import { callKey, definitionsOf, runCall } from "./calls.js";
+import type { GuardrailCategory, HarnessTool, ToolContext, ToolResult } from "./tool.js";
 import type { TranscriptSink } from "./transcript.js";
 
 export const DEFAULT_MAX_STEPS = 30;
@@ -35,7 +35,7 @@ export interface ToolLoopOptions {
   provider: Provider;
   model: string;
   messages: ChatMessage[];
-  tools: Record<string, LoopTool>;
+  tools: Record<string, HarnessTool>;
   /** The tools offered to the model; default every tool in `tools`. */
   toolNames?: string[];
   ctx: Omit<ToolContext, "signal">;

@@ -34,9 +34,14 @@ export interface ToolResult {
   finish?: { result: string; outcome: "done" | "failed" | "blocked"; memory: unknown[]; followups: unknown[] };
 }
 
-/** One tool: its name, what the model reads about it, one schema for both validation and the JSON schema the model sees. */
+/**
+ * One tool: its name, what the model reads about it, one schema for both validation and the JSON
+ * schema the model sees. The one type for the registry (tools/index.ts, contract names only) and
+ * for the loop (loop.ts, which also runs a test's own tools).
+ */
 export interface HarnessTool<Input = unknown> {
-  name: ToolName;
+  /** A contract name (ToolName) for every tool the product ships; the registry's type enforces that. */
+  name: string;
   description: string;
   schema: z.ZodMiniType<Input>;
   run(input: Input, ctx: ToolContext): Promise<ToolResult>;
