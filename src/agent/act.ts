@@ -88,7 +88,9 @@ async function commitDone(ws: Workspace, env: WorkerEnv, bead: BeadWithBody, res
   const commit = await commitWorkspace(ws, { author: agentIdentity(env.agent.name, hostname()), message: `${bead.id}: ${bead.fields.title}` });
   await removeWorkspace(ws);
   if (!commit) return { outcome: "done", result: `${result}\n\n(No files were changed.)` };
-  const summary = `Branch \`${commit.branch}\`, commit ${commit.commit.slice(0, 12)}:\n\n\`\`\`\n${commit.diffstat}\n\`\`\``;
+  // A `workspace:` repository's branch is merged there (git merge), not with `bead merge`: say where it is.
+  const where = sameRepository(ws.repoDir, env.ctx.paths.root) ? "" : ` in ${ws.repoDir}`;
+  const summary = `Branch \`${commit.branch}\`${where}, commit ${commit.commit.slice(0, 12)}:\n\n\`\`\`\n${commit.diffstat}\n\`\`\``;
   const pushed = await pushWorkBranch(ws, env, commit.branch);
   return { outcome: "done", result: `${result}\n\n${summary}${pushed}`, fields: { branch: commit.branch } };
 }
@@ -99,11 +101,15 @@ async function commitDone(ws: Workspace, env: WorkerEnv, bead: BeadWithBody, res
  * has remotes of its own that are not the board's to push to. Returns a line for the result.
  */
 async function pushWorkBranch(ws: Workspace, env: WorkerEnv, branch: string): Promise<string> {
-  if (!env.claimer.publishBranch || realpathSync(ws.repoDir) !== realpathSync(env.ctx.paths.root)) return "";
+  if (!env.claimer.publishBranch || !sameRepository(ws.repoDir, env.ctx.paths.root)) return "";
   const notPushed = await env.claimer.publishBranch(branch);
   if (notPushed === null) return `\n\nPushed \`${branch}\` to the board's remote.`;
   env.log(`${ws.beadId}: ${branch} not pushed (${notPushed}); \`git push origin ${branch}\` sends it`);
   return `\n\n\`${branch}\` is not pushed yet (${notPushed}).`;
+}
+
+function sameRepository(a: string, b: string): boolean {
+  return realpathSync(a) === realpathSync(b);
 }
 
 /** finish's memory and follow-ups, in today's reply shape; a malformed set is dropped, never written. */

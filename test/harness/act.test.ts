@@ -53,7 +53,8 @@ async function expectDoneOnBranch(board: TempBoard, repo: TempBoard): Promise<st
   expect(text).toMatch(/^branch: bead\/bb-fix$/m);
   const commit = repo.git(["rev-parse", "bead/bb-fix"]).trim();
   expect(done.body).toContain("Fixed sum: it subtracted.");
-  expect(done.body).toContain(`Branch \`bead/bb-fix\`, commit ${commit.slice(0, 12)}`);
+  const where = repo === board ? "" : ` in ${repo.dir}`;
+  expect(done.body).toContain(`Branch \`bead/bb-fix\`${where}, commit ${commit.slice(0, 12)}`);
   expect(done.body).toMatch(/sum\.mjs \| 2 \+-/);
   expect(repo.git(["show", "bead/bb-fix:sum.mjs"])).toBe(FIXED);
   expect(repo.git(["log", "-1", "--format=%an %s", "bead/bb-fix"]).trim()).toBe("codemonkey bb-fix: Make the sum test pass");
@@ -79,6 +80,7 @@ describe("acting agent through the worker", () => {
     const code = ["sum.mjs", "sum.test.mjs", "scratch.txt"];
     const before = checkoutSnapshot(board, code).split("\n").slice(1).join("\n"); // HEAD moves with the board's own commits
     const head = board.git(["rev-parse", "HEAD"]).trim();
+    const indexBefore = board.git(["ls-files", "--stage"]);
     double.setReplies(fixScript());
 
     const { outcomes, logs } = await superviseOnce(board.dir);
@@ -88,6 +90,9 @@ describe("acting agent through the worker", () => {
     expect(board.git(["diff", "--name-only", head, "HEAD"]).trim()).toBe("beads/bb-fix.md");
     expect(checkoutSnapshot(board, code).split("\n").slice(1).join("\n").replace(/^[0-9a-f]{64}$/m, "")).toBe(before.replace(/^[0-9a-f]{64}$/m, ""));
     expect(board.read("sum.mjs")).toBe(PROJECT["sum.mjs"]);
+    // Every index entry but the bead file's is the person's, byte for byte.
+    const stagedCode = (text: string) => text.split("\n").filter((line) => !line.endsWith("\tbeads/bb-fix.md")).join("\n");
+    expect(stagedCode(board.git(["ls-files", "--stage"]))).toBe(stagedCode(indexBefore));
     expect(metrics(board.dir).filter((m) => m.event === "guardrail")).toEqual([]);
 
     const merged = await runCli(["merge", "bb-fix"], { cwd: board.dir, env: testEnv() });
