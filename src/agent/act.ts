@@ -62,6 +62,8 @@ export async function actOnBead(input: ActInput): Promise<ActOutcome> {
       options: agent.fields.options,
       gate: sensitivityResultGate({ beadId: id, agent: agent.name, locality: env.locality, policy: env.gatePolicy, declared: input.sensitivity }),
       onEvent: (event) => recordEvent(env, id, event),
+      ...(agent.fields.tool_calls === undefined ? {} : { actionMode: agent.fields.tool_calls }),
+      onNote: (line) => env.log(`${id}: ${line}`),
       onReply: (reply) => metrics.record({ event: "model_call", agent: agent.name, bead: id, model: reply.model, tokens_in: reply.tokensIn, tokens_out: reply.tokensOut, latency_ms: Math.round(reply.durationMs), locality: env.locality }),
       transcript: fileTranscript(transcriptPath(env.ctx.paths.gitdir, id, bead.fields.attempts + 1)),
     });
