@@ -7,7 +7,6 @@
  */
 import { realpathSync } from "node:fs";
 import { hostname } from "node:os";
-import { resolve } from "node:path";
 import * as z from "../schema/zod.js";
 import type { BeadWithBody, Sensitivity } from "../bead/fields.js";
 import type { WorkResult } from "../claim/write-back.js";
@@ -20,6 +19,7 @@ import { fileTranscript, transcriptPath } from "../harness/transcript.js";
 import type { ChatMessage } from "../model/provider.js";
 import { commitWorkspace, openWorkspace, removeWorkspace, type Workspace } from "../workspace/workspace.js";
 import { followupFactory } from "./act-followups.js";
+import { workspaceRepository } from "./act-workspace.js";
 import { replySchema, type Reply } from "./reply.js";
 import type { WorkerEnv } from "./worker.js";
 
@@ -45,7 +45,7 @@ export async function actOnBead(input: ActInput): Promise<ActOutcome> {
   const { env, bead, signal } = input;
   const { agent, metrics } = env;
   const id = bead.id;
-  const repoDir = agent.fields.workspace === undefined ? env.ctx.paths.root : resolve(env.ctx.paths.root, agent.fields.workspace);
+  const repoDir = workspaceRepository(agent, env.ctx.paths.root);
   const ws = await openWorkspace({ repoDir, beadId: id, signal });
   try {
     const started = performance.now();

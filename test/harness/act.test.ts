@@ -118,5 +118,22 @@ describe("acting agent through the worker", () => {
     expect(board.git(["branch", "--list", "bead/*"]).trim()).toBe("");
     expect(worktrees(board)).toEqual([board.dir]);
   });
-});
 
+  it("a workspace: that is missing, a file or not a repository fails the bead with the agent file's error, and the model is never asked", async () => {
+    const other = await makeTempBoard({ "file.txt": "x\n" }, { commit: false });
+    rmSync(join(other.dir, ".git"), { recursive: true, force: true });
+    const cases: Array<[string, string]> = [
+      ["../no-such-repo", "does not exist"],
+      [join(other.dir, "file.txt"), "is not a directory"],
+      [other.dir, "is not the top of a git repository (it has no .git)"],
+    ];
+    for (const [workspace, why] of cases) {
+      const board = await makeTempBoard({ "agents/codemonkey.md": actingAgent("codemonkey", double.url, TOOLS, [`workspace: ${workspace}`, "max_attempts: 1"]), ...fixBead() });
+      const { outcomes, logs } = await superviseOnce(board.dir);
+      expect(outcomes).toEqual({ codemonkey: { failed: 1 } });
+      expect(logs.join("\n")).toContain(`agents/codemonkey.md: workspace: `);
+      expect(board.read("beads/bb-fix.md")).toContain(`${why}; set workspace: to a local git repository`);
+    }
+    expect(chats(double)).toEqual([]);
+  });
+});
