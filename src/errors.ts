@@ -291,3 +291,10 @@ export class ModelDownloadError extends BeadboardError {
     super("E_MODEL_DOWNLOAD", `${uri}: ${reason}`, { uri, reason }, options);
   }
 }
+
+/** An agent's new_bead past the board's follow-up limits (per bead, depth, per hour). The message is written for the model to read. */
+export class FollowupLimitError extends ToolRefusedError {
+  constructor(reason: string, data: Record<string, unknown> = {}) {
+    super("new_bead", `${reason}; no bead was created. Name the follow-up in finish's result instead`, data);
+  }
+}

@@ -7,19 +7,20 @@
  */
 import { realpathSync } from "node:fs";
 import { hostname } from "node:os";
-import { resolve } from "node:path";
 import * as z from "../schema/zod.js";
 import type { BeadWithBody, Sensitivity } from "../bead/fields.js";
 import type { WorkResult } from "../claim/write-back.js";
 import { agentIdentity } from "../git/author.js";
-import type { LoopTool } from "../harness/calls.js";
 import { runToolLoop, type FinishReply, type LoopEvent } from "../harness/loop.js";
 import { sensitivityResultGate } from "../harness/result-gate.js";
+import type { HarnessTool } from "../harness/tool.js";
 import { HARNESS_TOOLS } from "../harness/tools/index.js";
 import { fileTranscript, transcriptPath } from "../harness/transcript.js";
 import type { ChatMessage } from "../model/provider.js";
 import { commitWorkspace, openWorkspace, removeWorkspace, type Workspace } from "../workspace/workspace.js";
 import { replySchema, type Reply } from "../harness/reply.js";
+import { followupFactory } from "./act-followups.js";
+import { workspaceRepository } from "./act-workspace.js";
 import type { WorkerEnv } from "./worker.js";
 
 export interface ActInput {
@@ -31,7 +32,7 @@ export interface ActInput {
   sensitivity: Sensitivity;
   signal: AbortSignal;
   /** The tools by name; default the harness's (a test may pass its own). */
-  tools?: Record<string, LoopTool>;
+  tools?: Record<string, HarnessTool>;
 }
 
 export type ActOutcome = { kind: "finish"; work: WorkResult; reply: Reply | undefined } | { kind: "failed"; reason: string };
@@ -44,7 +45,7 @@ export async function actOnBead(input: ActInput): Promise<ActOutcome> {
   const { env, bead, signal } = input;
   const { agent, metrics } = env;
   const id = bead.id;
-  const repoDir = agent.fields.workspace === undefined ? env.ctx.paths.root : resolve(env.ctx.paths.root, agent.fields.workspace);
+  const repoDir = workspaceRepository(agent, env.ctx.paths.root);
   const ws = await openWorkspace({ repoDir, beadId: id, signal });
   try {
     const started = performance.now();
@@ -53,14 +54,16 @@ export async function actOnBead(input: ActInput): Promise<ActOutcome> {
       model: agent.fields.model ?? "",
       messages: [...input.messages, { role: "system", content: TOOL_NOTE }],
       tools: input.tools ?? HARNESS_TOOLS,
-      toolNames: agent.fields.tools ?? [],
-      ctx: { root: realpathSync(ws.dir), allow: agent.fields.allow },
+      toolNames: offeredTools(agent.fields.tools ?? []),
+      ctx: { root: realpathSync(ws.dir), allow: agent.fields.allow, newBead: followupFactory(env, id) },
       maxSteps: agent.fields.max_steps,
       timeoutMs: agent.fields.timeout,
       signal,
       options: agent.fields.options,
       gate: sensitivityResultGate({ beadId: id, agent: agent.name, locality: env.locality, policy: env.gatePolicy, declared: input.sensitivity }),
       onEvent: (event) => recordEvent(env, id, event),
+      ...(agent.fields.tool_calls === undefined ? {} : { actionMode: agent.fields.tool_calls }),
+      onNote: (line) => env.log(`${id}: ${line}`),
       onReply: (reply) => metrics.record({ event: "model_call", agent: agent.name, bead: id, model: reply.model, tokens_in: reply.tokensIn, tokens_out: reply.tokensOut, latency_ms: Math.round(reply.durationMs), locality: env.locality }),
       transcript: fileTranscript(transcriptPath(env.ctx.paths.gitdir, id, bead.fields.attempts + 1)),
     });
@@ -87,8 +90,28 @@ async function commitDone(ws: Workspace, env: WorkerEnv, bead: BeadWithBody, res
   const commit = await commitWorkspace(ws, { author: agentIdentity(env.agent.name, hostname()), message: `${bead.id}: ${bead.fields.title}` });
   await removeWorkspace(ws);
   if (!commit) return { outcome: "done", result: `${result}\n\n(No files were changed.)` };
-  const summary = `Branch \`${commit.branch}\`, commit ${commit.commit.slice(0, 12)}:\n\n\`\`\`\n${commit.diffstat}\n\`\`\``;
-  return { outcome: "done", result: `${result}\n\n${summary}`, fields: { branch: commit.branch } };
+  // A `workspace:` repository's branch is merged there (git merge), not with `bead merge`: say where it is.
+  const where = sameRepository(ws.repoDir, env.ctx.paths.root) ? "" : ` in ${ws.repoDir}`;
+  const summary = `Branch \`${commit.branch}\`${where}, commit ${commit.commit.slice(0, 12)}:\n\n\`\`\`\n${commit.diffstat}\n\`\`\``;
+  const pushed = await pushWorkBranch(ws, env, commit.branch);
+  return { outcome: "done", result: `${result}\n\n${summary}${pushed}`, fields: { branch: commit.branch } };
+}
+
+/**
+ * A synced board's work branch goes to its remote before the done commit does, so whoever sees
+ * the bead done can fetch the change. Only the board's own repository: a `workspace:` repository
+ * has remotes of its own that are not the board's to push to. Returns a line for the result.
+ */
+async function pushWorkBranch(ws: Workspace, env: WorkerEnv, branch: string): Promise<string> {
+  if (!env.claimer.publishBranch || !sameRepository(ws.repoDir, env.ctx.paths.root)) return "";
+  const notPushed = await env.claimer.publishBranch(branch);
+  if (notPushed === null) return `\n\nPushed \`${branch}\` to the board's remote.`;
+  env.log(`${ws.beadId}: ${branch} not pushed (${notPushed}); \`git push origin ${branch}\` sends it`);
+  return `\n\n\`${branch}\` is not pushed yet (${notPushed}).`;
+}
+
+function sameRepository(a: string, b: string): boolean {
+  return realpathSync(a) === realpathSync(b);
 }
 
 /** finish's memory and follow-ups, in today's reply shape; a malformed set is dropped, never written. */
@@ -102,6 +125,11 @@ function recordEvent(env: WorkerEnv, id: string, event: LoopEvent): void {
   if (event.event === "gate") env.metrics.record({ event: "gate", ...common, decision: "block", locality: env.locality });
   else env.metrics.record({ event: "guardrail", ...common, category: event.category });
   env.log(`${id}: ${event.event === "gate" ? "gate" : event.category}: ${event.reason}`);
+}
+
+/** finish is how every acting loop ends, so it is offered whether or not the agent file lists it. */
+export function offeredTools(listed: readonly string[]): string[] {
+  return [...new Set([...listed, "finish"])];
 }
 
 function missingProvider(): never {

@@ -52,6 +52,8 @@ export const agentFieldsSchema = z.looseObject({
   max_steps: z._default(z.int().check(z.gte(1), z.lte(200)), 30),
   /** Acting agents: path of the local repo worked on (default the board's repo). */
   workspace: z.optional(z.string().check(z.minLength(1))),
+  /** Acting agents: `json` = one schema-constrained JSON action per turn, for models without native tool calling (default native; a server that refuses tools switches by itself). */
+  tool_calls: z.optional(z.enum(["native", "json"], { error: "tool_calls is native or json" })),
 });
 
 export type AgentFields = z.output<typeof agentFieldsSchema>;

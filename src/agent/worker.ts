@@ -1,21 +1,15 @@
-import { existsSync } from "node:fs";
 import { ParseError } from "../errors.js";
 import { keepResult } from "./kept-result.js";
 import { readBoardFileText } from "../board/safe-read.js";
 import { carryLevel, carryNoteLevel, memoryCeiling } from "./derived-level.js";
 import { notesVisibleAt } from "./memory-notes-visible.js";
 import { join } from "node:path";
-import { randomInt } from "node:crypto";
 import { getSection } from "../bead/edit.js";
 import type { BeadWithBody, Sensitivity } from "../bead/fields.js";
-import { generateId } from "../bead/ids.js";
 import type { BoardConfig } from "../board/config.js";
-import { listBeadFiles } from "../board/bead-files.js";
-import { newBeadText } from "../board/new-bead.js";
 import { beadPath } from "../board/paths.js";
 import { parseBeadFile } from "../board/read-bead.js";
-import { createBead, type WriteContext } from "../board/write.js";
-import { setFields } from "../bead/edit-yaml.js";
+import type { WriteContext } from "../board/write.js";
 import type { WorkResult } from "../claim/write-back.js";
 import { ClaimRefusedError, isBeadboardError, ModelError, ModelFileMissingError, ModelUnreachableError } from "../errors.js";
 import { decide, type GatePolicy } from "../policy/gate.js";
@@ -23,6 +17,7 @@ import type { Provider } from "../model/provider.js";
 import { actOnBead } from "./act.js";
 import { askModel } from "./ask-model.js";
 import { admitFollowups, countFollowups } from "./followup-limit.js";
+import { createFollowUp } from "./followup-bead.js";
 import { loadBoard } from "../board/load.js";
 import { runBuiltin } from "./builtin/index.js";
 import type { Claimer } from "./claimer.js";
@@ -234,16 +229,6 @@ async function recordSideEffects(env: WorkerEnv, id: string, reply: Reply): Prom
   }
 }
 
-async function createFollowUp(env: WorkerEnv, parentId: string, followup: Reply["followups"][number]): Promise<string> {
-  const { paths } = env.ctx;
-  const count = listBeadFiles(paths.beadsDir).length;
-  for (;;) {
-    const childId = generateId(env.config.prefix, (candidate) => existsSync(join(paths.root, beadPath(candidate))), count, randomInt);
-    const text = newBeadText({ title: followup.title.slice(0, 200) || "Follow-up", priority: followup.priority, labels: followup.labels, discovered_from: parentId, sensitivity: inheritedLevel(env, parentId) }, followup.body, new Date(), setFields);
-    if ((await createBead(env.ctx, childId, text, `new ${childId}: follow-up of ${parentId} by ${env.agent.name}`)) !== false) return childId;
-  }
-}
-
 async function summarizeMemory(env: WorkerEnv, text: string): Promise<string> {
   if (!env.provider || env.locality === "remote") throw new Error("memory is summarised by local models only");
   const reply = await env.provider.chat({
@@ -330,10 +315,4 @@ function beadLevel(env: WorkerEnv, id: string): Sensitivity | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Follow-ups repeat what their parent said: a private parent has private follow-ups. */
-function inheritedLevel(env: WorkerEnv, parentId: string): Sensitivity | undefined {
-  const level = beadLevel(env, parentId);
-  return level === "private" || level === "secret" ? level : undefined;
 }

@@ -219,6 +219,25 @@ export async function pushBranch(repo: Repo, remote: Remote): Promise<PushOutcom
   return { ok: true, pushed: oid };
 }
 
+/**
+ * Push one local branch to the same name on the remote (an acting agent's bead/<id>), never
+ * forced; a rejected push (the remote's branch has other commits) comes back as { ok: false }.
+ * The board's own branch goes through pushBranch.
+ */
+export async function pushRef(repo: Repo, remote: Remote, ref: string): Promise<PushOutcome> {
+  const oid = readRef(repo.gitdir, ref);
+  if (oid === null) return { ok: false, reason: `nothing to push: ${ref} does not exist` };
+  const { http: client, headers, onAuth } = transport(remote);
+  try {
+    await git.push({ fs, http: client, dir: repo.dir, gitdir: repo.gitdir, cache: repo.cache, url: remote.url, ref, remoteRef: ref, headers, ...(onAuth ? { onAuth } : {}) });
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === "PushRejectedError" || code === "GitPushError") return { ok: false, reason: (error as Error).message.replace(/\s+/g, " ").trim() || code };
+    throw remoteError(error, remote);
+  }
+  return { ok: true, pushed: oid };
+}
+
 export interface RemoteCheck {
   url: string;
   /** The remote branch's tip, or null when the repository has no such branch yet. */
