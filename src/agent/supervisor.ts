@@ -3,7 +3,7 @@ import { currentBranchRef } from "../git/refs.js";
 import { stalledBeads } from "./stalls.js";
 import { loadBoard } from "../board/load.js";
 import type { AgentTakes } from "../policy/router.js";
-import { webhookSecretFromEnv } from "../git/webhook.js";
+import { webhookSecretFor } from "../git/webhook.js";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import PQueue from "p-queue";
@@ -73,7 +73,7 @@ export async function supervise(options: SuperviseOptions): Promise<SuperviseRes
   const gatePolicy: GatePolicy = { remoteMax: config.policy.remoteMax, localOnly: config.policy.localOnly || options.localOnly === true };
   const remote = await optionalRemote(paths, env);
   // Refused before any agent, timer or listener starts, so nothing is left running (issue 14, item 15).
-  if (options.webhookPort !== undefined && remote) webhookSecretFromEnv(env);
+  if (options.webhookPort !== undefined && remote) webhookSecretFor(env, env.BEAD_WEBHOOK_HOST ?? "0.0.0.0");
   const claimerOf = (writer: WriteContext): Claimer =>
     options.claimerFor ? options.claimerFor(writer, host, config) : remote ? remoteClaimer(writer, host, remote, log) : localClaimer(writer, host);
   const claimer = claimerOf(ctx);
