@@ -197,6 +197,8 @@ async function finish(env: WorkerEnv, id: string, work: WorkResult, proposed: Re
   }
   metrics.record({ event: work.outcome, agent: agent.name, bead: id, model: work.stats?.model, duration_ms: Math.round(performance.now() - started), reason: work.reason });
   if (reply) await recordSideEffects(env, id, reply);
+  // A model that says `outcome: failed` failed as surely as one that ran out of attempts.
+  if (work.outcome === "failed" && reply !== undefined && env.locality === "local") await escalateAfterFailure(env, id, agent.name);
   await env.claimer.publish();
   env.log(`${id}: ${work.outcome}`);
   return work.outcome;
