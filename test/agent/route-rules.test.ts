@@ -5,7 +5,7 @@
  * model's own `outcome: failed` asks for escalation like a final failure does.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { chooseRemote, needsHandOver } from "../../src/agent/escalate.js";
+import { awaitsPerson, chooseRemote, needsHandOver } from "../../src/agent/escalate.js";
 import { parseAgent } from "../../src/agent/parse.js";
 import { buildRegistry } from "../../src/agent/registry.js";
 import { routeByBoardRules, routeCandidates } from "../../src/agent/route.js";
@@ -74,7 +74,7 @@ describe("routing rules, one by one", () => {
     expect(chooseRemote(makeBead("bb-1", { labels: ["code"] }).fields, registry, true)).toBeUndefined();
   });
 
-  it.skip("a bead waiting for a person (requested, or complex and not yet asked) is not routed to a local agent", () => {
+  it("a bead waiting for a person (requested, or complex and not yet asked) is not routed to a local agent", () => {
     expect(awaitsPerson(makeBead("bb-1", { tier: "complex" }).fields, registry, policy)).toBe(true);
     expect(awaitsPerson(makeBead("bb-1", { escalation: "requested" }).fields, registry, policy)).toBe(true);
     expect(awaitsPerson(makeBead("bb-1", { tier: "complex", escalation: "denied" }).fields, registry, policy)).toBe(false);
