@@ -1,8 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { currentBranchRef } from "../git/refs.js";
-import { stalledBeads } from "./stalls.js";
-import { loadBoard } from "../board/load.js";
-import type { AgentTakes } from "../policy/router.js";
+import { StallWatch } from "./stall-watch.js";
 import { webhookSecretFor } from "../git/webhook.js";
 import { hostname } from "node:os";
 import { join } from "node:path";
@@ -79,10 +77,12 @@ export async function supervise(options: SuperviseOptions): Promise<SuperviseRes
   const claimer = claimerOf(ctx);
   const everyone = loaded.agents.map((agent) => takesOf(agent, agentLocality(agent, providerFor(agent, env)?.host, config.localityPins)));
   const registry = buildRegistry(loaded.agents, env, config.localityPins);
-  // Said once at start, not every tick: the beads no agent here can take, and why.
-  await reportStalls(paths, everyone.filter((agent) => loaded.agents.find((a) => a.name === agent.name)?.fields.role !== "router"), config.policy.approve ?? [], log);
   // Routing, escalation requests and hand-overs: one pass per reconcile, shared by every runtime.
   const board = new LiveBoard(paths);
+  // Said at start and again whenever the set changes, never every tick: the beads no agent here can take, and why.
+  const stalls = new StallWatch({ workers: everyone.filter((agent) => loaded.agents.find((a) => a.name === agent.name)?.fields.role !== "router"), approve: config.policy.approve ?? [], log, board: () => board.current() });
+  await stalls.look();
+  const stopStallWatch = board.onChange(() => void stalls.look());
   const router = new BoardRouter({ ctx, board, config, registry, gatePolicy, metrics, log, ...(remote ? { remote } : {}) });
   const stop = new AbortController();
   const stopNow = () => stop.abort(options.signal?.reason ?? new Error("stopping"));
@@ -148,6 +148,7 @@ export async function supervise(options: SuperviseOptions): Promise<SuperviseRes
     }
   } finally {
     options.signal?.removeEventListener("abort", stopNow);
+    stopStallWatch();
     board.unwatch();
     for (const release of releases) await release().catch(() => undefined);
   }
@@ -195,14 +196,5 @@ async function singleInstance(paths: BoardPaths, agent: string): Promise<() => P
       const holder = currentHolder(lockDir);
       throw new BeadboardError("E_CONFIG", `agent ${agent} is already running on this board (${holder ? describeHolder(holder) : `another bead process holds ${lockDir}`})`);
     }
-  }
-}
-
-async function reportStalls(paths: BoardPaths, workers: readonly AgentTakes[], approve: readonly string[], log: (line: string) => void): Promise<void> {
-  try {
-    const board = await loadBoard(paths);
-    for (const stall of stalledBeads(workers, board.beads, board.byId, Date.now(), approve)) log(`${stall.id}: nobody can take it: ${stall.why}`);
-  } catch (error) {
-    log(`could not check for beads nobody can take: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
