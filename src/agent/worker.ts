@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { ParseError } from "../errors.js";
-import { keepResult } from "./kept-result.js";
+import { keepPendingWriteBack, keepResult } from "./kept-result.js";
 import { readBoardFileText } from "../board/safe-read.js";
 import { carryLevel, carryNoteLevel, memoryCeiling } from "./derived-level.js";
 import { notesVisibleAt } from "./memory-notes-visible.js";
@@ -185,7 +185,8 @@ async function finish(env: WorkerEnv, id: string, work: WorkResult, proposed: Re
     // The bead file became unreadable while we worked (a person's invalid save): keep the work.
     if (!(error instanceof ParseError)) throw error;
     const kept = keepResult(env.ctx.paths.stateDir, id, agent.name, work.result, error.message);
-    env.log(`${id}: result not written: ${error.message}; kept in ${kept}. Fix beads/${id}.md (bead lint), then paste the result under ## Result or reopen the bead; the claim lapses with its lease`);
+    keepPendingWriteBack(env.ctx.paths.stateDir, id, agent.name, work, kept);
+    env.log(`${id}: result not written: ${error.message}; kept in ${kept}. Fix beads/${id}.md (bead lint): the result is written back and the claim ended as soon as the file reads again (by this bead up, or the next one)`);
     metrics.record({ event: "result_kept", agent: agent.name, bead: id, file: kept, reason: error.message });
     return "failed";
   }
