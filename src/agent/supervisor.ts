@@ -10,7 +10,8 @@ import { readBoardConfig, type BoardConfig } from "../board/config.js";
 import type { BoardPaths } from "../board/paths.js";
 import { writeContext, type WriteContext } from "../board/write.js";
 import { agentIdentity } from "../git/author.js";
-import { BeadboardError, NotFoundError } from "../errors.js";
+import { BeadboardError, GitError, NotFoundError } from "../errors.js";
+import { guardBranch, headMovedMessage } from "./branch-guard.js";
 import { providerFor } from "../model/factory.js";
 import type { GatePolicy } from "../policy/gate.js";
 import { localClaimer, remoteClaimer, type Claimer } from "./claimer.js";
@@ -88,6 +89,18 @@ export async function supervise(options: SuperviseOptions): Promise<SuperviseRes
   const stopNow = () => stop.abort(options.signal?.reason ?? new Error("stopping"));
   if (options.signal?.aborted) stopNow();
   options.signal?.addEventListener("abort", stopNow, { once: true });
+  // A person's `git checkout` elsewhere stops the process, not only its commits (issue 14, item 12).
+  let movedTo: string | undefined;
+  const stopGuard = guardBranch({
+    gitdir: paths.gitdir,
+    branchRef: ctx.branchRef,
+    signal: stop.signal,
+    onMoved: (head) => {
+      movedTo = head;
+      log(`stopping: HEAD moved from ${ctx.branchRef} to ${head}; releasing beads in flight on ${ctx.branchRef}`);
+      stopNow();
+    },
+  });
   void options.stopSignal?.then(stopNow);
   const serverQueues = new Map<string, PQueue>();
   const runtimes: AgentRuntime[] = [];
@@ -148,10 +161,12 @@ export async function supervise(options: SuperviseOptions): Promise<SuperviseRes
     }
   } finally {
     options.signal?.removeEventListener("abort", stopNow);
+    stopGuard();
     stopStallWatch();
     board.unwatch();
     for (const release of releases) await release().catch(() => undefined);
   }
+  if (movedTo !== undefined) throw new GitError(headMovedMessage(ctx.branchRef, movedTo), { expected: ctx.branchRef, head: movedTo, code: "HEAD_MOVED" });
   return { outcomes: Object.fromEntries(runtimes.map((runtime) => [runtime.name, { ...runtime.outcomes }])) };
 }
 
