@@ -25,6 +25,8 @@ export interface McpContext {
   env: NodeJS.ProcessEnv;
   /** The claimer's name: `--as`, else the client's name from initialize (see claimerName). */
   claimer(): string;
+  /** `--as` exactly as given at start-up; undefined when the name comes from the client. */
+  asGiven?: string;
   /** The most sensitive level this client may see; undefined: everything (a local client). */
   visibleMax: Sensitivity | undefined;
 }

@@ -38,6 +38,7 @@ export function buildMcpServer(options: McpServeOptions): McpServer {
     paths: options.paths,
     env: options.env,
     claimer: () => claimerName(options.as, server.server.getClientVersion()?.name),
+    ...(options.as !== undefined ? { asGiven: options.as } : {}),
     visibleMax: options.visibleMax,
   };
   registerReadTools(server, ctx);
