@@ -143,6 +143,20 @@ async function commitPathsUnchecked(request: CommitRequest): Promise<CommitResul
  * checked-out branch and are not touched. The ref moves by compare-and-swap, as always.
  */
 export async function commitOnBranch(request: Omit<CommitRequest, "writeWorktree" | "verify" | "mergeParents"> & { branchRef: string }): Promise<CommitResult | null> {
+  const startedMs = Date.now();
+  try {
+    return await commitOnBranchUnchecked(request);
+  } catch (error) {
+    // As in commitPaths: a full disk is said as such and leaves no broken loose objects.
+    if (isResourceError(error)) {
+      removeBrokenLooseObjects(request.gitdir, startedMs);
+      throw new GitError(resourceErrorMessage(error), { code: error.code }, { cause: error });
+    }
+    throw error;
+  }
+}
+
+async function commitOnBranchUnchecked(request: Omit<CommitRequest, "writeWorktree" | "verify" | "mergeParents"> & { branchRef: string }): Promise<CommitResult | null> {
   const { gitdir } = request;
   assertSupportedRepository(gitdir);
   const parent = readRef(gitdir, request.branchRef);
