@@ -4,7 +4,7 @@ import { isBeadboardError } from "../errors.js";
 import type { Remote } from "../sync/remote.js";
 import { syncBoard } from "../sync/sync.js";
 import { packLooseObjects } from "../git/pack.js";
-import { startWebhookServer, webhookSecretFromEnv } from "../sync/webhook.js";
+import { startWebhookServer, WEBHOOK_SECRET_ENV, webhookSecretFor } from "../sync/webhook.js";
 import { parseDuration } from "../time/duration.js";
 import { everyInterval, type IntervalTimer } from "../time/interval.js";
 import type { Claimer } from "./claimer.js";
@@ -37,7 +37,8 @@ const PACK_EVERY_MS = 10 * 60_000;
 export async function startBackground(options: BackgroundOptions): Promise<() => Promise<void>> {
   // Checked before anything starts: a refusal after the timers were scheduled left them
   // running, and the process ignored the first SIGTERM (issue 14, item 15).
-  const webhookSecret = options.webhookPort !== undefined && options.remote ? webhookSecretFromEnv(options.env) : undefined;
+  const webhookHost = options.env.BEAD_WEBHOOK_HOST ?? "0.0.0.0";
+  const webhookSecret = options.webhookPort !== undefined && options.remote ? webhookSecretFor(options.env, webhookHost) : undefined;
   const { log, metrics, runtimes } = options;
   const sync = syncer(options);
   const stop = new AbortController();
@@ -79,9 +80,11 @@ export async function startBackground(options: BackgroundOptions): Promise<() =>
   if (options.webhookPort !== undefined) {
     if (!options.remote) log("--webhook ignored: this board has no remote to sync with");
     else {
-      const host = options.env.BEAD_WEBHOOK_HOST ?? "0.0.0.0";
-      webhook = await startWebhookServer({ port: options.webhookPort, host, secret: webhookSecret ?? webhookSecretFromEnv(options.env), branch: options.remote.branch, onPush: sync, log });
-      log(`webhook listening on port ${options.webhookPort}`);
+      webhook = await startWebhookServer({ port: options.webhookPort, host: webhookHost, secret: webhookSecret, branch: options.remote.branch, onPush: sync, log });
+      if (webhookSecret === undefined) {
+        log(`WARNING: webhook WITHOUT a secret, listening on ${webhookHost} only: any process on this machine can trigger a fetch; set ${WEBHOOK_SECRET_ENV} to require signed pushes`);
+      }
+      log(`webhook listening on port ${options.webhookPort}${webhookSecret === undefined ? ` (${webhookHost}, unsigned)` : ""}`);
     }
   }
   return async () => {

@@ -36,6 +36,16 @@ export function escalationPossible(fields: Pick<BeadFields, "sensitivity">, regi
   return remoteCandidates(fields, registry, false).length > 0;
 }
 
+/**
+ * Is this bead waiting for a person's decision on a remote model, or about to be (an open
+ * `tier: complex` bead the router will ask about)? Such a bead is not routed to a local agent:
+ * assigning it in the same pass that asks made the question moot (issue 14, item 16).
+ */
+export function awaitsPerson(fields: Pick<BeadFields, "sensitivity" | "status" | "tier" | "escalation">, registry: AgentRegistry, policy: GatePolicy): boolean {
+  if (fields.escalation === "requested") return true;
+  return fields.status === "open" && fields.tier === "complex" && fields.escalation === undefined && escalationPossible(fields, registry, policy);
+}
+
 /** The remote agent an approved bead goes to: by the routing rules among remote agents, else the first by name. */
 export function chooseRemote(fields: Fields, registry: AgentRegistry, localOnly: boolean): ResolvedAgent | undefined {
   const remotes = remoteCandidates(fields, registry, localOnly).sort((a, b) => (a.agent.name < b.agent.name ? -1 : 1));

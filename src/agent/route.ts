@@ -8,7 +8,8 @@
  *    (and suggests tier and priority) with a structured reply, through the sensitivity gate.
  * Remote agents are candidates only for beads they may take (escalation approved, or the board
  * policy approves the category), and never on a local-only board. The same pass asks for
- * escalation of `tier: complex` beads and hands approved ones to a remote agent (escalate.ts).
+ * escalation of `tier: complex` beads and hands approved ones to a remote agent (escalate.ts);
+ * a bead waiting for that decision is not assigned to anyone meanwhile.
  * Every decision is re-checked under the board lock, so several processes routing the same
  * board commit each assignment once.
  */
@@ -26,7 +27,7 @@ import { routeThroughRemote } from "./route-remote.js";
 import { eligibleAgents } from "../policy/escalation.js";
 import type { GatePolicy } from "../policy/gate.js";
 import { routeByRules } from "../policy/router.js";
-import { escalationPossible, handOver, needsHandOver, requestEscalation, type EscalationEnv } from "./escalate.js";
+import { awaitsPerson, escalationPossible, handOver, needsHandOver, requestEscalation, type EscalationEnv } from "./escalate.js";
 import type { MetricsLog } from "./metrics.js";
 import { workerAgents, type AgentRegistry, type ResolvedAgent } from "./registry.js";
 import { askRouterModel } from "./route-model.js";
@@ -112,10 +113,11 @@ export class BoardRouter {
     for (const bead of board.beads) {
       const { fields } = bead;
       try {
+        const waiting = awaitsPerson(fields, registry, gatePolicy);
         if (fields.status === "open" && fields.tier === "complex" && fields.escalation === undefined && escalationPossible(fields, registry, gatePolicy)) {
           if (await requestEscalation(escalation, bead.id, "tier complex", "router")) summary.escalations++;
         }
-        if (fields.status === "open" && fields.agent === undefined && !routedRemotely.has(bead.id) && (await this.route(bead))) summary.routed++;
+        if (fields.status === "open" && fields.agent === undefined && !waiting && !routedRemotely.has(bead.id) && (await this.route(bead))) summary.routed++;
         if (needsHandOver(fields, registry, this.approve) && (await handOver(escalation, bead.id, fields))) summary.escalations++;
       } catch (error) {
         log(`${bead.id}: routing failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -128,7 +130,7 @@ export class BoardRouter {
   private async routeByRulesThroughRemote(beads: readonly Bead[], remote: Remote): Promise<{ handled: Set<string>; routed: number }> {
     const decided = new Map<string, RouteDecision>();
     for (const bead of beads) {
-      if (bead.fields.status !== "open" || bead.fields.agent !== undefined) continue;
+      if (bead.fields.status !== "open" || bead.fields.agent !== undefined || awaitsPerson(bead.fields, this.options.registry, this.options.gatePolicy)) continue;
       const decision = routeByBoardRules(bead, routeCandidates(bead, this.options.registry, this.approve, this.options.gatePolicy.localOnly));
       if (decision) decided.set(bead.id, decision);
     }
@@ -195,7 +197,8 @@ export class BoardRouter {
 
   private routeEdit(id: string, decision: RouteDecision): BeadEdit {
     return (text, current) => {
-        if (current.fields.agent !== undefined || current.fields.status !== "open") return null;
+        // Re-checked under the lock: another process may have asked a person meanwhile.
+        if (current.fields.agent !== undefined || current.fields.status !== "open" || current.fields.escalation === "requested") return null;
         const changes: Record<string, unknown> = { agent: decision.agent };
         if (decision.tier !== undefined && current.fields.tier === undefined) changes.tier = decision.tier;
         // A priority a person wrote wins over the router's suggestion.

@@ -15,6 +15,7 @@ import type { AgentRegistry } from "./registry.js";
 import type { AgentDefinition } from "./schema.js";
 import { beadsFor, takesOf } from "./select.js";
 import { workBead, type WorkOutcome, type WorkerEnv } from "./worker.js";
+import { writeKeptResults, type KeptWriteBackEnv } from "./kept-result.js";
 import { everyInterval, type IntervalTimer } from "../time/interval.js";
 
 export interface RuntimeOptions {
@@ -52,6 +53,7 @@ export class AgentRuntime {
   private readonly queued = new Set<string>();
   private readonly held = new Map<string, { abort: AbortController; renewing: boolean; settling: boolean }>();
   private readonly shutdown = new AbortController();
+  private readonly keptSaid = new Set<string>();
   private backoffMs = 0;
   private backoffUntil = 0;
   private lastUnusable: { what: string; hint: string } | undefined;
@@ -110,6 +112,7 @@ export class AgentRuntime {
   private async reconcileNow(): Promise<number> {
     if (this.shutdown.signal.aborted || Date.now() < this.backoffUntil) return 0;
     await this.options.route?.().catch((error: unknown) => this.options.log(`routing failed: ${error instanceof Error ? error.message : String(error)}`));
+    await writeKeptResults(this.keptEnv()).catch((error: unknown) => this.options.log(`could not write back a kept result: ${error instanceof Error ? error.message : String(error)}`));
     const board = await this.options.board.current();
     const me = takesOf(this.options.agent, this.options.locality);
     let added = 0;
@@ -156,6 +159,11 @@ export class AgentRuntime {
       this.wakeTimer.unref();
     }
     this.options.log(`${why.what}: released ${id}, pausing ${Math.round(this.backoffMs / 1000)} s before claiming again${why.hint ? ` (${why.hint})` : ""}`);
+  }
+
+  private keptEnv(): KeptWriteBackEnv {
+    const o = this.options;
+    return { stateDir: o.ctx.paths.stateDir, root: o.ctx.paths.root, agent: this.name, writeBack: (id, agent, work) => o.claimer.writeBack(id, agent, work), publish: () => o.claimer.publish(), log: o.log, metrics: o.metrics, said: this.keptSaid };
   }
 
   private workerEnv(): WorkerEnv {

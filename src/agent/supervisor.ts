@@ -3,7 +3,8 @@ import { currentBranchRef } from "../git/refs.js";
 import { stalledBeads } from "./stalls.js";
 import { loadBoard } from "../board/load.js";
 import type { AgentTakes } from "../policy/router.js";
-import { webhookSecretFromEnv } from "../sync/webhook.js";
+import { StallWatch } from "./stall-watch.js";
+import { webhookSecretFor } from "../sync/webhook.js";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import PQueue from "p-queue";
@@ -12,7 +13,8 @@ import { readBoardConfig, type BoardConfig } from "../board/config.js";
 import type { BoardPaths } from "../board/paths.js";
 import { writeContext, type WriteContext } from "../board/write.js";
 import { agentIdentity } from "../git/author.js";
-import { BeadboardError, NotFoundError } from "../errors.js";
+import { BeadboardError, GitError, NotFoundError } from "../errors.js";
+import { guardBranch, headMovedMessage } from "./branch-guard.js";
 import { providerFor } from "./provider-for.js";
 import type { GatePolicy } from "../policy/gate.js";
 import { localClaimer, remoteClaimer, type Claimer } from "./claimer.js";
@@ -73,21 +75,35 @@ export async function supervise(options: SuperviseOptions): Promise<SuperviseRes
   const gatePolicy: GatePolicy = { remoteMax: config.policy.remoteMax, localOnly: config.policy.localOnly || options.localOnly === true };
   const remote = await optionalRemote(paths, env);
   // Refused before any agent, timer or listener starts, so nothing is left running (issue 14, item 15).
-  if (options.webhookPort !== undefined && remote) webhookSecretFromEnv(env);
+  if (options.webhookPort !== undefined && remote) webhookSecretFor(env, env.BEAD_WEBHOOK_HOST ?? "0.0.0.0");
   const claimerOf = (writer: WriteContext): Claimer =>
     options.claimerFor ? options.claimerFor(writer, host, config) : remote ? remoteClaimer(writer, host, remote, log) : localClaimer(writer, host);
   const claimer = claimerOf(ctx);
   const everyone = loaded.agents.map((agent) => takesOf(agent, agentLocality(agent, providerFor(agent, env)?.host, config.localityPins)));
   const registry = buildRegistry(loaded.agents, env, config.localityPins);
-  // Said once at start, not every tick: the beads no agent here can take, and why.
-  await reportStalls(paths, everyone.filter((agent) => loaded.agents.find((a) => a.name === agent.name)?.fields.role !== "router"), config.policy.approve ?? [], log);
   // Routing, escalation requests and hand-overs: one pass per reconcile, shared by every runtime.
   const board = new LiveBoard(paths);
+  // Said at start and again whenever the set changes, never every tick: the beads no agent here can take, and why.
+  const stalls = new StallWatch({ workers: everyone.filter((agent) => loaded.agents.find((a) => a.name === agent.name)?.fields.role !== "router"), approve: config.policy.approve ?? [], log, board: () => board.current() });
+  await stalls.look();
+  const stopStallWatch = board.onChange(() => void stalls.look());
   const router = new BoardRouter({ ctx, board, config, registry, gatePolicy, metrics, log, ...(remote ? { remote } : {}) });
   const stop = new AbortController();
   const stopNow = () => stop.abort(options.signal?.reason ?? new Error("stopping"));
   if (options.signal?.aborted) stopNow();
   options.signal?.addEventListener("abort", stopNow, { once: true });
+  // A person's `git checkout` elsewhere stops the process, not only its commits (issue 14, item 12).
+  let movedTo: string | undefined;
+  const stopGuard = guardBranch({
+    gitdir: paths.gitdir,
+    branchRef: ctx.branchRef,
+    signal: stop.signal,
+    onMoved: (head) => {
+      movedTo = head;
+      log(`stopping: HEAD moved from ${ctx.branchRef} to ${head}; releasing beads in flight on ${ctx.branchRef}`);
+      stopNow();
+    },
+  });
   void options.stopSignal?.then(stopNow);
   const serverQueues = new Map<string, PQueue>();
   const runtimes: AgentRuntime[] = [];
@@ -148,9 +164,12 @@ export async function supervise(options: SuperviseOptions): Promise<SuperviseRes
     }
   } finally {
     options.signal?.removeEventListener("abort", stopNow);
+    stopGuard();
+    stopStallWatch();
     board.unwatch();
     for (const release of releases) await release().catch(() => undefined);
   }
+  if (movedTo !== undefined) throw new GitError(headMovedMessage(ctx.branchRef, movedTo), { expected: ctx.branchRef, head: movedTo, code: "HEAD_MOVED" });
   return { outcomes: Object.fromEntries(runtimes.map((runtime) => [runtime.name, { ...runtime.outcomes }])) };
 }
 
@@ -195,14 +214,5 @@ async function singleInstance(paths: BoardPaths, agent: string): Promise<() => P
       const holder = currentHolder(lockDir);
       throw new BeadboardError("E_CONFIG", `agent ${agent} is already running on this board (${holder ? describeHolder(holder) : `another bead process holds ${lockDir}`})`);
     }
-  }
-}
-
-async function reportStalls(paths: BoardPaths, workers: readonly AgentTakes[], approve: readonly string[], log: (line: string) => void): Promise<void> {
-  try {
-    const board = await loadBoard(paths);
-    for (const stall of stalledBeads(workers, board.beads, board.byId, Date.now(), approve)) log(`${stall.id}: nobody can take it: ${stall.why}`);
-  } catch (error) {
-    log(`could not check for beads nobody can take: ${error instanceof Error ? error.message : String(error)}`);
   }
 }

@@ -1,5 +1,5 @@
 import { ParseError } from "../errors.js";
-import { keepResult } from "./kept-result.js";
+import { keepPendingWriteBack, keepResult } from "./kept-result.js";
 import { readBoardFileText } from "../board/safe-read.js";
 import { carryLevel, carryNoteLevel, memoryCeiling } from "./derived-level.js";
 import { notesVisibleAt } from "./memory-notes-visible.js";
@@ -11,7 +11,7 @@ import { beadPath } from "../board/paths.js";
 import { parseBeadFile } from "../board/read-bead.js";
 import type { WriteContext } from "../board/write.js";
 import type { WorkResult } from "../claim/write-back.js";
-import { ClaimRefusedError, isBeadboardError, ModelError, ModelFileMissingError, ModelUnreachableError } from "../errors.js";
+import { ClaimRefusedError, GitError, isBeadboardError, ModelError, ModelFileMissingError, ModelUnreachableError } from "../errors.js";
 import { decide, type GatePolicy } from "../policy/gate.js";
 import type { Provider } from "../model/provider.js";
 import { actOnBead } from "./act.js";
@@ -177,10 +177,13 @@ async function finish(env: WorkerEnv, id: string, work: WorkResult, proposed: Re
   try {
     written = await env.claimer.writeBack(id, agent.name, { ...work, stats: { ...work.stats, durationMs: work.stats?.durationMs ?? performance.now() - started } });
   } catch (error) {
-    // The bead file became unreadable while we worked (a person's invalid save): keep the work.
-    if (!(error instanceof ParseError)) throw error;
+    // The bead file became unreadable while we worked (a person's invalid save), or HEAD moved
+    // to a person's branch (`bead up` is stopping): keep the work, to be written back later.
+    if (!(error instanceof ParseError) && !(error instanceof GitError && error.data.code === "HEAD_MOVED")) throw error;
     const kept = keepResult(env.ctx.paths.stateDir, id, agent.name, work.result, error.message);
-    env.log(`${id}: result not written: ${error.message}; kept in ${kept}. Fix beads/${id}.md (bead lint), then paste the result under ## Result or reopen the bead; the claim lapses with its lease`);
+    keepPendingWriteBack(env.ctx.paths.stateDir, id, agent.name, work, kept);
+    const how = error instanceof ParseError ? `Fix beads/${id}.md (bead lint): the result is written back and the claim ended as soon as the file reads again (by this bead up, or the next one)` : "The next bead up on the board's branch writes it back";
+    env.log(`${id}: result not written: ${error.message}; kept in ${kept}. ${how}`);
     metrics.record({ event: "result_kept", agent: agent.name, bead: id, file: kept, reason: error.message });
     return "failed";
   }
@@ -192,6 +195,8 @@ async function finish(env: WorkerEnv, id: string, work: WorkResult, proposed: Re
   }
   metrics.record({ event: work.outcome, agent: agent.name, bead: id, model: work.stats?.model, duration_ms: Math.round(performance.now() - started), reason: work.reason });
   if (reply) await recordSideEffects(env, id, reply);
+  // A model that says `outcome: failed` failed as surely as one that ran out of attempts.
+  if (work.outcome === "failed" && reply !== undefined && env.locality === "local") await escalateAfterFailure(env, id, agent.name);
   await env.claimer.publish();
   env.log(`${id}: ${work.outcome}`);
   return work.outcome;

@@ -33,3 +33,37 @@ export function assertLease(leaseMs: number, maxLeaseMs: number = DEFAULT_MAX_LE
 export function leaseBeyondMaximum(leaseUntilMs: number, now: number, maxLeaseMs: number = DEFAULT_MAX_LEASE_MS): boolean {
   return leaseUntilMs > now + maxLeaseMs;
 }
+
+/**
+ * The holder name a git identity claims under (issue 14, item 14): the local part of its email,
+ * made a valid name. `Ada <ada.l@example.com>` → `ada.l`; an agent's identity
+ * (`codemonkey@host.beadboard`) → `codemonkey`, so agents in `bead up` match by construction.
+ */
+export function identityHolderName(identity: { name: string; email: string }): string {
+  const local = identity.email.split("@")[0] ?? "";
+  const cleaned = local.replace(/[^A-Za-z0-9._-]/g, "-").replace(/^[^A-Za-z0-9]+/, "").slice(0, 64);
+  return cleaned || identity.name.replace(/[^A-Za-z0-9._-]/g, "-").replace(/^[^A-Za-z0-9]+/, "").slice(0, 64) || "unknown";
+}
+
+/**
+ * Who may claim or release, given `--as` and the board's `claim_as` setting. With
+ * `claim_as: git-identity` the name is the committer's own (derived when `--as` is left out); a
+ * different `--as` is refused, so nobody claims or releases in someone else's name. The host part
+ * of `name@host` is not an identity and is not compared.
+ */
+export function claimantName(as: string | undefined, claimAs: "any" | "git-identity", identity: { name: string; email: string }): string {
+  if (claimAs === "any") {
+    if (as === undefined) throw new InvalidArgumentError("--as <name> is required: who claims or holds the bead (or set claim_as: git-identity in .beadboard.yml to use your git identity)");
+    return as;
+  }
+  const own = identityHolderName(identity);
+  if (as === undefined) return own;
+  const name = as.split("@")[0] ?? as;
+  if (name !== own) {
+    throw new InvalidArgumentError(
+      `--as ${JSON.stringify(as)} refused: this board requires holder names to match the git identity (claim_as: git-identity in .beadboard.yml); you are ${own} (${identity.name} <${identity.email}>): use --as ${own} or leave --as out`,
+      { as, identity: own },
+    );
+  }
+  return as;
+}

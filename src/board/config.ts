@@ -31,6 +31,8 @@ export interface BoardConfig {
   localityPins?: Record<string, "local" | "remote">;
   /** `max_lease: 8h`: the longest lease a claim may take (default 24 h). */
   maxLeaseMs?: number;
+  /** `claim_as: git-identity`: `bead claim`/`release` only in the committer's own name (bead/holder-rules.ts). Default any. */
+  claimAs?: "any" | "git-identity";
   /** `max_reply_bytes`: a model reply past this is aborted (default 4 MiB). */
   maxReplyBytes?: number;
   /** `followups: { per_bead, depth, per_hour }`: bounds on beads agents create (agent/followup-limit.ts). */
@@ -103,6 +105,10 @@ function toConfig(raw: unknown, file: string): BoardConfig {
     } catch (error) {
       throw new ConfigError(`${file}: ${(error as Error).message}`, { file, key: "max_lease" });
     }
+  }
+  if (record.claim_as !== undefined) {
+    if (record.claim_as !== "any" && record.claim_as !== "git-identity") throw new ConfigError(`${file}: claim_as must be any or git-identity`, { file, key: "claim_as" });
+    config.claimAs = record.claim_as;
   }
   if (record.max_reply_bytes !== undefined) config.maxReplyBytes = asNumber(record.max_reply_bytes, "max_reply_bytes", file);
   if (record.memory_cap_bytes !== undefined) config.memoryCapBytes = asNumber(record.memory_cap_bytes, "memory_cap_bytes", file);

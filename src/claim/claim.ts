@@ -12,7 +12,8 @@ import { editBead, editBeadLocked, type WriteContext } from "../board/write.js";
 import { withBoardLock } from "../git/board-lock.js";
 import { headBlobId, readHeadFile } from "../git/head-file.js";
 import { hashObject } from "../git/objects.js";
-import { ClaimRefusedError, ConflictError, NotHolderError, ParseError } from "../errors.js";
+import { ClaimRefusedError, ConflictError, GitError, NotHolderError, ParseError } from "../errors.js";
+import { releaseOnBranch } from "./release-on-branch.js";
 import { checkClaimable, holderName, isHeldBy } from "./rules.js";
 import { assertHolderName, assertLease } from "../bead/holder-rules.js";
 
@@ -88,18 +89,25 @@ export async function releaseBead(
   options: { agent: string; host?: string; reason?: string; countAttempt?: boolean },
 ): Promise<void> {
   const holder = holderName(options.agent, options.host ?? hostname());
-  await editBead(
-    ctx,
-    id,
-    (text, bead) => {
-      if (!isHeldBy(bead.fields, holder)) throw new NotHolderError(id, holder, bead.fields.status === "claimed" ? bead.fields.claimed_by : undefined);
-      const changes: Record<string, unknown> = { status: "open", claimed_by: undefined, claimed_at: undefined, lease_until: undefined, updated: new Date().toISOString() };
-      // A release after a failed try counts it; a release because the model was unreachable does not.
-      if (options.countAttempt) changes.attempts = bead.fields.attempts + 1;
-      return setFields(text, changes, beadPath(id));
-    },
-    `release ${id} by ${options.agent}${options.reason ? `: ${options.reason}` : ""}`,
-  );
+  const message = `release ${id} by ${options.agent}${options.reason ? `: ${options.reason}` : ""}`;
+  try {
+    await editBead(
+      ctx,
+      id,
+      (text, bead) => {
+        if (!isHeldBy(bead.fields, holder)) throw new NotHolderError(id, holder, bead.fields.status === "claimed" ? bead.fields.claimed_by : undefined);
+        const changes: Record<string, unknown> = { status: "open", claimed_by: undefined, claimed_at: undefined, lease_until: undefined, updated: new Date().toISOString() };
+        // A release after a failed try counts it; a release because the model was unreachable does not.
+        if (options.countAttempt) changes.attempts = bead.fields.attempts + 1;
+        return setFields(text, changes, beadPath(id));
+      },
+      message,
+    );
+  } catch (error) {
+    // HEAD moved to a person's branch: the claim is on the board's branch, so release it there.
+    if (!(error instanceof GitError && error.data.code === "HEAD_MOVED" && ctx.branchRef !== undefined)) throw error;
+    await releaseOnBranch({ ...ctx, branchRef: ctx.branchRef }, id, holder, message, options.countAttempt === true);
+  }
 }
 
 /** Extend the lease of a bead we hold; throws NotHolderError if the claim was lost. */

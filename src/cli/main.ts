@@ -161,9 +161,9 @@ function buildProgram(commander: typeof import("commander"), io: CliIo, setExit:
   command(dep, "add <id> <blocker>", "make <id> wait for <blocker>", "dep", "depAdd");
   command(dep, "rm <id> <blocker>", "remove a dependency", "dep", "depRm");
   command(program, "claim <id>", "claim a bead (exit 3 when it is not claimable)", "claim", "claim", true)
-    .requiredOption("--as <name>", "who claims it")
+    .option("--as <name>", "who claims it (required unless .beadboard.yml says claim_as: git-identity)")
     .option("--lease <duration>", "how long the claim holds without renewal", "15m");
-  command(program, "release <id>", "give a claimed bead back", "claim", "release").requiredOption("--as <name>", "who holds it");
+  command(program, "release <id>", "give a claimed bead back", "claim", "release").option("--as <name>", "who holds it (required unless claim_as: git-identity)");
   command(program, "lint [paths...]", "check beads and agent files; exit 1 on any problem", "lint", "lint", true)
     .option("--staged", "check the versions staged for commit")
     .option("--watch", "check again on every change to beads/ or agents/ until interrupted (editors read this)");

@@ -136,6 +136,45 @@ async function commitPathsUnchecked(request: CommitRequest): Promise<CommitResul
   });
 }
 
+/**
+ * Commit `changes` on `branchRef` while HEAD names another branch (issue 14, item 12: `bead up`
+ * releasing its claims on the board's branch after a person's `git checkout -b other`). The
+ * commit is built from that branch's own tree; the work tree and the index belong to the
+ * checked-out branch and are not touched. The ref moves by compare-and-swap, as always.
+ */
+export async function commitOnBranch(request: Omit<CommitRequest, "writeWorktree" | "verify" | "mergeParents"> & { branchRef: string }): Promise<CommitResult | null> {
+  const startedMs = Date.now();
+  try {
+    return await commitOnBranchUnchecked(request);
+  } catch (error) {
+    // As in commitPaths: a full disk is said as such and leaves no broken loose objects.
+    if (isResourceError(error)) {
+      removeBrokenLooseObjects(request.gitdir, startedMs);
+      throw new GitError(resourceErrorMessage(error), { code: error.code }, { cause: error });
+    }
+    throw error;
+  }
+}
+
+async function commitOnBranchUnchecked(request: Omit<CommitRequest, "writeWorktree" | "verify" | "mergeParents"> & { branchRef: string }): Promise<CommitResult | null> {
+  const { gitdir } = request;
+  assertSupportedRepository(gitdir);
+  const parent = readRef(gitdir, request.branchRef);
+  if (!parent) throw new GitError(`${request.branchRef} has no commit; nothing was committed`, { ref: request.branchRef });
+  const blobs = new Map<string, BlobChange>();
+  for (const change of request.changes) {
+    const content = change.content;
+    blobs.set(change.path, content === null ? null : { bytes: typeof content === "string" ? Buffer.from(content, "utf8") : content, mode: change.executable ? "100755" : "100644" });
+  }
+  const built = await buildWithIsomorphicGit(request, parent, blobs);
+  if (built.tree === built.baseTree) return null;
+  const now = Math.floor(Date.now() / 1000);
+  const committer = request.committer ?? request.author;
+  const oid = await built.writeCommit({ tree: built.tree, parents: [parent], author: { ...request.author, timestamp: now }, committer: { ...committer, timestamp: now }, message: ensureNewline(request.message) });
+  await compareAndSwapRef({ gitdir, ref: request.branchRef, expected: parent, next: oid, message: `commit: ${request.message}`, committer: `${committer.name} <${committer.email}>` });
+  return { oid, parent };
+}
+
 /** The commit built with isomorphic-git (the original implementation), for what the native path does not handle. */
 async function buildWithIsomorphicGit(request: CommitRequest, parent: string | null, changes: ReadonlyMap<string, BlobChange>): Promise<BuiltCommit> {
   const { root: dir, cache = {} } = request;

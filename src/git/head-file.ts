@@ -11,7 +11,12 @@ import { commonDir } from "./repository.js";
  * isomorphic-git costs more than the claim); isomorphic-git, loaded on demand, reads the rest.
  */
 export async function readHeadFile(root: string, gitdir: string, path: string, cache: object = {}): Promise<Uint8Array | null> {
-  const head = readRef(gitdir, currentBranchRef(gitdir));
+  return readFileAtRef(root, gitdir, currentBranchRef(gitdir), path, cache);
+}
+
+/** The bytes of `path` in the tip of `ref` (a branch that need not be checked out), or null. */
+export async function readFileAtRef(root: string, gitdir: string, ref: string, path: string, cache: object = {}): Promise<Uint8Array | null> {
+  const head = readRef(gitdir, ref);
   if (!head) return null;
   try {
     return readNative(gitdir, head, path);

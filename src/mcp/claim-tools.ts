@@ -2,6 +2,7 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { assertMayTouch, guarded, runCommand, type McpContext } from "./context.js";
 import { toolConfig } from "./schemas.js";
+import { readBoardConfig } from "../board/config.js";
 
 export function registerClaimTools(server: McpServer, ctx: McpContext): void {
   const dir = ctx.paths.root;
@@ -10,7 +11,7 @@ export function registerClaimTools(server: McpServer, ctx: McpContext): void {
   server.registerTool("claim", toolConfig("claim"), async ({ id, lease }) =>
     guarded(async () => {
       assertMayTouch(ctx, id);
-      const { out } = await runCommand(ctx, claim, [id, { dir, json: true, as: ctx.claimer(), lease: lease ?? "15m" }]);
+      const { out } = await runCommand(ctx, claim, [id, { dir, json: true, ...(await claimAs(ctx)), lease: lease ?? "15m" }]);
       return JSON.parse(out) as Record<string, unknown>;
     }),
   );
@@ -18,10 +19,20 @@ export function registerClaimTools(server: McpServer, ctx: McpContext): void {
   server.registerTool("release", toolConfig("release"), async ({ id }) =>
     guarded(async () => {
       assertMayTouch(ctx, id);
-      await runCommand(ctx, release, [id, { dir, as: ctx.claimer() }]);
+      await runCommand(ctx, release, [id, { dir, ...(await claimAs(ctx)) }]);
       return { id, released: true };
     }),
   );
+}
+
+/**
+ * On a board with `claim_as: git-identity` the client's name is only a label: without `--as` the
+ * claim is the person's own (their git identity), as `bead claim` without `--as` is there.
+ */
+async function claimAs(ctx: McpContext): Promise<{ as?: string }> {
+  if (ctx.asGiven !== undefined) return { as: ctx.asGiven };
+  const { claimAs: rule } = await readBoardConfig(ctx.paths.configFile);
+  return rule === "git-identity" ? {} : { as: ctx.claimer() };
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;

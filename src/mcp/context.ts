@@ -42,8 +42,8 @@ export interface BoardCommands {
   search(io: CommandIo, words: string[], options: Where & { all?: boolean; limit?: string }): Promise<void>;
   lint(io: CommandIo, paths: string[], options: Where): Promise<number>;
   log(io: CommandIo, id: string, options: Where): Promise<void>;
-  claim(io: CommandIo, id: string, options: Where & { as: string; lease: string }): Promise<void>;
-  release(io: CommandIo, id: string, options: Where & { as: string }): Promise<void>;
+  claim(io: CommandIo, id: string, options: Where & { as?: string; lease: string }): Promise<void>;
+  release(io: CommandIo, id: string, options: Where & { as?: string }): Promise<void>;
   close(io: CommandIo, id: string, options: Where & { reason?: string }): Promise<void>;
   reopen(io: CommandIo, id: string, options: Where): Promise<void>;
   depAdd(io: CommandIo, id: string, blocker: string, options: Where): Promise<void>;
@@ -59,6 +59,8 @@ export interface McpContext {
   env: NodeJS.ProcessEnv;
   /** The claimer's name: `--as`, else the client's name from initialize (see claimerName). */
   claimer(): string;
+  /** `--as` exactly as given at start-up; undefined when the name comes from the client. */
+  asGiven?: string;
   /** The most sensitive level this client may see; undefined: everything (a local client). */
   visibleMax: Sensitivity | undefined;
 }

@@ -41,6 +41,7 @@ export function buildMcpServer(options: McpServeOptions): McpServer {
     env: options.env,
     commands: options.commands,
     claimer: () => claimerName(options.as, server.server.getClientVersion()?.name),
+    ...(options.as !== undefined ? { asGiven: options.as } : {}),
     visibleMax: options.visibleMax,
   };
   registerReadTools(server, ctx);

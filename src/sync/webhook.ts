@@ -26,7 +26,11 @@ export interface WebhookServerOptions {
   port: number;
   /** Default "0.0.0.0": the git server is usually another machine. */
   host?: string;
-  secret: string;
+  /**
+   * The shared secret. Undefined only for a listener bound to a loopback address (see
+   * webhookSecretFor): then requests are taken unsigned, as only this machine can reach it.
+   */
+  secret: string | undefined;
   /** Called for each verified push (to the branch, when `branch` is set). Calls never overlap: pushes arriving meanwhile are folded into one more call. */
   onPush: (event: PushEvent) => void | Promise<void>;
   /** Only pushes to this branch trigger onPush. */
@@ -45,12 +49,32 @@ export interface WebhookServer {
 export const WEBHOOK_SECRET_ENV = "BEAD_WEBHOOK_SECRET";
 
 /** The shared secret from BEAD_WEBHOOK_SECRET; a webhook without one would let anyone trigger fetches. */
-export function webhookSecretFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+export function webhookSecretFromEnv(env: NodeJS.ProcessEnv = process.env, host = "0.0.0.0"): string {
   const secret = env[WEBHOOK_SECRET_ENV];
   if (!secret) {
-    throw new ConfigError(`--webhook needs a shared secret: set ${WEBHOOK_SECRET_ENV} to the secret entered in the repository's webhook settings`);
+    throw new ConfigError(`--webhook on ${host} needs a shared secret: set ${WEBHOOK_SECRET_ENV} to the secret entered in the repository's webhook settings (or listen on loopback only with BEAD_WEBHOOK_HOST=127.0.0.1)`);
   }
   return secret;
+}
+
+/**
+ * A loopback address: only processes on this machine can connect to a listener bound to it.
+ * Decided from the literal only (never DNS), so `localhost` counts but a name resolving to
+ * 127.0.0.1 does not.
+ */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[(.*)\]$/, "$1").toLowerCase();
+  return bare === "localhost" || bare === "::1" || /^127(\.\d{1,3}){3}$/.test(bare) || /^::ffff:127(\.\d{1,3}){3}$/.test(bare);
+}
+
+/**
+ * The secret for a listener on `host` (issue 14, item 15): required for any address other
+ * machines can reach; optional on loopback only, where a missing secret is said loudly by the
+ * caller. Throws ConfigError before anything starts.
+ */
+export function webhookSecretFor(env: NodeJS.ProcessEnv, host: string): string | undefined {
+  if (env[WEBHOOK_SECRET_ENV] || !isLoopbackHost(host)) return webhookSecretFromEnv(env, host);
+  return undefined;
 }
 
 export type SignatureCheck = "ok" | "missing" | "bad";
@@ -70,6 +94,11 @@ export function verifyWebhookSignature(body: Uint8Array, secret: string, headers
 }
 
 export async function startWebhookServer(options: WebhookServerOptions): Promise<WebhookServer> {
+  const bindHost = options.host ?? "0.0.0.0";
+  // Checked here too, so no caller can open an unsigned listener to the network.
+  if (options.secret === undefined && !isLoopbackHost(bindHost)) {
+    throw new ConfigError(`a webhook listener on ${bindHost} needs a shared secret (${WEBHOOK_SECRET_ENV}); only a loopback address may run without one`);
+  }
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const maxBodyBytes = options.maxBodyBytes ?? 5 * 1024 * 1024;
   const trigger = coalesce(options.onPush, log);
@@ -81,7 +110,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(options.port, options.host ?? "0.0.0.0", () => {
+    server.listen(options.port, bindHost, () => {
       server.off("error", reject);
       resolve();
     });
@@ -116,7 +145,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: Handli
   // Form-encoded deliveries sign the JSON payload, not the form around it.
   const form = String(req.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded");
   const json = form ? Buffer.from(new URLSearchParams(body.toString("utf8")).get("payload") ?? "", "utf8") : body;
-  const check = verifyWebhookSignature(json, options.secret, req.headers);
+  const check = options.secret === undefined ? "ok" : verifyWebhookSignature(json, options.secret, req.headers);
   if (check !== "ok") {
     options.log(`webhook: rejected a request from ${from}: ${check === "missing" ? "no signature header" : "bad signature"} (check the secret in the webhook settings and ${WEBHOOK_SECRET_ENV})`);
     return reply(res, 403, "bad signature");

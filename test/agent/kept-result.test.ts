@@ -1,7 +1,14 @@
-/** Result kept at write-back (issue 14, item 10): a person saves an invalid bead while the agent works; the result is kept, not lost. */
-import { readdirSync, readFileSync } from "node:fs";
+/**
+ * Result kept at write-back (issue 14, item 10): a person saves an invalid bead while the agent
+ * works; the result is kept, not lost, and written back (ending the claim) as soon as the file
+ * reads again: by the running `bead up` at once, or by the next one.
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { supervise } from "../../src/agent/supervisor.js";
+import { boardPaths } from "../../src/board/paths.js";
+import { gitEnv } from "../helpers/temp-board.js";
 import { agentFile, beadFile, makeRig, replyJson, type Rig } from "./policy-support.js";
 
 let rig: Rig | undefined;
@@ -10,30 +17,100 @@ afterEach(async () => {
   rig = undefined;
 });
 
+const BROKEN = "---\ntitle: [unclosed\n---\nmid-edit\n";
+
+/** A board whose model reply comes after a person's editor saved a broken bead file. */
+async function brokenWhileWorking(): Promise<Rig> {
+  const made = await makeRig(
+    ({ local }) => ({
+      "agents/homebody.md": agentFile({ name: "homebody", host: local, takes: "{ labels: [home] }" }),
+      "beads/bb-1.md": beadFile(["title: Write the summary", "labels: [home]"], "Summarise.\n"),
+    }),
+    {
+      local: () => {
+        made.board.write("beads/bb-1.md", BROKEN);
+        return replyJson("THE-VALUABLE-RESULT");
+      },
+    },
+  );
+  rig = made;
+  return made;
+}
+
+const attemptsDir = (r: Rig) => join(r.board.dir, ".git", "beadboard", "attempts");
+const pendingFiles = (r: Rig) => readdirSync(attemptsDir(r)).filter((name) => name.endsWith(".pending.json"));
+
 describe("result kept at write-back", () => {
   it("keeps the result under .git/beadboard/attempts/ and says how to recover", async () => {
-    let boardDir = "";
-    rig = await makeRig(
-      ({ local }) => ({
-        "agents/homebody.md": agentFile({ name: "homebody", host: local, takes: "{ labels: [home] }" }),
-        "beads/bb-1.md": beadFile(["title: Write the summary", "labels: [home]"], "Summarise.\n"),
-      }),
-      {
-        local: () => {
-          // The person's editor saves a broken file while the model works.
-          rig?.board.write("beads/bb-1.md", "---\ntitle: [unclosed\n---\nmid-edit\n");
-          return replyJson("THE-VALUABLE-RESULT");
-        },
-      },
-    );
-    boardDir = rig.board.dir;
-    await rig.run();
-    const dir = join(boardDir, ".git", "beadboard", "attempts");
-    const files = readdirSync(dir);
-    expect(files).toHaveLength(1);
-    expect(files[0]).toMatch(/^bb-1-/);
-    expect(readFileSync(join(dir, files[0]!), "utf8")).toContain("THE-VALUABLE-RESULT");
-    expect(rig.logs.join("\n")).toMatch(/bb-1: result not written: .*kept in .*attempts.*Fix beads\/bb-1\.md/);
-    expect(rig.board.read("beads/bb-1.md")).toContain("mid-edit"); // the person's save is untouched
+    const r = await brokenWhileWorking();
+    await r.run();
+    const kept = readdirSync(attemptsDir(r)).filter((name) => name.endsWith(".md"));
+    expect(kept).toHaveLength(1);
+    expect(kept[0]).toMatch(/^bb-1-/);
+    expect(readFileSync(join(attemptsDir(r), kept[0]!), "utf8")).toContain("THE-VALUABLE-RESULT");
+    expect(pendingFiles(r)).toEqual(["bb-1.homebody.pending.json"]);
+    expect(r.logs.join("\n")).toMatch(/bb-1: result not written: .*kept in .*attempts.*Fix beads\/bb-1\.md.*written back and the claim ended as soon as the file reads again/);
+    expect(r.board.read("beads/bb-1.md")).toBe(BROKEN); // the person's save is untouched
+  });
+
+  it("the next bead up writes it back once the person fixed the file: done, the claim ended, nothing asked twice", async () => {
+    const r = await brokenWhileWorking();
+    await r.run();
+    // The person fixes the file (here: back to the committed version, which holds our claim).
+    r.board.git(["checkout", "--", "beads/bb-1.md"]);
+    expect(r.board.read("beads/bb-1.md")).toMatch(/^status: claimed$/m);
+    await r.run();
+    const text = r.board.read("beads/bb-1.md");
+    expect(text).toMatch(/^status: done$/m);
+    expect(text).not.toMatch(/^lease_until:/m);
+    expect(text).toContain("THE-VALUABLE-RESULT");
+    expect(r.local.requests.filter((request) => request.path === "/api/chat")).toHaveLength(1);
+    expect(pendingFiles(r)).toEqual([]);
+    expect(r.logs.join("\n")).toMatch(/bb-1: the file reads again; the kept result is written back \(done\) and the claim ended/);
+    expect(r.metrics().filter((m) => m.event === "result_restored")).toHaveLength(1);
+  });
+
+  it("a running bead up writes it back as soon as the file is fixed, long before the lease lapses", async () => {
+    const r = await brokenWhileWorking();
+    let stop: () => void = () => undefined;
+    const running = supervise({
+      paths: boardPaths(r.board.dir),
+      env: { ...gitEnv(), BEAD_HOST: "testhost", BEAD_ACTOR: "Test Agent <agent@beadboard.test>" },
+      once: false,
+      log: (line) => r.logs.push(line),
+      stopSignal: new Promise<void>((resolve) => (stop = resolve)),
+    });
+    try {
+      await expect.poll(() => r.logs.some((line) => line.includes("bb-1: result not written")), { timeout: 15_000 }).toBe(true);
+      r.board.git(["checkout", "--", "beads/bb-1.md"]);
+      await expect.poll(() => /^status: done$/m.test(r.board.read("beads/bb-1.md")) && pendingFiles(r).length === 0, { timeout: 15_000 }).toBe(true);
+    } finally {
+      stop();
+      await running;
+    }
+    expect(r.board.read("beads/bb-1.md")).toContain("THE-VALUABLE-RESULT");
+  });
+
+  it("when the person's fix gave the bead back (status open), the result is added as a late section; a deleted bead drops the pending write", async () => {
+    const r = await brokenWhileWorking();
+    await r.run();
+    r.board.write("beads/bb-1.md", beadFile(["title: Write the summary, reworded", "labels: [home]", "status: cancelled"], "Changed my mind.\n"));
+    await r.run();
+    const text = r.board.read("beads/bb-1.md");
+    expect(text).toMatch(/^status: cancelled$/m);
+    expect(text).toMatch(/## Late result from homebody/);
+    expect(text).toContain("THE-VALUABLE-RESULT");
+    expect(pendingFiles(r)).toEqual([]);
+
+    // A pending write-back for a bead the person then deletes.
+    await r.close();
+    rig = undefined;
+    const r2 = await brokenWhileWorking();
+    await r2.run();
+    r2.board.git(["rm", "-q", "-f", "beads/bb-1.md"]);
+    await r2.run();
+    expect(pendingFiles(r2)).toEqual([]);
+    expect(r2.logs.join("\n")).toMatch(/bb-1: the bead was deleted; its kept result stays in .*attempts/);
+    expect(existsSync(attemptsDir(r2))).toBe(true);
   });
 });

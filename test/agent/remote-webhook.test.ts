@@ -43,10 +43,31 @@ describe("bead up --webhook", () => {
     rig = await startSyncRig({ "agents/reporter.md": REPORTER, "beads/seed.md": beadFile("Seed", ["status: done"]) });
     const a = await rig.clone("a");
     const timersBefore = process.getActiveResourcesInfo().filter((kind) => kind === "Timeout").length;
-    const env = { BEAD_TOKEN: TOKEN, BEAD_CREDENTIAL_HELPER: "0", BEAD_HOST: "a", BEAD_WEBHOOK_HOST: "127.0.0.1", BEAD_ACTOR: "a <a@test>" };
+    const env = { BEAD_TOKEN: TOKEN, BEAD_CREDENTIAL_HELPER: "0", BEAD_HOST: "a", BEAD_WEBHOOK_HOST: "0.0.0.0", BEAD_ACTOR: "a <a@test>" };
     const logs: string[] = [];
     await expect(supervise({ paths: boardPaths(a.dir), env, once: false, webhookPort: await freePort(), log: (line) => logs.push(line), stopSignal: new Promise<void>(() => undefined) })).rejects.toThrow(/BEAD_WEBHOOK_SECRET/);
     expect(process.getActiveResourcesInfo().filter((kind) => kind === "Timeout").length).toBeLessThanOrEqual(timersBefore);
+    expect(logs.some((line) => line.includes("webhook listening"))).toBe(false);
+  });
+
+  it("on loopback only, up runs without a secret, says so loudly, and an unsigned push makes it fetch", async () => {
+    rig = await startSyncRig({ "agents/reporter.md": REPORTER, "beads/seed.md": beadFile("Seed", ["status: done"]) });
+    const a = await rig.clone("a");
+    const b = await rig.clone("b");
+    const port = await freePort();
+    let stop: () => void = () => undefined;
+    const logs: string[] = [];
+    const env = { BEAD_TOKEN: TOKEN, BEAD_CREDENTIAL_HELPER: "0", BEAD_HOST: "a", BEAD_WEBHOOK_HOST: "127.0.0.1", BEAD_ACTOR: "a <a@test>" };
+    const running = supervise({ paths: boardPaths(a.dir), env, once: false, webhookPort: port, log: (line) => logs.push(line), stopSignal: new Promise<void>((resolve) => (stop = resolve)) });
+    await until(async () => (logs.some((line) => line.includes("webhook listening")) ? true : undefined), 20_000);
+    expect(logs.join("\n")).toMatch(/WARNING: webhook WITHOUT a secret, listening on 127\.0\.0\.1 only/);
+    await createBead(b.ctx, "loop", beadFile("Fetched by an unsigned hook", ["status: done"]), "new loop");
+    await publish(b.ctx, b.remote);
+    const res = await fetch(`http://127.0.0.1:${port}/`, { method: "POST", body: JSON.stringify({ ref: "refs/heads/main" }), headers: { "Content-Type": "application/json", "X-Forgejo-Event": "push" } });
+    expect(res.status).toBe(202);
+    await until(async () => (a.read("beads/loop.md").includes("Fetched by an unsigned hook") ? true : undefined), 20_000);
+    stop();
+    await running;
   });
 
   it("a signed push event from the server makes a watching agent fetch, work and push the new bead", async () => {

@@ -48,3 +48,76 @@ describe("stalled beads", () => {
     expect(logs.filter((line) => line.includes("docs: nobody can take it"))).toHaveLength(1);
   });
 });
+
+describe("stalls said again when the board changes (once per change of the set)", () => {
+  it("says new stalls and cleared ones, nothing while the set is unchanged", async () => {
+    const { StallWatch, stallChanges } = await import("../../src/agent/stall-watch.js");
+    let beads = [makeBead("ok", { labels: ["code"] }), makeBead("docs", { labels: ["docs"] })];
+    const logs: string[] = [];
+    const watch = new StallWatch({ workers: [local], approve: [], log: (line) => logs.push(line), board: async () => ({ beads, byId: new Map(beads.map((b) => [b.id, b])) }), now: () => 0 });
+    await watch.look();
+    expect(logs).toEqual([expect.stringMatching(/^docs: nobody can take it: no agent's takes/)]);
+    // Board events that change nothing about who can take what: silent, however many.
+    for (let i = 0; i < 5; i++) await watch.look();
+    beads = [...beads, makeBead("other", { labels: ["code"] })];
+    await watch.look();
+    expect(logs).toHaveLength(1);
+    // A bead assigned to an agent without clearance arrives while up runs: said once.
+    beads = [...beads, makeBead("salary", { agent: "coder", sensitivity: "private" })];
+    await watch.look();
+    await watch.look();
+    expect(logs.slice(1)).toEqual([expect.stringMatching(/^salary: nobody can take it: assigned to coder, whose clearance internal is below the bead's sensitivity private/)]);
+    // Its reason changes (reassigned to an agent that does not exist): said again.
+    beads = beads.map((b) => (b.id === "salary" ? makeBead("salary", { agent: "ghost", sensitivity: "private" }) : b));
+    await watch.look();
+    expect(logs[2]).toMatch(/^salary: nobody can take it: assigned to ghost, which is not an agent/);
+    // docs is done: said as cleared, once.
+    beads = beads.filter((b) => b.id !== "docs");
+    await watch.look();
+    await watch.look();
+    expect(logs.slice(3)).toEqual(["no longer stalled: docs"]);
+    expect(stallChanges(new Map([["a", "x"]]), [{ id: "a", why: "x" }])).toEqual({ stalled: [], cleared: [] });
+  });
+
+  it("concurrent looks (a burst of events) are coalesced and a failing board read is one log line", async () => {
+    const { StallWatch } = await import("../../src/agent/stall-watch.js");
+    const beads = [makeBead("docs", { labels: ["docs"] })];
+    let reads = 0;
+    const logs: string[] = [];
+    const watch = new StallWatch({
+      workers: [local],
+      approve: [],
+      log: (line) => logs.push(line),
+      board: async () => {
+        reads++;
+        if (reads === 3) throw new Error("beads/x.md: unreadable");
+        return { beads, byId: new Map(beads.map((b) => [b.id, b])) };
+      },
+      now: () => 0,
+    });
+    await Promise.all([watch.look(), watch.look(), watch.look(), watch.look()]);
+    expect(reads).toBe(2); // the first look, and one more for everything that came during it
+    await watch.look();
+    expect(logs).toEqual([expect.stringMatching(/^docs: nobody can take it/), "could not check for beads nobody can take: beads/x.md: unreadable"]);
+  });
+
+  it("bead up says a stall that appears while it runs, once", async () => {
+    const agent = "---\nname: coder\nprovider: builtin\naction: report\ntakes: { labels: [code] }\nclearance: internal\n---\nx\n";
+    const b = await cliBoard({ "agents/coder.md": agent, "beads/docs.md": beadText(["title: Docs", "labels: [docs]"]) });
+    const logs: string[] = [];
+    let stop: () => void = () => undefined;
+    const running = supervise({ paths: boardPaths(b.dir), env: { ...gitEnv(), BEAD_HOST: "t", BEAD_ACTOR: "T <t@example.test>" }, once: false, log: (line) => logs.push(line), stopSignal: new Promise<void>((resolve) => (stop = resolve)) });
+    const until = (probe: () => boolean) => expect.poll(probe, { timeout: 10_000 }).toBe(true);
+    await until(() => logs.some((line) => line.includes("agent(s) watching")));
+    b.write("beads/salary.md", beadText(["title: Salaries", "agent: coder", "sensitivity: private"]));
+    await until(() => logs.some((line) => line.startsWith("salary: nobody can take it")));
+    // More changes to the board (a person's edit elsewhere) do not repeat it.
+    b.write("beads/docs.md", beadText(["title: Docs, edited", "labels: [docs]"]));
+    b.write("beads/code.md", beadText(["title: Code", "labels: [code]"]));
+    await until(() => /status: done/.test(b.read("beads/code.md")));
+    stop();
+    await running;
+    expect(logs.filter((line) => line.startsWith("salary: nobody can take it"))).toHaveLength(1);
+    expect(logs.filter((line) => line.startsWith("docs: nobody can take it"))).toHaveLength(1);
+  });
+});

@@ -4,7 +4,7 @@ import { createBead } from "../../src/board/write.js";
 import { publish } from "../../src/claim/remote-claim.js";
 import { ConfigError } from "../../src/errors.js";
 import { syncBoard } from "../../src/sync/sync.js";
-import { startWebhookServer, verifyWebhookSignature, webhookSecretFromEnv, type PushEvent, type WebhookServer } from "../../src/sync/webhook.js";
+import { isLoopbackHost, startWebhookServer, verifyWebhookSignature, webhookSecretFor, webhookSecretFromEnv, type PushEvent, type WebhookServer } from "../../src/sync/webhook.js";
 import { beadFile, startSyncRig, type SyncRig } from "./sync-support.js";
 
 const SECRET = "s3cret-webhook";
@@ -49,6 +49,33 @@ describe("webhook signatures", () => {
     expect(webhookSecretFromEnv({ BEAD_WEBHOOK_SECRET: "x" })).toBe("x");
     expect(() => webhookSecretFromEnv({})).toThrow(ConfigError);
     expect(() => webhookSecretFromEnv({})).toThrow(/BEAD_WEBHOOK_SECRET/);
+  });
+});
+
+describe("loopback-only webhook without a secret (issue 14, item 15)", () => {
+  it("a secret is optional only on a loopback address", () => {
+    for (const host of ["127.0.0.1", "127.1.2.3", "localhost", "::1", "[::1]", "::ffff:127.0.0.1"]) {
+      expect(isLoopbackHost(host), host).toBe(true);
+      expect(webhookSecretFor({}, host), host).toBeUndefined();
+      expect(webhookSecretFor({ BEAD_WEBHOOK_SECRET: "k" }, host), host).toBe("k");
+    }
+    for (const host of ["0.0.0.0", "::", "192.168.1.5", "10.0.0.1", "example.com", "127.0.0.1.evil.example", "localhost.evil.example", "1270.0.0.1", ""]) {
+      expect(isLoopbackHost(host), host).toBe(false);
+      expect(() => webhookSecretFor({}, host), host).toThrow(ConfigError);
+      expect(webhookSecretFor({ BEAD_WEBHOOK_SECRET: "k" }, host), host).toBe("k");
+    }
+    expect(() => webhookSecretFor({}, "0.0.0.0")).toThrow(/on 0\.0\.0\.0 needs a shared secret.*BEAD_WEBHOOK_HOST=127\.0\.0\.1/);
+  });
+
+  it("on 127.0.0.1 an unsigned push is taken; on any other address the server refuses to start", async () => {
+    const events: PushEvent[] = [];
+    const server = await startWebhookServer({ port: 0, host: "127.0.0.1", secret: undefined, onPush: (event) => void events.push(event), log: () => undefined });
+    servers.push(server);
+    const res = await post(server, payload, { "X-Forgejo-Event": "push" });
+    expect(res.status).toBe(202);
+    await expect.poll(() => events.length).toBe(1);
+    expect(events[0]?.ref).toBe("refs/heads/main");
+    await expect(startWebhookServer({ port: 0, host: "0.0.0.0", secret: undefined, onPush: () => undefined })).rejects.toThrow(/0\.0\.0\.0 needs a shared secret/);
   });
 });
 

@@ -10,24 +10,26 @@ import { writeContext } from "../../board/write.js";
 import { parseDuration } from "../../time/duration.js";
 import { json } from "../output.js";
 import { readBoardConfig } from "../../board/config.js";
+import { claimantName } from "../../bead/holder-rules.js";
 
-export async function claim(io: CliIo, id: string, options: GlobalOptions & { as: string; lease: string }): Promise<void> {
+export async function claim(io: CliIo, id: string, options: GlobalOptions & { as?: string; lease: string }): Promise<void> {
   assertValidId(id);
   const leaseMs = parseDuration(options.lease, "--lease");
   const paths = boardFor(io, options);
   const ctx = writeContext(paths, io.env);
-  const { maxLeaseMs } = await readBoardConfig(paths.configFile);
-  const claimOptions = { agent: options.as, leaseMs, ...hostOption(io), ...(maxLeaseMs !== undefined ? { maxLeaseMs } : {}) };
+  const { maxLeaseMs, claimAs } = await readBoardConfig(paths.configFile);
+  const claimOptions = { agent: claimantName(options.as, claimAs ?? "any", ctx.identity), leaseMs, ...hostOption(io), ...(maxLeaseMs !== undefined ? { maxLeaseMs } : {}) };
   const outcome = (await boardHasRemote(paths)) ? await claimThroughRemote(paths, ctx, id, claimOptions, io.env) : await claimBead(ctx, id, claimOptions);
   if (options.json) io.out(json({ id, holder: outcome.holder, lease_until: outcome.leaseUntil, renewed: outcome.renewed, commit: outcome.commit }));
   else io.out(`${id}: ${outcome.renewed ? "renewed" : "claimed"} by ${outcome.holder} until ${outcome.leaseUntil}\n`);
 }
 
-export async function release(io: CliIo, id: string, options: GlobalOptions & { as: string }): Promise<void> {
+export async function release(io: CliIo, id: string, options: GlobalOptions & { as?: string }): Promise<void> {
   assertValidId(id);
   const paths = boardFor(io, options);
   const ctx = writeContext(paths, io.env);
-  await releaseBead(ctx, id, { agent: options.as, ...hostOption(io) });
+  const { claimAs } = await readBoardConfig(paths.configFile);
+  await releaseBead(ctx, id, { agent: claimantName(options.as, claimAs ?? "any", ctx.identity), ...hostOption(io) });
   await pushWrite(io, paths);
   io.out(`${id}: released\n`);
 }
