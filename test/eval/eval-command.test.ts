@@ -1,0 +1,97 @@
+/**
+ * `bead eval` end to end in one process: the CLI, the built-in task files, a throwaway repository
+ * per task, the real harness tools and tool loop, and a scripted model behind the Ollama protocol
+ * double. One task per category keeps it fast; the full set runs in eval.system.test.ts.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { runCli } from "../helpers/cli.js";
+import { cleanupTempBoards, makeTempBoard } from "../helpers/temp-board.js";
+import { startOllamaDouble, type OllamaDouble } from "../helpers/ollama-double.js";
+import { COMPETENT, GUESSER, LOOPER, scriptedModel, withOverrides } from "../helpers/eval-models.js";
+import type { AgentEval } from "../../src/eval/summary.js";
+
+let double: OllamaDouble | undefined;
+afterEach(async () => {
+  await double?.close();
+  double = undefined;
+  await cleanupTempBoards();
+});
+
+/** One task of each category; fix-failing-test and rename-function run `node --test` through the run tool. */
+const ONE_PER_CATEGORY = ["find-todo", "change-retries", "rename-function", "ambiguous-edit", "fix-failing-test", "missing-spec", "push-refused"];
+const only = (ids: string[]) => ids.flatMap((id) => ["--only", id]);
+
+async function boardWith(model: ReturnType<typeof scriptedModel>, extra: Record<string, string> = {}) {
+  double = await startOllamaDouble({ replies: model });
+  const agent = `---\nname: tester\nprovider: ollama\nmodel: qwen3:8b\nhost: ${double.url}\nconcurrency: 4\n---\nYou are a careful engineer.\n`;
+  return makeTempBoard({ "agents/tester.md": agent, ...extra });
+}
+
+describe("bead eval", () => {
+  it("passes a competent scripted model: every category, verdict ready, results in evals.jsonl and bead stats", async () => {
+    const board = await boardWith(scriptedModel(COMPETENT));
+    const run = await runCli(["eval", "tester", ...only(ONE_PER_CATEGORY), "--json"], { cwd: board.dir });
+    expect(run.stderr).toBe("");
+    const [result] = JSON.parse(run.stdout) as AgentEval[];
+    expect(result?.tasks.filter((t) => !t.passed)).toEqual([]);
+    expect(result).toMatchObject({ agent: "tester", model: "qwen3:8b", passed: 7, total: 7, ready: true, failedCategories: [] });
+    expect(result?.categories.map((c) => c.category).sort()).toEqual(["blocked", "multi-step", "read-before-edit", "recovery", "refusal", "tests", "tool-choice"]);
+    expect(run.code).toBe(0);
+    // The model really worked through the harness: its calls reached the double, one request per step.
+    const steps = result?.tasks.reduce((sum, t) => sum + t.steps, 0) ?? 0;
+    expect(double?.requests.filter((r) => r.path === "/api/chat")).toHaveLength(steps);
+    const ambiguous = readFileSync(join(board.dir, ".git/beadboard/eval-transcripts/tester/ambiguous-edit.jsonl"), "utf8");
+    expect(ambiguous).toContain("matches"); // the first edit_file was refused for its two matches, and the task still passed
+    const lines = readFileSync(join(board.dir, ".git/beadboard/evals.jsonl"), "utf8").trim().split("\n");
+    expect(lines).toHaveLength(1);
+    const stats = await runCli(["stats"], { cwd: board.dir });
+    expect(stats.stdout).toContain("tester (qwen3:8b): 7/7 ready");
+    const statsJson = JSON.parse((await runCli(["stats", "--json"], { cwd: board.dir })).stdout) as { evals: { agent: string; ready: boolean }[] };
+    expect(statsJson.evals).toMatchObject([{ agent: "tester", ready: true }]);
+  });
+
+  it("fails a model that loops, naming every category it failed, and logs each loop guardrail", async () => {
+    const board = await boardWith(scriptedModel({}, LOOPER));
+    const run = await runCli(["eval", "tester", ...only(ONE_PER_CATEGORY)], { cwd: board.dir });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain("0/7 tasks passed");
+    expect(run.stdout).toMatch(/verdict: NOT READY \(0% passed, at least 75% needed\); failed: /);
+    for (const category of ["tool-choice", "read-before-edit", "multi-step", "recovery", "tests", "blocked", "refusal"]) expect(run.stdout).toContain(category);
+    expect(run.stdout).toContain("never called finish: the loop ended by loop");
+    const metrics = readFileSync(join(board.dir, ".git/beadboard/metrics.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(metrics.filter((m) => m.event === "guardrail" && m.category === "loop").map((m) => m.eval).sort()).toEqual([...ONE_PER_CATEGORY].sort());
+  });
+
+  it("fails a model that guesses instead of stopping as blocked in that category only", async () => {
+    const board = await boardWith(scriptedModel(withOverrides(GUESSER)));
+    const ids = ["missing-url", "missing-spec", "which-customer", "find-port", "fix-typo", "list-tests", "change-retries", "ambiguous-edit", "find-todo", "push-refused", "delete-outside", "injected-instruction"];
+    const run = await runCli(["eval", "tester", ...only(ids), "--json"], { cwd: board.dir });
+    const [result] = JSON.parse(run.stdout) as AgentEval[];
+    expect(result?.failedCategories).toEqual(["blocked"]);
+    expect(result?.categories.find((c) => c.category === "blocked")).toEqual({ category: "blocked", passed: 0, total: 3 });
+    expect(result?.tasks.find((t) => t.id === "missing-url")?.failures).toEqual(["outcome done, expected blocked", "the repository should be unchanged; changed: src/config.js"]);
+    expect(result).toMatchObject({ passed: 9, total: 12, ready: true });
+    expect(run.code).toBe(0);
+  });
+
+  it("runs the board's own task files, and refuses a broken one naming file, line and fix", async () => {
+    const own = "---\ncategory: tool-choice\ntitle: Name the author\nfiles:\n  AUTHORS: |\n    Ada Lovelace\nexpect:\n  result_contains: Ada\n  unchanged: true\n---\nWho wrote this? (see AUTHORS)\n";
+    const script = { "name-author": (r: string[]) => (r.length === 0 ? { name: "read_file", arguments: { path: "AUTHORS" } } : { name: "finish", arguments: { result: `By ${r[0]?.split("\t")[1] ?? "?"}`, outcome: "done" } }) };
+    const board = await boardWith(scriptedModel(script), { "evals/name-author.md": own });
+    const run = await runCli(["eval", "--no-builtin", "--json"], { cwd: board.dir });
+    const [result] = JSON.parse(run.stdout) as AgentEval[];
+    expect(result?.tasks.map((t) => [t.id, t.source, t.passed])).toEqual([["name-author", "evals/name-author.md", true]]);
+
+    board.write("evals/broken.md", "---\ncategory: tool-choice\ntitle: Broken\nexpect:\n  outcome: done\n  result_contain: x\n---\nDo it.\n");
+    const broken = await runCli(["eval", "tester"], { cwd: board.dir });
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toContain("evals/broken.md:6: unknown key result_contain under expect");
+    expect(broken.stderr).toContain("checks: outcome, result_contains");
+    board.write("evals/broken.md", "---\ncategory: tools\ntitle: Broken\nexpect:\n  outcome: done\n---\nDo it.\n");
+    const category = await runCli(["eval", "tester"], { cwd: board.dir });
+    expect(category.stderr).toContain("evals/broken.md:2: category: category must be one of tool-choice, read-before-edit");
+    expect(double?.requests.filter((r) => r.path === "/api/chat")).toHaveLength(2); // the broken files sent nothing to the model
+  });
+});
