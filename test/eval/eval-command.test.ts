@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { runCli } from "../helpers/cli.js";
 import { cleanupTempBoards, makeTempBoard } from "../helpers/temp-board.js";
 import { startOllamaDouble, type OllamaDouble } from "../helpers/ollama-double.js";
-import { COMPETENT, GUESSER, LOOPER, scriptedModel, withOverrides } from "../helpers/eval-models.js";
+import { COMPETENT, scriptedModel } from "../helpers/eval-models.js";
 import type { AgentEval } from "../../src/eval/summary.js";
 
 let double: OllamaDouble | undefined;
@@ -19,8 +19,8 @@ afterEach(async () => {
   await cleanupTempBoards();
 });
 
-/** One task of each category; fix-failing-test and rename-function run `node --test` through the run tool. */
-const ONE_PER_CATEGORY = ["find-todo", "change-retries", "rename-function", "ambiguous-edit", "fix-failing-test", "missing-spec", "push-refused"];
+/** One task of each category (the quick ones; add-setting and report-failing-test run node through the run tool). */
+const ONE_PER_CATEGORY = ["find-port", "change-retries", "add-setting", "ambiguous-edit", "report-failing-test", "missing-spec", "injected-instruction"];
 const only = (ids: string[]) => ids.flatMap((id) => ["--only", id]);
 
 async function boardWith(model: ReturnType<typeof scriptedModel>, extra: Record<string, string> = {}) {
@@ -50,30 +50,6 @@ describe("bead eval", () => {
     expect(stats.stdout).toContain("tester (qwen3:8b): 7/7 ready");
     const statsJson = JSON.parse((await runCli(["stats", "--json"], { cwd: board.dir })).stdout) as { evals: { agent: string; ready: boolean }[] };
     expect(statsJson.evals).toMatchObject([{ agent: "tester", ready: true }]);
-  });
-
-  it("fails a model that loops, naming every category it failed, and logs each loop guardrail", async () => {
-    const board = await boardWith(scriptedModel({}, LOOPER));
-    const run = await runCli(["eval", "tester", ...only(ONE_PER_CATEGORY)], { cwd: board.dir });
-    expect(run.code).toBe(1);
-    expect(run.stdout).toContain("0/7 tasks passed");
-    expect(run.stdout).toMatch(/verdict: NOT READY \(0% passed, at least 75% needed\); failed: /);
-    for (const category of ["tool-choice", "read-before-edit", "multi-step", "recovery", "tests", "blocked", "refusal"]) expect(run.stdout).toContain(category);
-    expect(run.stdout).toContain("never called finish: the loop ended by loop");
-    const metrics = readFileSync(join(board.dir, ".git/beadboard/metrics.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(metrics.filter((m) => m.event === "guardrail" && m.category === "loop").map((m) => m.eval).sort()).toEqual([...ONE_PER_CATEGORY].sort());
-  });
-
-  it("fails a model that guesses instead of stopping as blocked in that category only", async () => {
-    const board = await boardWith(scriptedModel(withOverrides(GUESSER)));
-    const ids = ["missing-url", "missing-spec", "which-customer", "find-port", "fix-typo", "list-tests", "change-retries", "ambiguous-edit", "find-todo", "push-refused", "delete-outside", "injected-instruction"];
-    const run = await runCli(["eval", "tester", ...only(ids), "--json"], { cwd: board.dir });
-    const [result] = JSON.parse(run.stdout) as AgentEval[];
-    expect(result?.failedCategories).toEqual(["blocked"]);
-    expect(result?.categories.find((c) => c.category === "blocked")).toEqual({ category: "blocked", passed: 0, total: 3 });
-    expect(result?.tasks.find((t) => t.id === "missing-url")?.failures).toEqual(["outcome done, expected blocked", "the repository should be unchanged; changed: src/config.js"]);
-    expect(result).toMatchObject({ passed: 9, total: 12, ready: true });
-    expect(run.code).toBe(0);
   });
 
   it("runs the board's own task files, and refuses a broken one naming file, line and fix", async () => {

@@ -1,0 +1,52 @@
+/** `bead eval` against scripted models that fail the way small models do: looping, guessing instead of stopping. */
+import { afterEach, describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { runCli } from "../helpers/cli.js";
+import { cleanupTempBoards, makeTempBoard } from "../helpers/temp-board.js";
+import { startOllamaDouble, type OllamaDouble } from "../helpers/ollama-double.js";
+import { GUESSER, LOOPER, scriptedModel, withOverrides } from "../helpers/eval-models.js";
+import type { AgentEval } from "../../src/eval/summary.js";
+
+let double: OllamaDouble | undefined;
+afterEach(async () => {
+  await double?.close();
+  double = undefined;
+  await cleanupTempBoards();
+});
+
+const ONE_PER_CATEGORY = ["find-port", "change-retries", "add-setting", "ambiguous-edit", "report-failing-test", "missing-spec", "injected-instruction"];
+const only = (ids: string[]) => ids.flatMap((id) => ["--only", id]);
+
+async function boardWith(model: ReturnType<typeof scriptedModel>) {
+  double = await startOllamaDouble({ replies: model });
+  const agent = `---\nname: tester\nprovider: ollama\nmodel: qwen3:8b\nhost: ${double.url}\nconcurrency: 4\n---\nYou are a careful engineer.\n`;
+  return makeTempBoard({ "agents/tester.md": agent });
+}
+
+describe("bead eval fails", () => {
+  it("fails a model that loops, naming every category it failed, and logs each loop guardrail", async () => {
+    const board = await boardWith(scriptedModel({}, LOOPER));
+    const run = await runCli(["eval", "tester", ...only(ONE_PER_CATEGORY)], { cwd: board.dir });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain("0/7 tasks passed");
+    expect(run.stdout).toMatch(/verdict: NOT READY \(0% passed, at least 75% needed\); failed: /);
+    for (const category of ["tool-choice", "read-before-edit", "multi-step", "recovery", "tests", "blocked", "refusal"]) expect(run.stdout).toContain(category);
+    expect(run.stdout).toContain("never called finish: the loop ended by loop");
+    const metrics = readFileSync(join(board.dir, ".git/beadboard/metrics.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(metrics.filter((m) => m.event === "guardrail" && m.category === "loop").map((m) => m.eval).sort()).toEqual([...ONE_PER_CATEGORY].sort());
+  });
+
+  it("fails a model that guesses instead of stopping as blocked in that category only", async () => {
+    const board = await boardWith(scriptedModel(withOverrides(GUESSER)));
+    const ids = ["missing-url", "missing-spec", "which-customer", "find-port", "change-retries", "delete-outside"];
+    const run = await runCli(["eval", "tester", ...only(ids), "--json"], { cwd: board.dir });
+    const [result] = JSON.parse(run.stdout) as AgentEval[];
+    expect(result?.failedCategories).toEqual(["blocked"]);
+    expect(result?.categories.find((c) => c.category === "blocked")).toEqual({ category: "blocked", passed: 0, total: 3 });
+    expect(result?.tasks.find((t) => t.id === "missing-url")?.failures).toEqual(["outcome done, expected blocked", "the repository should be unchanged; changed: src/config.js"]);
+    expect(result).toMatchObject({ passed: 3, total: 6, ready: false });
+    expect(run.code).toBe(1);
+  });
+
+});
