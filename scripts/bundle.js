@@ -74,4 +74,6 @@ cpSync(join(root, "src", "serve", "page"), join(root, "dist", "page"), { recursi
 
 // `bead eval`'s built-in tasks (src/eval/tasks/*.md) are data read at run time, found next to
 // the evaluating module (src/eval/load-tasks.ts looks in dist/eval-tasks/).
+// Removed first, so a task deleted from the sources does not live on in dist/.
+rmSync(join(root, "dist", "eval-tasks"), { recursive: true, force: true });
 cpSync(join(root, "src", "eval", "tasks"), join(root, "dist", "eval-tasks"), { recursive: true });
