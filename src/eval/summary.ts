@@ -75,11 +75,13 @@ export function summarise(input: { agent: string; model: string; at: string; tas
 }
 
 export function renderEval(result: AgentEval): string {
-  const rows = result.categories.map((score) => [CATEGORY_TITLES[score.category], `${score.passed}/${score.total}`, score.passed === score.total ? "ok" : "FAILED"]);
-  const width = Math.max(8, ...rows.map((row) => row[0]?.length ?? 0));
+  const width = Math.max(8, ...result.categories.map((score) => score.category.length));
   const lines = [`${result.agent} (${result.model}): ${result.passed}/${result.total} tasks passed in ${(result.durationMs / 1000).toFixed(1)} s`];
-  lines.push(`  ${"category".padEnd(width)}  passed  `);
-  for (const [title, score, mark] of rows) lines.push(`  ${(title ?? "").padEnd(width)}  ${(score ?? "").padStart(6)}  ${mark ?? ""}`);
+  lines.push(`  ${"category".padEnd(width)}  passed`);
+  for (const score of result.categories) {
+    const mark = score.passed === score.total ? "ok    " : "FAILED";
+    lines.push(`  ${score.category.padEnd(width)}  ${`${score.passed}/${score.total}`.padStart(6)}  ${mark}  ${CATEGORY_TITLES[score.category]}`);
+  }
   for (const task of result.tasks.filter((t) => !t.passed)) lines.push(`  ✗ ${task.id} (${task.category}): ${task.error ?? task.failures.join("; ")}`);
   lines.push(verdictLine(result));
   return `${lines.join("\n")}\n`;

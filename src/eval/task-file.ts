@@ -30,7 +30,14 @@ export function parseTaskFile(text: string, path: string, source: string): EvalT
     const unknown = issue?.code === "unrecognized_keys" ? issue.keys : [];
     const where = unknown.length > 0 ? [...keys, unknown[0] ?? ""] : keys;
     const label = where.map(String).join(".");
-    const reason = unknown.length > 0 ? `unknown key ${unknown.join(", ")}${keys.length > 0 ? ` under ${keys.join(".")}` : ""}` : `${label ? `${label}: ` : ""}${issue?.message ?? "invalid task file"}`;
+    // A bad record key (a setup path) carries the reason in its own nested issue.
+    const nested = issue?.code === "invalid_key" ? issue.issues[0]?.message : undefined;
+    const reason =
+      unknown.length > 0
+        ? `unknown key ${unknown.join(", ")}${keys.length > 0 ? ` under ${keys.join(".")}` : ""}`
+        : nested !== undefined
+          ? `${keys.slice(0, -1).join(".")}: ${JSON.stringify(String(keys.at(-1)))} is not ${nested}`
+          : `${label ? `${label}: ` : ""}${issue?.message ?? "invalid task file"}`;
     throw new ParseError(path, lineOf(where), reason, fixFor(keys, unknown));
   }
   const fields = parsed.data;
