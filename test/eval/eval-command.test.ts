@@ -4,7 +4,7 @@
  * double. One task per category keeps it fast; the full set runs in eval.system.test.ts.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { runCli } from "../helpers/cli.js";
 import { cleanupTempBoards, makeTempBoard } from "../helpers/temp-board.js";
@@ -44,6 +44,8 @@ describe("bead eval", () => {
     expect(double?.requests.filter((r) => r.path === "/api/chat")).toHaveLength(steps);
     const ambiguous = readFileSync(join(board.dir, ".git/beadboard/eval-transcripts/tester/ambiguous-edit.jsonl"), "utf8");
     expect(ambiguous).toContain("matches"); // the first edit_file was refused for its two matches, and the task still passed
+    // Every change the model made was in a throwaway repository: the board has none.
+    expect(board.git(["status", "--porcelain"])).toBe("");
     const lines = readFileSync(join(board.dir, ".git/beadboard/evals.jsonl"), "utf8").trim().split("\n");
     expect(lines).toHaveLength(1);
     const stats = await runCli(["stats"], { cwd: board.dir });
@@ -68,6 +70,11 @@ describe("bead eval", () => {
     board.write("evals/broken.md", "---\ncategory: tools\ntitle: Broken\nexpect:\n  outcome: done\n---\nDo it.\n");
     const category = await runCli(["eval", "tester"], { cwd: board.dir });
     expect(category.stderr).toContain("evals/broken.md:2: category: category must be one of tool-choice, read-before-edit");
+    rmSync(join(board.dir, "evals/broken.md"));
+    symlinkSync("/etc/passwd", join(board.dir, "evals/link.md"));
+    const link = await runCli(["eval", "tester"], { cwd: board.dir });
+    expect(link.code).toBe(1);
+    expect(link.stderr).toContain("evals/link.md:1: a symbolic link, not a regular file");
     expect(double?.requests.filter((r) => r.path === "/api/chat")).toHaveLength(2); // the broken files sent nothing to the model
   });
 });
