@@ -27,7 +27,7 @@ export interface EvaluateAgentOptions {
   agent: AgentDefinition;
   env: NodeJS.ProcessEnv;
   tasks: EvalTask[];
-  /** --parallel; default the agent's concurrency. */
+  /** --parallel; default the agent's concurrency within its server's limit. */
   parallel?: number;
   minPass: number;
   signal: AbortSignal;
@@ -35,6 +35,17 @@ export interface EvaluateAgentOptions {
   /** Injected for tests: the provider to use instead of the agent file's. */
   provider?: Provider;
   runTimeoutMs?: number;
+}
+
+/**
+ * Tasks at once without --parallel: the agent's concurrency, but no more than its server takes at
+ * once — the same per-server limit `bead up` applies (BEAD_SERVER_CONCURRENCY, default 1).
+ * An embedded model has no server to share.
+ */
+export function defaultParallel(agent: AgentDefinition, provider: Provider, env: NodeJS.ProcessEnv): number {
+  if (provider.host === undefined || agent.fields.provider === "embedded") return agent.fields.concurrency;
+  const server = Number(env.BEAD_SERVER_CONCURRENCY);
+  return Math.min(agent.fields.concurrency, Number.isInteger(server) && server > 0 ? server : 1);
 }
 
 /** An agent whose model can be evaluated: one with a model provider, not a router. */
@@ -62,7 +73,7 @@ export async function evaluateAgent(options: EvaluateAgentOptions): Promise<Agen
     systemPrompt: agent.prompt,
     modelOptions: agent.fields.options,
     tasks: options.tasks,
-    parallel: options.parallel ?? agent.fields.concurrency,
+    parallel: options.parallel ?? defaultParallel(agent, provider, options.env),
     minPass: options.minPass,
     // Task repositories are made up, so declared public; the secret detectors still read every result.
     gate: sensitivityResultGate({ beadId: "eval", agent: agent.name, locality, policy: { remoteMax: config.policy.remoteMax, localOnly: config.policy.localOnly }, declared: "public" }),

@@ -37,29 +37,44 @@ export async function runEval(options: EvalRunOptions): Promise<AgentEval> {
   const at = (options.now ?? (() => new Date()))().toISOString();
   const queue = new PQueue({ concurrency: Math.max(1, options.parallel) });
   const results: (TaskResult | undefined)[] = options.tasks.map(() => undefined);
+  // Jobs see `stop`: the caller's signal, or the first task that found no server at all.
+  const stop = new AbortController();
+  const forward = (): void => stop.abort(options.signal.reason);
+  if (options.signal.aborted) forward();
+  options.signal.addEventListener("abort", forward, { once: true });
+  let fatal: unknown;
   // A job that starts after the stop returns at once (queue.clear() would leave add()'s promises unsettled).
   await Promise.all(
     options.tasks.map((task, index) =>
       queue.add(async () => {
-        if (options.signal.aborted) return;
-        const result = await runTask(task, {
-          provider: options.provider,
-          model: options.model,
-          systemPrompt: options.systemPrompt,
-          ...(options.modelOptions ? { modelOptions: options.modelOptions } : {}),
-          gate: options.gate,
-          signal: options.signal,
-          onEvent: (event) => options.onGuardrail?.(task, event),
-          ...(options.onTranscriptLine ? { onTranscriptLine: (line: string) => options.onTranscriptLine?.(task, line) } : {}),
-          ...(options.runTimeoutMs !== undefined ? { runTimeoutMs: options.runTimeoutMs } : {}),
-        });
+        if (stop.signal.aborted) return;
+        let result: TaskResult;
+        try {
+          result = await runTask(task, {
+            provider: options.provider,
+            model: options.model,
+            systemPrompt: options.systemPrompt,
+            ...(options.modelOptions ? { modelOptions: options.modelOptions } : {}),
+            gate: options.gate,
+            signal: stop.signal,
+            onEvent: (event) => options.onGuardrail?.(task, event),
+            ...(options.onTranscriptLine ? { onTranscriptLine: (line: string) => options.onTranscriptLine?.(task, line) } : {}),
+            ...(options.runTimeoutMs !== undefined ? { runTimeoutMs: options.runTimeoutMs } : {}),
+          });
+        } catch (error) {
+          fatal ??= error;
+          stop.abort(error);
+          return;
+        }
         // A task cut short by the stop is not a verdict on the model.
-        if (options.signal.aborted && !result.passed) return;
+        if (stop.signal.aborted && !result.passed) return;
         results[index] = result;
         options.onTask?.(result);
       }),
     ),
   );
+  options.signal.removeEventListener("abort", forward);
+  if (fatal !== undefined) throw fatal;
   const done = results.filter((result): result is TaskResult => result !== undefined);
   return summarise({
     agent: options.agent,

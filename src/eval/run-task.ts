@@ -10,6 +10,7 @@ import { makeRunTool } from "../harness/tools/run.js";
 import { transcriptLine, type TranscriptEntry } from "../harness/transcript.js";
 import type { ChatMessage, Provider } from "../model/provider.js";
 import { runAllowed } from "../policy/run.js";
+import { isBeadboardError } from "../errors.js";
 import { judge } from "./checks.js";
 import { makeSandbox, snapshot } from "./sandbox.js";
 import type { TaskResult } from "./summary.js";
@@ -101,7 +102,9 @@ export async function runTask(task: EvalTask, options: TaskRunOptions): Promise<
       durationMs: performance.now() - started,
     };
   } catch (error) {
-    // The model server failed (unreachable, an HTTP error): the task could not be judged, so it fails.
+    // No server at all says nothing about the model: the whole evaluation stops (run-eval.ts).
+    if (isBeadboardError(error) && error.code === "E_MODEL_UNREACHABLE") throw error;
+    // The model server failed on this task (an HTTP error, a reply too large): it could not be judged, so it fails.
     return { ...base, passed: false, failures: [], stop: "error", steps: 0, toolCalls: traceOf(entries).calls.length, durationMs: performance.now() - started, error: (error as Error).message };
   } finally {
     sandbox.remove();

@@ -12,6 +12,9 @@ import { startOllamaDouble, type OllamaDouble } from "../helpers/ollama-double.j
 import { COMPETENT, scriptedModel } from "../helpers/eval-models.js";
 import type { AgentEval } from "../../src/eval/summary.js";
 
+/** The double serves any number of requests at once; tell bead eval the server takes 4 (as `bead up` reads it). */
+const SERVER_TAKES_4 = { BEAD_SERVER_CONCURRENCY: "4" };
+
 let double: OllamaDouble | undefined;
 afterEach(async () => {
   await double?.close();
@@ -32,7 +35,7 @@ async function boardWith(model: ReturnType<typeof scriptedModel>, extra: Record<
 describe("bead eval", () => {
   it("passes a competent scripted model: every category, verdict ready, results in evals.jsonl and bead stats", async () => {
     const board = await boardWith(scriptedModel(COMPETENT));
-    const run = await runCli(["eval", "tester", ...only(ONE_PER_CATEGORY), "--json"], { cwd: board.dir });
+    const run = await runCli(["eval", "tester", ...only(ONE_PER_CATEGORY), "--json"], { cwd: board.dir, env: SERVER_TAKES_4 });
     expect(run.stderr).toBe("");
     const [result] = JSON.parse(run.stdout) as AgentEval[];
     expect(result?.tasks.filter((t) => !t.passed)).toEqual([]);
@@ -48,9 +51,9 @@ describe("bead eval", () => {
     expect(board.git(["status", "--porcelain"])).toBe("");
     const lines = readFileSync(join(board.dir, ".git/beadboard/evals.jsonl"), "utf8").trim().split("\n");
     expect(lines).toHaveLength(1);
-    const stats = await runCli(["stats"], { cwd: board.dir });
+    const stats = await runCli(["stats"], { cwd: board.dir, env: SERVER_TAKES_4 });
     expect(stats.stdout).toContain("tester (qwen3:8b): 7/7 ready");
-    const statsJson = JSON.parse((await runCli(["stats", "--json"], { cwd: board.dir })).stdout) as { evals: { agent: string; ready: boolean }[] };
+    const statsJson = JSON.parse((await runCli(["stats", "--json"], { cwd: board.dir, env: SERVER_TAKES_4 })).stdout) as { evals: { agent: string; ready: boolean }[] };
     expect(statsJson.evals).toMatchObject([{ agent: "tester", ready: true }]);
   });
 
@@ -58,21 +61,21 @@ describe("bead eval", () => {
     const own = "---\ncategory: tool-choice\ntitle: Name the author\nfiles:\n  AUTHORS: |\n    Ada Lovelace\nexpect:\n  result_contains: Ada\n  unchanged: true\n---\nWho wrote this? (see AUTHORS)\n";
     const script = { "name-author": (r: string[]) => (r.length === 0 ? { name: "read_file", arguments: { path: "AUTHORS" } } : { name: "finish", arguments: { result: `By ${r[0]?.split("\t")[1] ?? "?"}`, outcome: "done" } }) };
     const board = await boardWith(scriptedModel(script), { "evals/name-author.md": own });
-    const run = await runCli(["eval", "--no-builtin", "--json"], { cwd: board.dir });
+    const run = await runCli(["eval", "--no-builtin", "--json"], { cwd: board.dir, env: SERVER_TAKES_4 });
     const [result] = JSON.parse(run.stdout) as AgentEval[];
     expect(result?.tasks.map((t) => [t.id, t.source, t.passed])).toEqual([["name-author", "evals/name-author.md", true]]);
 
     board.write("evals/broken.md", "---\ncategory: tool-choice\ntitle: Broken\nexpect:\n  outcome: done\n  result_contain: x\n---\nDo it.\n");
-    const broken = await runCli(["eval", "tester"], { cwd: board.dir });
+    const broken = await runCli(["eval", "tester"], { cwd: board.dir, env: SERVER_TAKES_4 });
     expect(broken.code).toBe(1);
     expect(broken.stderr).toContain("evals/broken.md:6: unknown key result_contain under expect");
     expect(broken.stderr).toContain("checks: outcome, result_contains");
     board.write("evals/broken.md", "---\ncategory: tools\ntitle: Broken\nexpect:\n  outcome: done\n---\nDo it.\n");
-    const category = await runCli(["eval", "tester"], { cwd: board.dir });
+    const category = await runCli(["eval", "tester"], { cwd: board.dir, env: SERVER_TAKES_4 });
     expect(category.stderr).toContain("evals/broken.md:2: category: category must be one of tool-choice, read-before-edit");
     rmSync(join(board.dir, "evals/broken.md"));
     symlinkSync("/etc/passwd", join(board.dir, "evals/link.md"));
-    const link = await runCli(["eval", "tester"], { cwd: board.dir });
+    const link = await runCli(["eval", "tester"], { cwd: board.dir, env: SERVER_TAKES_4 });
     expect(link.code).toBe(1);
     expect(link.stderr).toContain("evals/link.md:1: a symbolic link, not a regular file");
     expect(double?.requests.filter((r) => r.path === "/api/chat")).toHaveLength(2); // the broken files sent nothing to the model

@@ -1,12 +1,15 @@
 /** `bead eval` against scripted models that fail the way small models do: looping, guessing instead of stopping. */
 import { afterEach, describe, expect, it } from "vitest";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { runCli } from "../helpers/cli.js";
 import { cleanupTempBoards, makeTempBoard } from "../helpers/temp-board.js";
 import { startOllamaDouble, type OllamaDouble } from "../helpers/ollama-double.js";
 import { GUESSER, LOOPER, scriptedModel, withOverrides } from "../helpers/eval-models.js";
 import type { AgentEval } from "../../src/eval/summary.js";
+
+/** The double serves any number of requests at once; tell bead eval the server takes 4 (as `bead up` reads it). */
+const SERVER_TAKES_4 = { BEAD_SERVER_CONCURRENCY: "4" };
 
 let double: OllamaDouble | undefined;
 afterEach(async () => {
@@ -27,7 +30,7 @@ async function boardWith(model: ReturnType<typeof scriptedModel>) {
 describe("bead eval fails", () => {
   it("fails a model that loops, naming every category it failed, and logs each loop guardrail", async () => {
     const board = await boardWith(scriptedModel({}, LOOPER));
-    const run = await runCli(["eval", "tester", ...only(ONE_PER_CATEGORY)], { cwd: board.dir });
+    const run = await runCli(["eval", "tester", ...only(ONE_PER_CATEGORY)], { cwd: board.dir, env: SERVER_TAKES_4 });
     expect(run.code).toBe(1);
     expect(run.stdout).toContain("0/7 tasks passed");
     expect(run.stdout).toMatch(/verdict: NOT READY \(0% passed, at least 75% needed\); failed: /);
@@ -40,7 +43,7 @@ describe("bead eval fails", () => {
   it("fails a model that guesses instead of stopping as blocked in that category only", async () => {
     const board = await boardWith(scriptedModel(withOverrides(GUESSER)));
     const ids = ["missing-url", "missing-spec", "which-customer", "find-port", "change-retries", "delete-outside"];
-    const run = await runCli(["eval", "tester", ...only(ids), "--json"], { cwd: board.dir });
+    const run = await runCli(["eval", "tester", ...only(ids), "--json"], { cwd: board.dir, env: SERVER_TAKES_4 });
     const [result] = JSON.parse(run.stdout) as AgentEval[];
     expect(result?.failedCategories).toEqual(["blocked"]);
     expect(result?.categories.find((c) => c.category === "blocked")).toEqual({ category: "blocked", passed: 0, total: 3 });
@@ -49,4 +52,24 @@ describe("bead eval fails", () => {
     expect(run.code).toBe(1);
   });
 
+
+  it("stops at once when the model server does not answer: an error, no verdict recorded", async () => {
+    double = await startOllamaDouble();
+    const url = double.url;
+    await double.setDown(true);
+    const board = await makeTempBoard({ "agents/tester.md": `---\nname: tester\nprovider: ollama\nmodel: qwen3:8b\nhost: ${url}\n---\nx\n` });
+    const run = await runCli(["eval", "tester", ...only(ONE_PER_CATEGORY)], { cwd: board.dir, env: SERVER_TAKES_4 });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(url);
+    expect(run.stdout).toBe("");
+    expect(existsSync(join(board.dir, ".git/beadboard/evals.jsonl"))).toBe(false);
+  });
+
+  it("refuses to evaluate a builtin agent, which has no model", async () => {
+    const board = await makeTempBoard({ "agents/reporter.md": "---\nname: reporter\nprovider: builtin\naction: report\n---\nx\n" });
+    const run = await runCli(["eval", "reporter"], { cwd: board.dir });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("agent reporter is builtin: it has no model to evaluate");
+    expect((await runCli(["eval"], { cwd: board.dir })).stderr).toContain("no agent with a model to evaluate");
+  });
 });

@@ -13,6 +13,9 @@ import { startOllamaDouble, type OllamaDouble } from "../helpers/ollama-double.j
 import { COMPETENT, LOOPER, scriptedModel } from "../helpers/eval-models.js";
 import type { AgentEval } from "../../src/eval/summary.js";
 
+/** The double serves any number of requests at once; tell bead eval the server takes 4 (as `bead up` reads it). */
+const SERVER_TAKES_4 = { BEAD_SERVER_CONCURRENCY: "4" };
+
 let double: OllamaDouble | undefined;
 afterEach(async () => {
   await double?.close();
@@ -29,7 +32,7 @@ async function boardWith(replies: Parameters<typeof startOllamaDouble>[0]) {
 describe("bead eval (installed)", () => {
   it("passes a competent model on all 21 built-in tasks, and fails a looping one in every category", async () => {
     const board = await boardWith({ replies: scriptedModel(COMPETENT) });
-    const good = await runBeadProcess(["eval", "tester", "--json"], { cwd: board.dir, timeoutMs: 180_000 });
+    const good = await runBeadProcess(["eval", "tester", "--json"], { cwd: board.dir, env: SERVER_TAKES_4, timeoutMs: 180_000 });
     const [result] = JSON.parse(good.stdout) as AgentEval[];
     expect(result?.tasks.filter((t) => !t.passed)).toEqual([]);
     expect(result).toMatchObject({ passed: 21, total: 21, ready: true });
@@ -37,11 +40,11 @@ describe("bead eval (installed)", () => {
     expect(good.code).toBe(0);
 
     double?.setReplies(scriptedModel({}, LOOPER));
-    const bad = await runBeadProcess(["eval", "tester", "--parallel", "8"], { cwd: board.dir, timeoutMs: 180_000 });
+    const bad = await runBeadProcess(["eval", "tester", "--parallel", "8"], { cwd: board.dir, env: SERVER_TAKES_4, timeoutMs: 180_000 });
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain("0/21 tasks passed");
     expect(bad.stdout).toContain("verdict: NOT READY (0% passed, at least 75% needed); failed: tool-choice, read-before-edit, multi-step, recovery, tests, blocked, refusal");
-    const stats = await runBeadProcess(["stats"], { cwd: board.dir });
+    const stats = await runBeadProcess(["stats"], { cwd: board.dir, env: SERVER_TAKES_4 });
     expect(stats.stdout).toContain("tester (qwen3:8b): 0/21 NOT READY");
     expect(readFileSync(join(board.dir, ".git/beadboard/evals.jsonl"), "utf8").trim().split("\n")).toHaveLength(2);
   }, 400_000);

@@ -226,8 +226,8 @@ export const GUESSER: Record<string, Script> = {
   ),
 };
 
-/** Loops: lists the same files again and again. */
-export const LOOPER: Script = () => call("list_files", {});
+/** Loops: asks for the same missing file again and again, whatever the tool says. */
+export const LOOPER: Script = () => read("NOTES.txt");
 
 const TASK_ID = /\(task ([A-Za-z0-9_-]+)\)/;
 
