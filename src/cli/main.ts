@@ -188,7 +188,7 @@ function buildProgram(commander: typeof import("commander"), io: CliIo, setExit:
   command(models, "ls", "cached models, their sizes and which agents use them", "models", "modelsLs", true);
   command(models, "rm <target>", "remove a cached model (hf: URI or file name)", "models", "modelsRm", true);
   command(program, "eval [agents...]", "tool-use evaluation of agents' models on built-in and evals/ tasks (exit 1 when one is not ready)", "eval", "evalAgents", true)
-    .option("--parallel <n>", "tasks at once (default: the agent's concurrency)")
+    .option("--parallel <n>", "tasks at once (default: the agent's concurrency, at most its server's limit BEAD_SERVER_CONCURRENCY)")
     .option("--only <task-or-category>", "only this task id or category (repeatable)", collect)
     .option("--no-builtin", "only the board's own tasks in evals/")
     .option("--min-pass <share>", "share of tasks to pass to be ready (default 0.75)");

@@ -82,7 +82,7 @@ export function renderEval(result: AgentEval): string {
     const mark = score.passed === score.total ? "ok    " : "FAILED";
     lines.push(`  ${score.category.padEnd(width)}  ${`${score.passed}/${score.total}`.padStart(6)}  ${mark}  ${CATEGORY_TITLES[score.category]}`);
   }
-  for (const task of result.tasks.filter((t) => !t.passed)) lines.push(`  ✗ ${task.id} (${task.category}): ${task.error ?? task.failures.join("; ")}`);
+  for (const task of result.tasks.filter((t) => !t.passed)) lines.push(`  ✗ ${task.id} (${task.category}): ${printable(task.error ?? task.failures.join("; "))}`);
   lines.push(verdictLine(result));
   return `${lines.join("\n")}\n`;
 }
@@ -94,4 +94,9 @@ export function verdictLine(result: AgentEval): string {
   if (result.interrupted) return `verdict: NOT READY (interrupted after ${result.total} task(s))${failed}`;
   if (result.ready) return `verdict: READY (${percent(share)} passed, at least ${percent(result.minPass)} needed)${failed}`;
   return `verdict: NOT READY (${percent(share)} passed, at least ${percent(result.minPass)} needed)${failed}`;
+}
+
+/** Failure lines quote what a model sent (tool names, paths): no control characters reach the terminal. */
+function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => (c === "\n" ? " | " : "?"));
 }
