@@ -53,6 +53,7 @@ export async function runEval(options: EvalRunOptions): Promise<AgentEval> {
           result = await runTask(task, {
             provider: options.provider,
             model: options.model,
+            agentName: options.agent,
             systemPrompt: options.systemPrompt,
             ...(options.modelOptions ? { modelOptions: options.modelOptions } : {}),
             gate: options.gate,

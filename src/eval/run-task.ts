@@ -11,6 +11,10 @@ import { transcriptLine, type TranscriptEntry } from "../harness/transcript.js";
 import type { ChatMessage, Provider } from "../model/provider.js";
 import { runAllowed } from "../policy/run.js";
 import { isBeadboardError } from "../errors.js";
+import * as z from "../schema/zod.js";
+import { buildContext } from "../agent/context.js";
+import type { BeadWithBody } from "../bead/fields.js";
+import { beadFieldsSchema } from "../bead/schema.js";
 import { judge } from "./checks.js";
 import { makeSandbox, snapshot } from "./sandbox.js";
 import type { TaskResult } from "./summary.js";
@@ -20,15 +24,18 @@ import { traceOf } from "./trace.js";
 /** `run` inside a task: shorter than an agent's default, since tasks are small. */
 const TASK_RUN_TIMEOUT_MS = 60_000;
 const PASSES_TIMEOUT_MS = 60_000;
+/** No memory goes in, so the budget only has to hold the prompt. */
+const CONTEXT_BUDGET_TOKENS = 8192;
 
+/** The note act.ts adds for an acting agent, word for word: the model is measured on what the worker sends it. */
 export const EVAL_TOOL_NOTE =
-  "You work in a git repository (paths are relative to its root). Use the tools to look, change and test. " +
-  "When the work is finished, call finish with your result and outcome: done when it is done, blocked when information you need is missing " +
-  "(say what is missing), failed when it cannot be done or must not be done (say why).";
+  "You work in a git worktree of the repository (paths are relative to its root). Use the tools to look, change and test; " +
+  "when the work is finished, call finish with your result and outcome. Your changes are committed for you.";
 
 export interface TaskRunOptions {
   provider: Provider;
   model: string;
+  agentName: string;
   /** The agent's system prompt (its persona), as the worker would send it. */
   systemPrompt: string;
   /** The agent's model options (num_ctx, temperature …). */
@@ -43,12 +50,15 @@ export interface TaskRunOptions {
   runTimeoutMs?: number;
 }
 
-export function taskMessages(task: EvalTask, systemPrompt: string): ChatMessage[] {
-  const system = systemPrompt.trim() === "" ? EVAL_TOOL_NOTE : `${systemPrompt.trim()}\n\n${EVAL_TOOL_NOTE}`;
-  return [
-    { role: "system", content: system },
-    { role: "user", content: `# ${task.title}\n\n(task ${task.id})\n\n${task.prompt}` },
-  ];
+/**
+ * What the worker would send for a bead with the task's title and prompt (agent/context.ts: the
+ * agent's system prompt with the reply instructions, then `# Bead <id>: <title>` and the body),
+ * without memory or deps, plus the acting note.
+ */
+export function taskMessages(task: EvalTask, agentName: string, systemPrompt: string): ChatMessage[] {
+  const bead: BeadWithBody = { id: task.id, path: task.source, fields: z.parse(beadFieldsSchema, { title: task.title, sensitivity: "public" }), createdMs: 0, body: task.prompt };
+  const context = buildContext({ agentName, systemPrompt, bead, deps: [], sharedMemory: "", agentMemory: "", budgetTokens: CONTEXT_BUDGET_TOKENS });
+  return [...context.messages, { role: "system", content: EVAL_TOOL_NOTE }];
 }
 
 export async function runTask(task: EvalTask, options: TaskRunOptions): Promise<TaskResult> {
@@ -66,7 +76,7 @@ export async function runTask(task: EvalTask, options: TaskRunOptions): Promise<
     const outcome = await runToolLoop({
       provider: options.provider,
       model: options.model,
-      messages: taskMessages(task, options.systemPrompt),
+      messages: taskMessages(task, options.agentName, options.systemPrompt),
       tools,
       toolNames: task.tools,
       ctx: { root: sandbox.root, allow: task.allow },

@@ -47,6 +47,11 @@ describe("bead eval", () => {
     expect(double?.requests.filter((r) => r.path === "/api/chat")).toHaveLength(steps);
     const ambiguous = readFileSync(join(board.dir, ".git/beadboard/eval-transcripts/tester/ambiguous-edit.jsonl"), "utf8");
     expect(ambiguous).toContain("matches"); // the first edit_file was refused for its two matches, and the task still passed
+    // The model got what the worker sends an acting agent: its persona, the bead heading, the prompt, the tool note.
+    const first = double?.requests.find((r) => r.path === "/api/chat")?.body as { messages: { role: string; content: string }[] };
+    expect(first.messages[0]?.content).toMatch(/^You are a careful engineer\.\n\nReply with one JSON object/);
+    expect(first.messages[1]?.content).toMatch(/^# Bead [a-z-]+: /);
+    expect(first.messages[2]?.content).toContain("call finish with your result and outcome");
     // Every change the model made was in a throwaway repository: the board has none.
     expect(board.git(["status", "--porcelain"])).toBe("");
     const lines = readFileSync(join(board.dir, ".git/beadboard/evals.jsonl"), "utf8").trim().split("\n");

@@ -229,7 +229,8 @@ export const GUESSER: Record<string, Script> = {
 /** Loops: asks for the same missing file again and again, whatever the tool says. */
 export const LOOPER: Script = () => read("NOTES.txt");
 
-const TASK_ID = /\(task ([A-Za-z0-9_-]+)\)/;
+/** The worker's bead heading, `# Bead <id>: <title>`, names the task. */
+const TASK_ID = /^# Bead ([A-Za-z0-9_-]+):/m;
 
 /** The reply function for the double: the next call of the script for the task named in the prompt. */
 export function scriptedModel(scripts: Record<string, Script>, fallback?: Script): (request: RecordedRequest) => Reply {
