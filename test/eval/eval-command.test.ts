@@ -85,4 +85,17 @@ describe("bead eval", () => {
     expect(link.stderr).toContain("evals/link.md:1: a symbolic link, not a regular file");
     expect(double?.requests.filter((r) => r.path === "/api/chat")).toHaveLength(2); // the broken files sent nothing to the model
   });
+
+  it("evaluates an openai agent: the calls arrive as streamed fragments and the tasks pass", async () => {
+    double = await startOllamaDouble({ replies: scriptedModel(COMPETENT) });
+    const board = await makeTempBoard({ "agents/vllm.md": `---\nname: vllm\nprovider: openai\nmodel: qwen3:8b\nhost: ${double.url}/v1\n---\nYou are terse.\n` });
+    const run = await runCli(["eval", "vllm", "--only", "find-todo", "--only", "change-retries", "--parallel", "2", "--json"], { cwd: board.dir, env: SERVER_TAKES_4 });
+    const [result] = JSON.parse(run.stdout) as AgentEval[];
+    expect(result?.tasks.map((t) => [t.id, t.passed, t.failures])).toEqual([
+      ["change-retries", true, []],
+      ["find-todo", true, []],
+    ]);
+    expect(double.requests.filter((r) => r.path === "/v1/chat/completions").length).toBe(5);
+    expect(run.code).toBe(0);
+  });
 });

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { runCli } from "../helpers/cli.js";
 import { cleanupTempBoards, makeTempBoard } from "../helpers/temp-board.js";
 import { startOllamaDouble, type OllamaDouble } from "../helpers/ollama-double.js";
-import { GUESSER, LOOPER, scriptedModel, withOverrides } from "../helpers/eval-models.js";
+import { GUESSER, LOOPER, WRONG_TOOLS, scriptedModel, withOverrides } from "../helpers/eval-models.js";
 import type { AgentEval } from "../../src/eval/summary.js";
 
 /** The double serves any number of requests at once; tell bead eval the server takes 4 (as `bead up` reads it). */
@@ -38,6 +38,20 @@ describe("bead eval fails", () => {
     expect(run.stdout).toContain("never called finish: the loop ended by loop");
     const metrics = readFileSync(join(board.dir, ".git/beadboard/metrics.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(metrics.filter((m) => m.event === "guardrail" && m.category === "loop").map((m) => m.eval).sort()).toEqual([...ONE_PER_CATEGORY].sort());
+  });
+
+  it("fails a model that picks the wrong tools, naming the categories it failed and why", async () => {
+    const board = await boardWith(scriptedModel({}, WRONG_TOOLS));
+    const run = await runCli(["eval", "tester", "--only", "tool-choice", "--only", "change-retries", "--json"], { cwd: board.dir, env: SERVER_TAKES_4 });
+    const [result] = JSON.parse(run.stdout) as AgentEval[];
+    expect(result).toMatchObject({ passed: 0, total: 4, ready: false, failedCategories: ["tool-choice", "read-before-edit"] });
+    expect(result?.tasks.find((t) => t.id === "find-todo")?.failures).toEqual([
+      'the result does not mention "src/lib/cache.js"',
+      "the repository should be unchanged; changed: answer.txt",
+      "never used search successfully",
+    ]);
+    expect(result?.tasks.find((t) => t.id === "change-retries")?.failures).toContain("src/config.js lacks \"RETRIES = 5\"");
+    expect(run.code).toBe(1);
   });
 
   it("fails a model that guesses instead of stopping as blocked in that category only", async () => {

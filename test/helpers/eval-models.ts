@@ -226,6 +226,13 @@ export const GUESSER: Record<string, Script> = {
   ),
 };
 
+/** Picks the wrong tools: a shell command where a file tool fits (refused), then writes its answer into a file instead of finishing with it. */
+export const WRONG_TOOLS: Script = steps(
+  () => call("run", { command: ["cat", "README.md"] }),
+  () => call("write_file", { path: "answer.txt", content: "I could not read the files.\n" }),
+  () => finish("See answer.txt."),
+);
+
 /** Loops: asks for the same missing file again and again, whatever the tool says. */
 export const LOOPER: Script = () => read("NOTES.txt");
 
