@@ -97,7 +97,7 @@ function blindEdits(task: EvalTask, trace: Trace): string[] {
   const out: string[] = [];
   for (const call of trace.calls) {
     const path = pathArg(call);
-    if (path === undefined) continue;
+    if (path === undefined || call.problem === "not_run") continue;
     if (call.tool === "read_file" && !call.problem) read.add(path);
     else if (EDITING.has(call.tool) && existing.has(path) && !read.has(path)) out.push(`${call.tool} on ${path} before reading it`);
   }

@@ -13,7 +13,7 @@ export interface TracedCall {
   args: unknown;
   /** The text the model got back; undefined for the call that ended the loop (finish, a repeat, an abort). */
   result?: string;
-  /** tool_refused or tool_error when the harness did not run the call as asked. */
+  /** tool_refused or tool_error when the harness did not run the call as asked; not_run when the loop ended first. */
   problem?: string;
 }
 
@@ -49,6 +49,8 @@ export function traceOf(entries: readonly TranscriptEntry[]): Trace {
       reason = String(entry.reason);
     }
   }
+  // A call after the one that ended the loop (finish, a repeat, the stop) never ran: it counts as no use of its tool.
+  for (const call of calls) if (call.result === undefined && call.tool !== "finish") call.problem ??= "not_run";
   return { calls, stop, reason };
 }
 

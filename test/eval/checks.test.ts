@@ -106,4 +106,14 @@ describe("judge", () => {
       reason: "no finish within 1 steps",
     });
   });
+
+  it("a call the loop never ran (after finish in the same reply, or the repeat that ended it) is no use of its tool", () => {
+    const entries: TranscriptEntry[] = [
+      { step: 1, kind: "reply", content: "", toolCalls: [{ name: "finish", arguments: '{"result":"r","outcome":"done"}' }, { name: "read_file", arguments: '{"path":"src/a.js"}' }] },
+      { step: 1, kind: "end", stop: "finish", reason: "finish called" },
+    ];
+    const trace = traceOf(entries);
+    expect(trace.calls[1]).toMatchObject({ tool: "read_file", problem: "not_run" });
+    expect(judge(task({ used: ["read_file"] }), { trace, reply: { result: "r", outcome: "done", memory: [], followups: [] }, after: new Map([["src/a.js", "a = 1\n"]]) }).failures).toEqual(["never used read_file successfully"]);
+  });
 });
