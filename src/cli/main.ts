@@ -76,6 +76,7 @@ const COMMAND_FILES = {
   sync: () => import("./commands/sync.js"),
   stats: () => import("./commands/stats.js"),
   serve: () => import("./commands/serve.js"),
+  eval: () => import("./commands/eval.js"),
 } as const;
 type CommandFile = keyof typeof COMMAND_FILES;
 
@@ -186,6 +187,11 @@ function buildProgram(commander: typeof import("commander"), io: CliIo, setExit:
   command(models, "pull <uri>", "download hf:<user>/<repo>:<quant> into the cache (resumable)", "models", "modelsPull", true);
   command(models, "ls", "cached models, their sizes and which agents use them", "models", "modelsLs", true);
   command(models, "rm <target>", "remove a cached model (hf: URI or file name)", "models", "modelsRm", true);
+  command(program, "eval [agents...]", "tool-use evaluation of agents' models on built-in and evals/ tasks (exit 1 when one is not ready)", "eval", "evalAgents", true)
+    .option("--parallel <n>", "tasks at once (default: the agent's concurrency, at most its server's limit BEAD_SERVER_CONCURRENCY)")
+    .option("--only <task-or-category>", "only this task id or category (repeatable)", collect)
+    .option("--no-builtin", "only the board's own tasks in evals/")
+    .option("--min-pass <share>", "share of tasks to pass to be ready (default 0.75)");
   command(program, "stats", "throughput, latency, tokens, cost, local share, gate and shadow results", "stats", "stats", true);
   command(program, "mcp", "serve the board to coding agents over the Model Context Protocol (stdio)", "mcp", "mcp")
     .option("--as <name>", "who claims through this server (default: the client's name)")

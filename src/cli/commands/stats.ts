@@ -1,15 +1,17 @@
 import { aggregate } from "../../stats/aggregate.js";
 import { readMetricsFile } from "../../stats/read.js";
 import { renderStats } from "../../stats/render.js";
+import { lastEvalPerAgent, readEvalLines, renderEvalStats } from "../../eval/results-file.js";
 import { boardFor, type CliIo, type GlobalOptions } from "../io.js";
 import { json } from "../output.js";
 
-/** `bead stats [--json]`: throughput, latency, tokens, cost, local share, from .git/beadboard/metrics.jsonl. */
+/** `bead stats [--json]`: throughput, latency, tokens, cost, local share, from .git/beadboard/metrics.jsonl; the last `bead eval` of each agent from evals.jsonl. */
 export async function stats(io: CliIo, options: GlobalOptions): Promise<void> {
   const paths = boardFor(io, options);
   const { lines, skipped } = readMetricsFile(paths.stateDir);
   const result = aggregate(lines);
-  if (options.json) io.out(json({ ...result, skippedLines: skipped }));
-  else io.out(renderStats(result));
+  const evals = readEvalLines(paths.stateDir).lines;
+  if (options.json) io.out(json({ ...result, skippedLines: skipped, evals: lastEvalPerAgent(evals) }));
+  else io.out(renderStats(result) + renderEvalStats(evals));
   if (skipped > 0 && !options.json) io.err(`${skipped} unreadable line(s) in .git/beadboard/metrics.jsonl skipped\n`);
 }
