@@ -61,7 +61,7 @@ export async function actOnBead(input: ActInput): Promise<ActOutcome> {
       options: agent.fields.options,
       gate: sensitivityResultGate({ beadId: id, agent: agent.name, locality: env.locality, policy: env.gatePolicy, declared: input.sensitivity }),
       onEvent: (event) => recordEvent(env, id, event),
-      onReply: (reply) => metrics.record({ event: "model_call", agent: agent.name, bead: id, model: reply.model, tokens_in: reply.tokensIn, tokens_out: reply.tokensOut, latency_ms: Math.round(reply.durationMs), locality: env.locality }),
+      onReply: (reply) => metrics.record({ event: "model_call", agent: agent.name, bead: id, model: reply.model, tokens_in: reply.tokensIn, tokens_out: reply.tokensOut, latency_ms: Math.round(reply.durationMs), locality: env.locality, ...(reply.loadMs === undefined ? {} : { load_ms: Math.round(reply.loadMs), tokens_per_s: reply.tokensPerSecond }) }),
       transcript: fileTranscript(transcriptPath(env.ctx.paths.gitdir, id, bead.fields.attempts + 1)),
     });
     const stats = { model: agent.fields.model ?? "", durationMs: performance.now() - started };
@@ -105,5 +105,5 @@ function recordEvent(env: WorkerEnv, id: string, event: LoopEvent): void {
 }
 
 function missingProvider(): never {
-  throw new Error("an acting agent needs a model provider (provider: ollama or openai)");
+  throw new Error("an acting agent needs a model provider (provider: ollama, openai or embedded)");
 }

@@ -8,7 +8,8 @@ import { pathToFileURL } from "node:url";
 import { constants, Script } from "node:vm";
 import { isAbsolute, resolve } from "node:path";
 import { EngineMissingError, ModelError, ModelFileMissingError } from "../errors.js";
-import type { ChatMessage, ChatReply, ChatRequest, ModelInfo, Provider } from "./provider.js";
+import { chatHistoryOf, toolCallFromReply, toolInstructions, toolTurnSchema } from "./embedded-tools.js";
+import type { ChatReply, ChatRequest, ModelInfo, Provider } from "./provider.js";
 
 type Engine = typeof import("node-llama-cpp");
 type LlamaModel = import("node-llama-cpp").LlamaModel;
@@ -118,15 +119,8 @@ function numberOption(options: Record<string, unknown> | undefined, key: string)
   return typeof value === "number" && Number.isFinite(value) ? value : undefined;
 }
 
-function lastUserPrompt(messages: ChatMessage[]): { system: string; history: ChatMessage[]; prompt: string } {
-  const system = messages.filter((m) => m.role === "system").map((m) => m.content).join("\n\n");
-  const rest = messages.filter((m) => m.role !== "system");
-  const last = rest.at(-1);
-  if (!last || last.role !== "user") return { system, history: rest, prompt: "" };
-  return { system, history: rest.slice(0, -1), prompt: last.content };
-}
-
 export function createEmbeddedProvider(options: EmbeddedOptions, fetchCommandFor: (model: string) => string | undefined = () => undefined): Provider & { lastLoadMs?: number } {
+  let callCount = 0;
   const provider: Provider & { lastLoadMs?: number } = {
     kind: "embedded",
     host: undefined,
@@ -143,17 +137,16 @@ export function createEmbeddedProvider(options: EmbeddedOptions, fetchCommandFor
       const signal = signals.length > 0 ? AbortSignal.any(signals) : undefined;
       try {
         const sequence = context.getSequence();
-        const { system, history, prompt } = lastUserPrompt(request.messages);
+        const tools = request.tools && request.tools.length > 0 ? request.tools : undefined;
+        const { system, history, prompt } = chatHistoryOf(request.messages, tools ? toolInstructions(tools) : undefined);
         const session = new engine.LlamaChatSession({ contextSequence: sequence, ...(system ? { systemPrompt: system } : {}) });
-        if (history.length > 0) {
-          session.setChatHistory([
-            ...(system ? [{ type: "system" as const, text: system }] : []),
-            ...history.map((m) => (m.role === "user" ? { type: "user" as const, text: m.content } : { type: "model" as const, response: [m.content] })),
-          ]);
-        }
-        const grammar = request.format ? await llama.createGrammarForJsonSchema(request.format as never) : undefined;
+        if (history.length > 0) session.setChatHistory([...(system ? [{ type: "system" as const, text: system }] : []), ...history]);
+        // With tools, the grammar admits one call of one offered tool and nothing else (embedded-tools.ts).
+        const schema = tools ? toolTurnSchema(tools) : request.format;
+        const grammar = schema ? await llama.createGrammarForJsonSchema(schema as never) : undefined;
         const temperature = numberOption(request.options, "temperature");
-        const maxTokens = numberOption(request.options, "num_predict") ?? numberOption(request.options, "max_tokens");
+        // A tool turn always has a bound: a model that never closes its JSON would otherwise write until the deadline.
+        const maxTokens = numberOption(request.options, "num_predict") ?? numberOption(request.options, "max_tokens") ?? (tools ? contextSize : undefined);
         const generationStarted = performance.now();
         const result = await session.promptWithMeta(prompt, {
           ...(grammar ? { grammar } : {}),
@@ -163,14 +156,16 @@ export function createEmbeddedProvider(options: EmbeddedOptions, fetchCommandFor
         });
         if (timeout?.aborted) throw new ModelError(`embedded model ${path}: no full reply within ${request.timeoutMs} ms`, { model: path });
         if (request.signal?.aborted) throw new ModelError(`embedded model ${path}: aborted`, { model: path });
+        const toolCalls = tools ? [toolCallFromReply(result.responseText, tools, `call_${++callCount}`)] : undefined;
         return {
-          content: result.responseText,
+          content: toolCalls ? "" : result.responseText,
           model: request.model,
           tokensIn: sequence.tokenMeter.usedInputTokens,
           tokensOut: sequence.tokenMeter.usedOutputTokens,
           durationMs: performance.now() - started,
           loadMs: loaded.loadMs,
           tokensPerSecond: generationRate(sequence.tokenMeter.usedOutputTokens, performance.now() - generationStarted),
+          ...(toolCalls ? { toolCalls } : {}),
         };
       } catch (error) {
         // The engine throws the signal's reason when aborted before generation starts.
