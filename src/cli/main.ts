@@ -110,7 +110,8 @@ function buildProgram(commander: typeof import("commander"), io: CliIo, setExit:
   };
 
   command(program, "init", "prepare this git repo (or a new one) as a board", "init", "init").option("--prefix <prefix>", "id prefix for new beads").option("--remote <url>", "remote git URL to sync with")
-    .option("--agents <names>", "keep a marked block of board instructions in AGENTS.md and these agents' files: claude, qwen, gemini, codex");
+    .option("--agents <names>", "keep a marked block of board instructions in AGENTS.md and these agents' files: claude, qwen, gemini, codex")
+    .option("--embedded", "also add agents/tiny.md, an agent whose small model runs inside bead (no server; `bead models pull` fetches it)");
   command(program, "new <title>", "create a bead; prints its id", "new", "newBead", true)
     .option("--body <text>", "the bead's markdown body ('-' reads stdin)")
     .option("--priority <n>", "0 urgent … 4 someday")
