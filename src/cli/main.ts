@@ -182,7 +182,8 @@ function buildProgram(commander: typeof import("commander"), io: CliIo, setExit:
     .option("--webhook <port>", "sync at once when the git server reports a push (secret: BEAD_WEBHOOK_SECRET)")
     .option("--agents <names>", "only these agents (comma-separated)")
     .option("--local-only", "refuse remote model providers");
-  command(program, "doctor", "check the board, hooks, model servers and models", "doctor", "doctor", true).option("--fix", "remove a stale index.lock and reset board files staged differently from HEAD");
+  command(program, "doctor", "check the board, hooks, model servers and models", "doctor", "doctor", true).option("--fix", "remove a stale index.lock and reset board files staged differently from HEAD")
+    .option("--load", "also load each embedded agent's model (up to 2 minutes each) to prove it works");
   const models = program.command("models").description("GGUF models for embedded agents (the cache: $BEAD_MODELS_DIR or ~/.cache/beadboard/models)");
   command(models, "pull <uri>", "download hf:<user>/<repo>:<quant> into the cache (resumable)", "models", "modelsPull", true);
   command(models, "ls", "cached models, their sizes and which agents use them", "models", "modelsLs", true);
