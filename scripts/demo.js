@@ -19,7 +19,7 @@ function run(args, { allowFailure = false } = {}) {
   return result.status;
 }
 
-// The embedded agent's model is named in one place: agents/tiny.md.
+// The embedded agent's model: src/model/default-model.ts names it, and agents/tiny.md (held to it by test/cli/init-embedded.test.ts) is read here.
 const tinyModel = /^model: (\S+)$/m.exec(readFileSync(join(root, "agents", "tiny.md"), "utf8"))?.[1];
 
 console.log(`Example board copied to ${board}`);
