@@ -171,6 +171,10 @@ export function createEmbeddedProvider(options: EmbeddedOptions, fetchCommandFor
         // The engine throws the signal's reason when aborted before generation starts.
         if (timeout?.aborted) throw new ModelError(`embedded model ${path}: no full reply within ${request.timeoutMs} ms`, { model: path }, { cause: error });
         if (request.signal?.aborted) throw new ModelError(`embedded model ${path}: aborted`, { model: path }, { cause: error });
+        // node-llama-cpp says this in its own words ("context shift", "context size"); say what to change.
+        if (error instanceof Error && /context (?:shift|size)/i.test(error.message)) {
+          throw new ModelError(`embedded model ${path}: the conversation does not fit its context of ${contextSize} tokens; raise options.num_ctx in the agent file (${error.message.split("\n")[0]})`, { model: path, contextSize }, { cause: error });
+        }
         throw error;
       } finally {
         await context.dispose();

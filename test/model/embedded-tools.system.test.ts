@@ -11,6 +11,7 @@ import * as z from "../../src/schema/zod.js";
 import { definitionsOf, type LoopTool } from "../../src/harness/calls.js";
 import { runToolLoop, type LoopEvent } from "../../src/harness/loop.js";
 import { HARNESS_TOOLS } from "../../src/harness/tools/index.js";
+import { ModelError } from "../../src/errors.js";
 import { createEmbeddedProvider } from "../../src/model/embedded.js";
 import type { ChatReply, ToolDefinition } from "../../src/model/provider.js";
 import { writeTinyGguf } from "../helpers/tiny-gguf.js";
@@ -123,5 +124,13 @@ describe("embedded provider with tools", () => {
     expect(outcome.stop).toBe("finish");
     expect(outcome.steps).toBe(1);
     expect(["done", "failed", "blocked"]).toContain(outcome.reply?.outcome);
+  });
+
+  it("a conversation longer than the context fails with an error that names num_ctx, not the engine's riddle", async () => {
+    const error = await provider()
+      .chat({ model: "never.gguf", messages: [{ role: "system", content: "x".repeat(3000) }, { role: "user", content: "Go." }], tools: definitionsOf([note]), options: { num_ctx: 512, num_predict: 8 } })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ModelError);
+    expect((error as Error).message).toMatch(/never\.gguf: the conversation does not fit its context of 512 tokens; raise options\.num_ctx in the agent file/);
   });
 });
