@@ -119,11 +119,20 @@ function numberOption(options: Record<string, unknown> | undefined, key: string)
   return typeof value === "number" && Number.isFinite(value) ? value : undefined;
 }
 
-export function createEmbeddedProvider(options: EmbeddedOptions, fetchCommandFor: (model: string) => string | undefined = () => undefined): Provider & { lastLoadMs?: number } {
+/** The engine settings a provider runs with, after defaults (for doctor and tests). */
+export interface EngineSettings {
+  gpuLayers: number;
+  threads: number;
+}
+
+export type EmbeddedProvider = Provider & { lastLoadMs?: number; readonly engineSettings: EngineSettings };
+
+export function createEmbeddedProvider(options: EmbeddedOptions, fetchCommandFor: (model: string) => string | undefined = () => undefined): EmbeddedProvider {
   let callCount = 0;
-  const provider: Provider & { lastLoadMs?: number } = {
+  const provider: EmbeddedProvider = {
     kind: "embedded",
     host: undefined,
+    engineSettings: { gpuLayers: options.gpuLayers ?? 0, threads: options.threads ?? 1 },
     async chat(request: ChatRequest): Promise<ChatReply> {
       const started = performance.now();
       const path = options.resolveModel ? options.resolveModel(request.model) : resolveModelPath(request.model, options.boardRoot);
