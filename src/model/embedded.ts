@@ -8,6 +8,7 @@ import { pathToFileURL } from "node:url";
 import { constants, Script } from "node:vm";
 import { isAbsolute, resolve } from "node:path";
 import { EngineMissingError, ModelError, ModelFileMissingError } from "../errors.js";
+import { acquireContext, releaseContext } from "./embedded-contexts.js";
 import { chatHistoryOf, toolCallFromReply, toolInstructions, toolTurnSchema } from "./embedded-tools.js";
 import type { ChatReply, ChatRequest, ModelInfo, Provider } from "./provider.js";
 
@@ -140,15 +141,20 @@ export function createEmbeddedProvider(options: EmbeddedOptions, fetchCommandFor
       provider.lastLoadMs = loaded.loadMs;
       const { engine, llama } = await loadEngine((options.gpuLayers ?? 0) > 0);
       const contextSize = numberOption(request.options, "num_ctx") ?? options.contextSize ?? 2048;
-      const context = await loaded.model.createContext({ contextSize, threads: options.threads ?? 1 });
+      const settings = { contextSize, threads: options.threads ?? 1 };
+      const held = await acquireContext(loaded.model, settings);
+      const { sequence } = held;
+      let healthy = false;
       const timeout = request.timeoutMs === undefined ? undefined : AbortSignal.timeout(request.timeoutMs);
       const signals = [request.signal, timeout].filter((s): s is AbortSignal => s !== undefined);
       const signal = signals.length > 0 ? AbortSignal.any(signals) : undefined;
+      let session: import("node-llama-cpp").LlamaChatSession | undefined;
       try {
-        const sequence = context.getSequence();
+        const metered = sequence.tokenMeter.getState();
         const tools = request.tools && request.tools.length > 0 ? request.tools : undefined;
         const { system, history, prompt } = chatHistoryOf(request.messages, tools ? toolInstructions(tools) : undefined);
-        const session = new engine.LlamaChatSession({ contextSequence: sequence, ...(system ? { systemPrompt: system } : {}) });
+        // The sequence outlives the session: the next call reuses its evaluated prefix (embedded-contexts.ts).
+        session = new engine.LlamaChatSession({ contextSequence: sequence, autoDisposeSequence: false, ...(system ? { systemPrompt: system } : {}) });
         if (history.length > 0) session.setChatHistory([...(system ? [{ type: "system" as const, text: system }] : []), ...history]);
         // With tools, the grammar admits one call of one offered tool and nothing else (embedded-tools.ts).
         const schema = tools ? toolTurnSchema(tools) : request.format;
@@ -163,17 +169,19 @@ export function createEmbeddedProvider(options: EmbeddedOptions, fetchCommandFor
           ...(maxTokens === undefined ? {} : { maxTokens }),
           ...(signal ? { signal, stopOnAbortSignal: true } : {}),
         });
+        healthy = true;
+        const used = sequence.tokenMeter.diff(metered);
         if (timeout?.aborted) throw new ModelError(`embedded model ${path}: no full reply within ${request.timeoutMs} ms`, { model: path });
         if (request.signal?.aborted) throw new ModelError(`embedded model ${path}: aborted`, { model: path });
         const toolCalls = tools ? [toolCallFromReply(result.responseText, tools, `call_${++callCount}`)] : undefined;
         return {
           content: toolCalls ? "" : result.responseText,
           model: request.model,
-          tokensIn: sequence.tokenMeter.usedInputTokens,
-          tokensOut: sequence.tokenMeter.usedOutputTokens,
+          tokensIn: used.usedInputTokens,
+          tokensOut: used.usedOutputTokens,
           durationMs: performance.now() - started,
           loadMs: loaded.loadMs,
-          tokensPerSecond: generationRate(sequence.tokenMeter.usedOutputTokens, performance.now() - generationStarted),
+          tokensPerSecond: generationRate(used.usedOutputTokens, performance.now() - generationStarted),
           ...(toolCalls ? { toolCalls } : {}),
         };
       } catch (error) {
@@ -186,7 +194,8 @@ export function createEmbeddedProvider(options: EmbeddedOptions, fetchCommandFor
         }
         throw error;
       } finally {
-        await context.dispose();
+        session?.dispose({ disposeSequence: false });
+        await releaseContext(loaded.model, settings, held, healthy);
       }
     },
     async listModels(): Promise<ModelInfo[]> {
