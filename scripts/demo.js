@@ -42,7 +42,7 @@ function gitQuiet(args) {
 
 const isDone = (id) => /^status: done$/m.test(readFileSync(join(board, "beads", `${id}.md`), "utf8"));
 
-// The embedded agent's model is named in one place: agents/tiny.md.
+// The embedded agent's model: src/model/default-model.ts names it, and agents/tiny.md (held to it by test/cli/init-embedded.test.ts) is read here.
 const tinyModel = /^model: (\S+)$/m.exec(readFileSync(join(root, "agents", "tiny.md"), "utf8"))?.[1];
 
 console.log(`Example board copied to ${board}`);

@@ -64,7 +64,7 @@ export async function actOnBead(input: ActInput): Promise<ActOutcome> {
       onEvent: (event) => recordEvent(env, id, event),
       ...(agent.fields.tool_calls === undefined ? {} : { actionMode: agent.fields.tool_calls }),
       onNote: (line) => env.log(`${id}: ${line}`),
-      onReply: (reply) => metrics.record({ event: "model_call", agent: agent.name, bead: id, model: reply.model, tokens_in: reply.tokensIn, tokens_out: reply.tokensOut, latency_ms: Math.round(reply.durationMs), locality: env.locality }),
+      onReply: (reply) => metrics.record({ event: "model_call", agent: agent.name, bead: id, model: reply.model, tokens_in: reply.tokensIn, tokens_out: reply.tokensOut, latency_ms: Math.round(reply.durationMs), locality: env.locality, ...(reply.loadMs === undefined ? {} : { load_ms: Math.round(reply.loadMs), tokens_per_s: reply.tokensPerSecond }) }),
       transcript: fileTranscript(transcriptPath(env.ctx.paths.gitdir, id, bead.fields.attempts + 1)),
     });
     const stats = { model: agent.fields.model ?? "", durationMs: performance.now() - started };
@@ -133,5 +133,5 @@ export function offeredTools(listed: readonly string[]): string[] {
 }
 
 function missingProvider(): never {
-  throw new Error("an acting agent needs a model provider (provider: ollama or openai)");
+  throw new Error("an acting agent needs a model provider (provider: ollama, openai or embedded)");
 }

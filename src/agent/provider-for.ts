@@ -27,7 +27,14 @@ export function providerFor(agent: AgentDefinition, env: NodeJS.ProcessEnv): Pro
       } catch (error) {
         throw new ConfigError(`${agent.path}: ${(error as Error).message}`, { file: agent.path, key: "model" });
       }
-      return createEmbeddedProvider({ boardRoot, resolveModel: (model) => resolveModelFile(model, boardRoot, env) }, pullCommandFor);
+      // Ollama's option names, so one agent file reads the same on either: num_gpu layers on the GPU, num_thread threads.
+      const gpuLayers = wholeNumber(fields.options.num_gpu);
+      const threads = wholeNumber(fields.options.num_thread);
+      return createEmbeddedProvider({ boardRoot, resolveModel: (model) => resolveModelFile(model, boardRoot, env), ...(gpuLayers === undefined ? {} : { gpuLayers }), ...(threads === undefined ? {} : { threads }) }, pullCommandFor);
     }
   }
+}
+
+function wholeNumber(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : undefined;
 }

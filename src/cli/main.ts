@@ -111,7 +111,8 @@ function buildProgram(commander: typeof import("commander"), io: CliIo, setExit:
   };
 
   command(program, "init", "prepare this git repo (or a new one) as a board", "init", "init").option("--prefix <prefix>", "id prefix for new beads").option("--remote <url>", "remote git URL to sync with")
-    .option("--agents <names>", "keep a marked block of board instructions in AGENTS.md and these agents' files: claude, qwen, gemini, codex");
+    .option("--agents <names>", "keep a marked block of board instructions in AGENTS.md and these agents' files: claude, qwen, gemini, codex")
+    .option("--embedded", "also add agents/tiny.md, an agent whose small model runs inside bead (no server; `bead models pull` fetches it)");
   command(program, "new <title>", "create a bead; prints its id", "new", "newBead", true)
     .option("--body <text>", "the bead's markdown body ('-' reads stdin)")
     .option("--priority <n>", "0 urgent … 4 someday")
@@ -182,7 +183,8 @@ function buildProgram(commander: typeof import("commander"), io: CliIo, setExit:
     .option("--webhook <port>", "sync at once when the git server reports a push (secret: BEAD_WEBHOOK_SECRET)")
     .option("--agents <names>", "only these agents (comma-separated)")
     .option("--local-only", "refuse remote model providers");
-  command(program, "doctor", "check the board, hooks, model servers and models", "doctor", "doctor", true).option("--fix", "remove a stale index.lock and reset board files staged differently from HEAD");
+  command(program, "doctor", "check the board, hooks, model servers and models", "doctor", "doctor", true).option("--fix", "remove a stale index.lock and reset board files staged differently from HEAD")
+    .option("--load", "also load each embedded agent's model (up to 2 minutes each) to prove it works");
   const models = program.command("models").description("GGUF models for embedded agents (the cache: $BEAD_MODELS_DIR or ~/.cache/beadboard/models)");
   command(models, "pull <uri>", "download hf:<user>/<repo>:<quant> into the cache (resumable)", "models", "modelsPull", true);
   command(models, "ls", "cached models, their sizes and which agents use them", "models", "modelsLs", true);

@@ -8,6 +8,7 @@
  * currency the agent files use). Router, planner and shadow calls cost like any other.
  */
 import type { MetricLine } from "./read.js";
+import { engineStats, type EngineRow } from "./engine.js";
 
 export interface Percentiles {
   count: number;
@@ -38,6 +39,8 @@ export interface Stats {
   };
   routes: { total: number; byRules: number; byRouter: number };
   plans: { epics: number; children: number };
+  /** Embedded (in-process) models: tokens/s and load time per agent and model. */
+  engines: EngineRow[];
 }
 
 const num = (value: unknown): number => (typeof value === "number" && Number.isFinite(value) ? value : 0);
@@ -80,6 +83,7 @@ export function aggregate(lines: readonly MetricLine[]): Stats {
     shadow: { comparisons: 0, blocked: 0, failed: 0, agreements: 0, agreementRate: null, meanSimilarity: null, pairs: [] },
     routes: { total: 0, byRules: 0, byRouter: 0 },
     plans: { epics: 0, children: 0 },
+    engines: engineStats(lines),
   };
   const doneBy = new Map<string, { agent: string; model: string; locality: "local" | "remote"; done: number }>();
   const tokensBy = new Map<string, { agent: string; in: number; out: number }>();
