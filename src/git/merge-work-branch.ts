@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { GitError, MergeOverUnsavedEditError, NotFoundError, WorkBranchConflictError } from "../errors.js";
+import { ConflictError, GitError, MergeOverUnsavedEditError, NotFoundError, WorkBranchConflictError } from "../errors.js";
 import { withBoardLock } from "./board-lock.js";
 import { currentBranchRef } from "./refs.js";
 
@@ -37,13 +37,17 @@ export interface MergeTarget {
   stateDir: string;
 }
 
-export async function mergeWorkBranch(paths: MergeTarget, id: string, signal?: AbortSignal): Promise<MergeOutcome> {
+export async function mergeWorkBranch(paths: MergeTarget, id: string, signal?: AbortSignal, expectedHead?: string): Promise<MergeOutcome> {
   const run = (args: string[], ok: number[] = [0]) => git(paths.root, args, ok, signal);
   const branch = `bead/${id}`;
   return withBoardLock(paths.stateDir, async () => {
     const into = currentBranchRef(paths.gitdir);
     const work = await revParse(run, `refs/heads/${branch}`);
     if (!work) throw new NotFoundError("work branch", branch, `no branch ${branch} in this repository; \`bead diff ${id}\` shows what a writing agent left`);
+    // The web board merges what the person saw: a branch that moved since (an agent's retry) is refused.
+    if (expectedHead !== undefined && work !== expectedHead) {
+      throw new ConflictError(branch, `moved since you looked at it (now ${work.slice(0, 10)}); reload to see the new diff, then merge again. Nothing was changed`);
+    }
     const head = await revParse(run, into);
     if (!head) throw new GitError(`${into} has no commits yet; nothing to merge ${branch} into`, { into });
     const intoName = into.replace(/^refs\/heads\//, "");
