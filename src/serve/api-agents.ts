@@ -20,7 +20,7 @@ export function agentsView(board: Board, now: number): Record<string, unknown> {
   const lastSeen = new Map<string, string>();
   for (const line of lines) {
     if (typeof line.ts === "string") lastSeen.set(line.agent, line.ts);
-    if (TROUBLE.has(line.event) && typeof line.reason === "string") {
+    if (TROUBLE.has(line.event) && "reason" in line && typeof line.reason === "string") {
       lastError.set(line.agent, { ts: line.ts ?? null, event: line.event, bead: line.bead ?? null, reason: line.reason.slice(0, 500) });
     }
   }

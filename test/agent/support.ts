@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadAgents, findAgent } from "../../src/agent/load.js";
 import { localClaimer } from "../../src/agent/claimer.js";
-import { MetricsLog, type Metric } from "../../src/agent/metrics.js";
+import { MetricsLog } from "../../src/agent/metrics.js";
 import { AgentRuntime } from "../../src/agent/runtime.js";
 import { agentLocality, takesOf } from "../../src/agent/select.js";
 import { supervise } from "../../src/agent/supervisor.js";
@@ -104,14 +104,17 @@ export async function subjects(dir: string): Promise<string[]> {
   return (await runGit(dir, ["log", "--format=%s"])).split("\n").filter(Boolean);
 }
 
-export function metrics(dir: string): Metric[] {
+/** A metrics.jsonl line as written, for tests that look at any field (the typed events are src/stats/events.ts). */
+export type MetricRecord = { ts?: string; event: string; agent: string; bead?: string; [key: string]: unknown };
+
+export function metrics(dir: string): MetricRecord[] {
   let text = "";
   try {
     text = readFileSync(join(dir, ".git", "beadboard", "metrics.jsonl"), "utf8");
   } catch {
     return [];
   }
-  return text.split("\n").filter(Boolean).map((line) => JSON.parse(line) as Metric);
+  return text.split("\n").filter(Boolean).map((line) => JSON.parse(line) as MetricRecord);
 }
 
 export function chats(double: OllamaDouble): RecordedRequest[] {
