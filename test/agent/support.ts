@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { loadAgents, findAgent } from "../../src/agent/load.js";
 import { localClaimer } from "../../src/agent/claimer.js";
 import { MetricsLog } from "../../src/agent/metrics.js";
-import { AgentRuntime } from "../../src/agent/runtime.js";
+import { AgentRuntime, type RuntimeOptions } from "../../src/agent/runtime.js";
 import { agentLocality, takesOf } from "../../src/agent/select.js";
 import { supervise } from "../../src/agent/supervisor.js";
 import type { WorkerEnv } from "../../src/agent/worker.js";
@@ -88,11 +88,11 @@ export async function workerEnvFor(dir: string, name: string, captured: Logs = l
   };
 }
 
-export async function runtimeFor(dir: string, name: string, captured: Logs = logs()): Promise<AgentRuntime> {
+export async function runtimeFor(dir: string, name: string, captured: Logs = logs(), extra: Partial<RuntimeOptions> = {}): Promise<AgentRuntime> {
   const env = await workerEnvFor(dir, name, captured);
   const loaded = loadAgents(env.ctx.paths);
   const everyone = loaded.agents.map((agent) => takesOf(agent, agentLocality(agent, providerFor(agent, testEnv())?.host)));
-  return new AgentRuntime({ ...env, board: new LiveBoard(env.ctx.paths), everyone, serverQueue: undefined });
+  return new AgentRuntime({ ...env, board: new LiveBoard(env.ctx.paths), everyone, serverQueue: undefined, ...extra });
 }
 
 export function bead(dir: string, id: string): BeadWithBody {
