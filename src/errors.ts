@@ -29,7 +29,8 @@ export type ErrorCode =
   | "E_REMOTE_UNREACHABLE"
   | "E_REQUEST_REFUSED"
   | "E_MODEL_DOWNLOAD"
-  | "E_TOOL_REFUSED";
+  | "E_TOOL_REFUSED"
+  | "E_AGENT_RUNNING";
 
 export class BeadboardError extends Error {
   readonly code: ErrorCode;
@@ -289,5 +290,19 @@ export class MergeOverUnsavedEditError extends BeadboardError {
 export class ModelDownloadError extends BeadboardError {
   constructor(readonly uri: string, reason: string, options?: { cause?: unknown }) {
     super("E_MODEL_DOWNLOAD", `${uri}: ${reason}`, { uri, reason }, options);
+  }
+}
+
+/** `bead up` / `bead agent start` on a board whose agents/ holds no agent that loads. */
+export class NoAgentsError extends ConfigError {
+  constructor() {
+    super("this board has no valid agents in agents/; add one (see agents/reporter.md) or run `bead init`");
+  }
+}
+
+/** Another bead process already runs this agent on this board: two would both believe they hold its claims. */
+export class AgentAlreadyRunningError extends BeadboardError {
+  constructor(readonly agent: string, readonly holder: string) {
+    super("E_AGENT_RUNNING", `agent ${agent} is already running on this board (${holder}); stop it first, or run another agent`, { agent, holder });
   }
 }
