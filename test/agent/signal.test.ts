@@ -1,29 +1,23 @@
 /**
  * SIGTERM and SIGINT on a real `bead up` process (the built bin/bead.js; run `npm run build` first).
  */
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { BEAD_BIN } from "../helpers/cli.js";
+import { BEAD_BIN, beadProcessesOfEachTest } from "../helpers/cli.js";
 import { beadText } from "../helpers/beads.js";
 import { startOllamaDouble, type OllamaDouble } from "../helpers/ollama-double.js";
-import { cleanupTempBoards, makeTempBoard, runGit } from "../helpers/temp-board.js";
+import { makeTempBoard, runGit } from "../helpers/temp-board.js";
 import { bead, chats, metrics, ollamaAgent, replyJson, subjects, testEnv, waitFor } from "./support.js";
 
 let double: OllamaDouble;
-const children: ChildProcess[] = [];
-beforeAll(() => {
-  if (!existsSync(fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url)))) throw new Error("dist/ is missing: run `npm run build` first");
-});
+const children = beadProcessesOfEachTest();
 beforeEach(async () => {
   double = await startOllamaDouble();
 });
 afterEach(async () => {
-  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   await double.close();
-  await cleanupTempBoards();
 });
 
 interface Running {

@@ -2,23 +2,17 @@
  * `bead up` refuses with a named error class (and its stable code) when there is nothing to run
  * and when the agent already runs on this board; the exit code comes from that code.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { supervise } from "../../src/agent/supervisor.js";
 import { boardPaths } from "../../src/board/paths.js";
 import { exitCodeFor } from "../../src/cli/exit-codes.js";
 import { AgentAlreadyRunningError, NoAgentsError } from "../../src/errors.js";
-import { startOllamaDouble, type OllamaDouble } from "../helpers/ollama-double.js";
-import { cleanupTempBoards, makeTempBoard } from "../helpers/temp-board.js";
-import { logs, ollamaAgent, superviseOnce, testEnv, waitFor } from "./support.js";
+import type { OllamaDouble } from "../helpers/ollama-double.js";
+import { makeTempBoard } from "../helpers/temp-board.js";
+import { logs, ollamaAgent, superviseOnce, testEnv, waitFor, ollamaDoubleOfEachTest } from "./support.js";
 
 let double: OllamaDouble;
-beforeEach(async () => {
-  double = await startOllamaDouble();
-});
-afterEach(async () => {
-  await double.close();
-  await cleanupTempBoards();
-});
+ollamaDoubleOfEachTest((started) => (double = started));
 
 describe("bead up refuses", () => {
   it("a board without a valid agent: NoAgentsError, E_CONFIG, exit 1", async () => {

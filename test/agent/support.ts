@@ -18,8 +18,9 @@ import { boardPaths } from "../../src/board/paths.js";
 import { parseBeadFile } from "../../src/board/read-bead.js";
 import { writeContext } from "../../src/board/write.js";
 import { providerFor } from "../../src/agent/provider-for.js";
-import type { OllamaDouble, RecordedRequest } from "../helpers/ollama-double.js";
-import { gitEnv, runGit } from "../helpers/temp-board.js";
+import { afterEach, beforeEach } from "vitest";
+import { startOllamaDouble, type OllamaDouble, type RecordedRequest } from "../helpers/ollama-double.js";
+import { cleanupTempBoards, gitEnv, runGit } from "../helpers/temp-board.js";
 import { LiveBoard } from "../../src/board/live-board.js";
 
 /** Holders read `<agent>@test`. */
@@ -144,4 +145,21 @@ export async function waitFor<T>(probe: () => T | undefined | false | Promise<T 
     if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/**
+ * For an agent test file: a fresh Ollama double before each test, handed to `use`; after the
+ * test it is closed and the temp boards are removed.
+ */
+export function ollamaDoubleOfEachTest(use: (double: OllamaDouble) => void): void {
+  let current: OllamaDouble | undefined;
+  beforeEach(async () => {
+    current = await startOllamaDouble();
+    use(current);
+  });
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+    await cleanupTempBoards();
+  });
 }
