@@ -1,14 +1,14 @@
 /** Read-only tools: ready, list, search, show, lint, log. Each runs the CLI's command with --json. */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { Sensitivity } from "../bead/fields.js";
-import { beadOut, guarded, readVisibleBead, runCommand, visible, type McpContext } from "./context.js";
+import { beadOut, guarded, readVisibleBead, runCommand, visibleInList, type McpContext } from "./context.js";
 import { toolConfig } from "./schemas.js";
 
-type BeadJson = Record<string, unknown> & { sensitivity?: Sensitivity };
+type BeadJson = Record<string, unknown> & { id?: unknown; sensitivity?: Sensitivity };
 
 export function registerReadTools(server: McpServer, ctx: McpContext): void {
   const { ls, ready, lint, log, search } = ctx.commands;
-  const onlyVisible = (items: BeadJson[]) => items.filter((item) => visible(ctx, item.sensitivity ?? "internal"));
+  const onlyVisible = (items: BeadJson[]) => items.filter((item) => visibleInList(ctx, String(item.id), item.sensitivity ?? "internal"));
 
   server.registerTool("ready", toolConfig("ready"), async ({ agent }) =>
     guarded(async () => {
