@@ -4,10 +4,11 @@ import type { Board } from "../board/load.js";
 import { leaseExpired } from "../board/queries.js";
 import { readRef, currentBranchRef } from "../git/refs.js";
 import { aggregate } from "../stats/aggregate.js";
+import type { MetricEvent } from "../stats/events.js";
 import { readMetricsFile } from "../stats/read.js";
 
 /** Metric events that mean something went wrong for an agent. */
-const TROUBLE = new Set(["failed", "release", "retry", "guardrail"]);
+const TROUBLE: ReadonlySet<MetricEvent> = new Set<MetricEvent>(["failed", "release", "retry", "guardrail"]);
 
 /**
  * GET /api/agents: each agent's model, locality and what it holds, and where the branch stands
