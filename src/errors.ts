@@ -29,7 +29,8 @@ export type ErrorCode =
   | "E_REMOTE_UNREACHABLE"
   | "E_REQUEST_REFUSED"
   | "E_MODEL_DOWNLOAD"
-  | "E_TOOL_REFUSED";
+  | "E_TOOL_REFUSED"
+  | "E_AGENT_RUNNING";
 
 export class BeadboardError extends Error {
   readonly code: ErrorCode;
@@ -296,5 +297,19 @@ export class ModelDownloadError extends BeadboardError {
 export class FollowupLimitError extends ToolRefusedError {
   constructor(reason: string, data: Record<string, unknown> = {}) {
     super("new_bead", `${reason}; no bead was created. Name the follow-up in finish's result instead`, data);
+  }
+}
+
+/** `bead up` / `bead agent start` on a board whose agents/ holds no agent that loads. */
+export class NoAgentsError extends ConfigError {
+  constructor() {
+    super("this board has no valid agents in agents/; add one (see agents/reporter.md) or run `bead init`");
+  }
+}
+
+/** Another bead process already runs this agent on this board: two would both believe they hold its claims. */
+export class AgentAlreadyRunningError extends BeadboardError {
+  constructor(readonly agent: string, readonly holder: string) {
+    super("E_AGENT_RUNNING", `agent ${agent} is already running on this board (${holder}); stop it first, or run another agent`, { agent, holder });
   }
 }

@@ -37,7 +37,24 @@ export interface RuntimeOptions {
   registry?: AgentRegistry;
   /** Assign unrouted beads (commits) before looking for work: src/agent/route.ts. */
   route?: () => Promise<unknown>;
+  /** Time for leases and back-off pauses (tests move it, and fire the wake-up, instead of waiting). */
+  clock?: RuntimeClock;
 }
+
+export interface RuntimeClock {
+  now(): number;
+  /** Call `wake` once, `ms` from now; returns the cancel. */
+  wakeAfter(ms: number, wake: () => void): () => void;
+}
+
+const SYSTEM_CLOCK: RuntimeClock = {
+  now: () => Date.now(),
+  wakeAfter: (ms, wake) => {
+    const timer = setTimeout(wake, ms);
+    timer.unref();
+    return () => clearTimeout(timer);
+  },
+};
 
 const MAX_BACKOFF_MS = 60_000;
 const SAFETY_NET_MS = 60_000;
@@ -63,7 +80,8 @@ export class AgentRuntime {
   private reconcileTimer: NodeJS.Timeout | undefined;
   private reconciling: Promise<number> | undefined;
   private reconcileAgain = false;
-  private wakeTimer: NodeJS.Timeout | undefined;
+  private cancelWake: (() => void) | undefined;
+  private readonly clock: RuntimeClock;
   private lastHintAt = 0;
   private lastTimedLookAt = 0;
   /** A watcher hint arrived while every slot was busy: reconcile when one frees up. */
@@ -72,6 +90,7 @@ export class AgentRuntime {
 
   constructor(private readonly options: RuntimeOptions) {
     this.name = options.agent.name;
+    this.clock = options.clock ?? SYSTEM_CLOCK;
     this.queue = new PQueue({ concurrency: options.agent.fields.concurrency });
   }
 
@@ -110,7 +129,7 @@ export class AgentRuntime {
   }
 
   private async reconcileNow(): Promise<number> {
-    if (this.shutdown.signal.aborted || Date.now() < this.backoffUntil) return 0;
+    if (this.shutdown.signal.aborted || this.clock.now() < this.backoffUntil) return 0;
     await this.options.route?.().catch((error: unknown) => this.options.log(`routing failed: ${error instanceof Error ? error.message : String(error)}`));
     await writeKeptResults(this.keptEnv()).catch((error: unknown) => this.options.log(`could not write back a kept result: ${error instanceof Error ? error.message : String(error)}`));
     const board = await this.options.board.current();
@@ -127,7 +146,7 @@ export class AgentRuntime {
 
   private async work(id: string): Promise<void> {
     try {
-      if (this.shutdown.signal.aborted || Date.now() < this.backoffUntil) return;
+      if (this.shutdown.signal.aborted || this.clock.now() < this.backoffUntil) return;
       const run = () => workBead(this.workerEnv(), id, this.shutdown.signal);
       const outcome = (await (this.options.serverQueue ? this.options.serverQueue.add(run) : run())) as WorkOutcome;
       this.outcomes[outcome] = (this.outcomes[outcome] ?? 0) + 1;
@@ -147,17 +166,14 @@ export class AgentRuntime {
 
   private backOff(id: string): void {
     this.backoffMs = Math.min(MAX_BACKOFF_MS, this.backoffMs === 0 ? 5_000 : this.backoffMs * 2);
-    this.backoffUntil = Date.now() + this.backoffMs;
+    this.backoffUntil = this.clock.now() + this.backoffMs;
     this.queue.clear();
     this.queued.clear();
     const why = this.lastUnusable ?? { what: `model server ${this.options.provider?.host ?? "?"} unreachable`, hint: "" };
     this.lastUnusable = undefined;
     // Look again as soon as the pause is over, not at the next periodic reconcile.
-    clearTimeout(this.wakeTimer);
-    if (this.watcher) {
-      this.wakeTimer = setTimeout(() => void this.reconcileSafely(), this.backoffMs + 10);
-      this.wakeTimer.unref();
-    }
+    this.cancelWake?.();
+    if (this.watcher) this.cancelWake = this.clock.wakeAfter(this.backoffMs + 10, () => void this.reconcileSafely());
     this.options.log(`${why.what}: released ${id}, pausing ${Math.round(this.backoffMs / 1000)} s before claiming again${why.hint ? ` (${why.hint})` : ""}`);
   }
 
@@ -203,7 +219,7 @@ export class AgentRuntime {
       hold.renewing = true;
       try {
         const until = Date.parse(await this.leaseUntil(id));
-        if (Number.isNaN(until) || until - Date.now() < leaseMs / 2) await this.options.claimer.renew(id, this.name, leaseMs);
+        if (Number.isNaN(until) || until - this.clock.now() < leaseMs / 2) await this.options.claimer.renew(id, this.name, leaseMs);
       } catch (error) {
         if (hold.settling) continue; // the write-back overtook the renewal: nothing was lost
         this.options.log(`${id}: lease renewal failed (${error instanceof Error ? error.message : String(error)}); stopping work on it`);
@@ -226,7 +242,7 @@ export class AgentRuntime {
       const progressBefore = this.progress();
       const added = await this.reconcile();
       await this.queue.onIdle();
-      if (added === 0 || this.backoffUntil > Date.now() || this.shutdown.signal.aborted) return;
+      if (added === 0 || this.backoffUntil > this.clock.now() || this.shutdown.signal.aborted) return;
       // Everything we tried was taken by someone else: nothing more this agent can do now.
       if (this.progress() === progressBefore) return;
     }
@@ -301,7 +317,7 @@ export class AgentRuntime {
   async stop(): Promise<void> {
     this.shutdown.abort(new Error("agent stopping"));
     clearTimeout(this.reconcileTimer);
-    clearTimeout(this.wakeTimer);
+    this.cancelWake?.();
     await Promise.all(this.timers.map((timer) => timer.stopped));
     this.timers = [];
     await this.watcher?.close();

@@ -13,7 +13,7 @@ import { readBoardConfig, type BoardConfig } from "../board/config.js";
 import type { BoardPaths } from "../board/paths.js";
 import { writeContext, type WriteContext } from "../board/write.js";
 import { agentIdentity } from "../git/author.js";
-import { BeadboardError, GitError, NotFoundError } from "../errors.js";
+import { AgentAlreadyRunningError, BeadboardError, GitError, NoAgentsError, NotFoundError } from "../errors.js";
 import { guardBranch, headMovedMessage } from "./branch-guard.js";
 import { providerFor } from "./provider-for.js";
 import type { GatePolicy } from "../policy/gate.js";
@@ -67,7 +67,7 @@ export async function supervise(options: SuperviseOptions): Promise<SuperviseRes
       throw loaded.problems.find((problem) => problem.file === `agents/${name}.md`) ?? new NotFoundError("agent", name, `no file agents/${name}.md`);
     }
   }
-  if (wanted.length === 0) throw new BeadboardError("E_CONFIG", "this board has no valid agents in agents/; add one (see agents/reporter.md) or run `bead init`");
+  if (wanted.length === 0) throw new NoAgentsError();
   // Agents work on the branch checked out now; a person's checkout elsewhere stops their commits.
   const ctx = { ...writeContext(paths, env), branchRef: currentBranchRef(paths.gitdir) };
   const host = env.BEAD_HOST ?? hostname();
@@ -212,7 +212,7 @@ async function singleInstance(paths: BoardPaths, agent: string): Promise<() => P
       // A holder killed with kill -9 is seen at once (pid and start time), not after 10 s.
       if (tries === 0 && removeIfHolderDead(lockDir)) continue;
       const holder = currentHolder(lockDir);
-      throw new BeadboardError("E_CONFIG", `agent ${agent} is already running on this board (${holder ? describeHolder(holder) : `another bead process holds ${lockDir}`})`);
+      throw new AgentAlreadyRunningError(agent, holder ? describeHolder(holder) : `another bead process holds ${lockDir}`);
     }
   }
 }

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { describeError, EXIT, exitCodeFor } from "./exit-codes.js";
 import { processIo, type CliIo } from "./io.js";
-import { STATUSES } from "../bead/fields.js";
+import { FAST_COMMANDS, usageOf, type FastCommandName, type FastCommandSpec } from "./fast-commands.js";
 import { fastCommand, withBoardOptionAfterCommand } from "./fast-path.js";
 
 /**
@@ -105,9 +105,23 @@ function buildProgram(commander: typeof import("commander"), io: CliIo, setExit:
 
   const collect = (value: string, previous: string[] = []) => [...previous, value];
   // A custom argParser replaces commander's choices() check, so the collector checks the choice itself.
-  const collectStatus = (value: string, previous: string[] = []) => {
-    if (!(STATUSES as readonly string[]).includes(value)) throw new InvalidArgumentError(`Allowed choices are ${STATUSES.join(", ")}.`);
+  const collectChoice = (choices: readonly string[]) => (value: string, previous: string[] = []) => {
+    if (!choices.includes(value)) throw new InvalidArgumentError(`Allowed choices are ${choices.join(", ")}.`);
     return [...previous, value];
+  };
+  /** A command of the fast path's table (fast-commands.ts), with its options as the table has them. */
+  const fromTable = (name: FastCommandName): Command => {
+    const spec: FastCommandSpec = FAST_COMMANDS[name];
+    const sub = command(program, usageOf(name), spec.description, name, name, spec.json);
+    for (const row of spec.options) {
+      const option = new Option(row.kind === "flag" ? `--${row.name}` : `--${row.name} <${row.placeholder ?? "value"}>`, row.description);
+      if (row.choices) option.choices([...row.choices]);
+      if (row.kind === "list") option.argParser(row.choices ? collectChoice(row.choices) : collect);
+      if (row.default !== undefined) option.default(row.default);
+      if (row.required) option.makeOptionMandatory();
+      sub.addOption(option);
+    }
+    return sub;
   };
 
   command(program, "init", "prepare this git repo (or a new one) as a board", "init", "init").option("--prefix <prefix>", "id prefix for new beads").option("--remote <url>", "remote git URL to sync with")
@@ -121,27 +135,14 @@ function buildProgram(commander: typeof import("commander"), io: CliIo, setExit:
     .option("--agent <name>", "who should do it")
     .option("--dep <id>", "a bead that must be done first (repeatable)", collect)
     .option("--sensitivity <level>", "public | internal | private | secret");
-  command(program, "ls", "list beads", "ls", "ls", true)
-    .addOption(new Option("--status <status>", "only this status (repeatable)").choices([...STATUSES]).argParser(collectStatus))
-    .option("--agent <name>", "only beads assigned to this agent")
-    .option("--label <label>", "only beads with this label (repeatable)", collect)
-    .option("--escalated", "only beads waiting for a person's approval of a remote model")
-    .option("--text <words>", "only beads whose title or text has these words (search syntax)")
-    .option("--priority <n>", "only this priority (repeatable)", collect)
-    .option("--type <type>", "only this type (repeatable)", collect)
-    .option("--since <when>", "only beads created or updated since a date (2026-01-31) or a duration ago (7d)");
+  fromTable("ls");
   command(program, "approve <id>", "allow a remote model for an escalated bead (a commit)", "escalation", "approve");
   command(program, "deny <id> [reason]", "refuse a remote model for an escalated bead (a commit)", "escalation", "deny");
-  command(program, "search <words...>", 'find beads by words, "phrases", label:x status:y agent:z type:t priority:n', "search", "search", true)
-    .option("--all", "include archived beads")
-    .option("--limit <n>", "at most this many results (default 20)");
+  fromTable("search");
   command(program, "show <id>", "show one bead", "show", "show", true);
-  command(program, "ready", "open beads whose deps are done, by priority then age", "ready", "ready", true).option("--agent <name>", "only beads this agent may take (assigned to it or unassigned)");
+  fromTable("ready");
   command(program, "blocked", "beads waiting on others, with what blocks them", "ready", "blocked", true);
-  command(program, "set <id> [assignments...]", "set front-matter fields (key=value; key= removes; key+=item / key-=item for lists)", "set", "set").option(
-    "--body <text>",
-    "replace the body ('-' reads stdin)",
-  );
+  fromTable("set");
   command(program, "archive [ids...]", "move finished beads to beads/archive/ in one commit", "archive", "archive", true).option(
     "--done-before <date>",
     "every finished bead last changed before this date (2026-01-31) or this long ago (30d)",
@@ -162,9 +163,7 @@ function buildProgram(commander: typeof import("commander"), io: CliIo, setExit:
   const dep = program.command("dep").description("manage dependencies");
   command(dep, "add <id> <blocker>", "make <id> wait for <blocker>", "dep", "depAdd");
   command(dep, "rm <id> <blocker>", "remove a dependency", "dep", "depRm");
-  command(program, "claim <id>", "claim a bead (exit 3 when it is not claimable)", "claim", "claim", true)
-    .option("--as <name>", "who claims it (required unless .beadboard.yml says claim_as: git-identity)")
-    .option("--lease <duration>", "how long the claim holds without renewal", "15m");
+  fromTable("claim");
   command(program, "release <id>", "give a claimed bead back", "claim", "release").option("--as <name>", "who holds it (required unless claim_as: git-identity)");
   command(program, "lint [paths...]", "check beads and agent files; exit 1 on any problem", "lint", "lint", true)
     .option("--staged", "check the versions staged for commit")

@@ -27,6 +27,8 @@ export interface Reply {
   chunks?: number;
   /** Wait this long before sending anything, headers included. */
   delayMs?: number;
+  /** Send nothing, headers included, until this settles (a test decides when the call ends, no clock involved). */
+  holdUntil?: Promise<unknown>;
   /** Send this many chunks, then hang until the client gives up. */
   stallAfterChunks?: number;
   /** HTTP error status; the body is `{error}` (Ollama) or `{error:{message}}` (/v1). */
@@ -172,7 +174,8 @@ export async function startOllamaDouble(options: OllamaDoubleOptions = {}): Prom
       if (reply.toolCalls !== undefined && reply.toolCalls.length > 0) res.write(wire.toolCalls(reply.toolCalls));
       res.end(wire.finish());
     };
-    if (reply.delayMs) later(reply.delayMs, run);
+    if (reply.holdUntil) void reply.holdUntil.then(run, run);
+    else if (reply.delayMs) later(reply.delayMs, run);
     else run();
   }
 

@@ -8,10 +8,10 @@ import { json } from "../output.js";
 /** `bead stats [--json]`: throughput, latency, tokens, cost, local share, from .git/beadboard/metrics.jsonl; the last `bead eval` of each agent from evals.jsonl. */
 export async function stats(io: CliIo, options: GlobalOptions): Promise<void> {
   const paths = boardFor(io, options);
-  const { lines, skipped } = readMetricsFile(paths.stateDir);
+  const { lines, skipped, unknown } = readMetricsFile(paths.stateDir);
   const result = aggregate(lines);
   const evals = readEvalLines(paths.stateDir).lines;
-  if (options.json) io.out(json({ ...result, skippedLines: skipped, evals: lastEvalPerAgent(evals) }));
+  if (options.json) io.out(json({ ...result, skippedLines: skipped, unknownLines: unknown, evals: lastEvalPerAgent(evals) }));
   else io.out(renderStats(result) + renderEvalStats(evals));
-  if (skipped > 0 && !options.json) io.err(`${skipped} unreadable line(s) in .git/beadboard/metrics.jsonl skipped\n`);
+  if (skipped > 0 && !options.json) io.err(`${skipped} unreadable line(s) in .git/beadboard/metrics.jsonl skipped${unknown > 0 ? ` (${unknown} of an event this version does not know)` : ""}\n`);
 }
