@@ -71,6 +71,33 @@ describe("hostile scripts through the worker", () => {
     expectNoTrace(board, before);
   });
 
+  it("paths out of the worktree and commands not allow-listed are refused (tool_refused) through the worker; nothing outside changes", async () => {
+    const { board, before } = await hostileBoard([], ["read_file", "write_file", "edit_file", "run"]);
+    double.setReplies([
+      call("read_file", { path: join(board.dir, "sum.mjs") }),
+      call("write_file", { path: "../../../../escaped.txt", content: "out" }),
+      call("write_file", { path: ".git/hooks/post-commit", content: "#!/bin/sh\ntouch pwned\n" }),
+      call("edit_file", { path: "../../../sum.mjs", old_text: "a - b", new_text: "a * b" }),
+      call("run", { command: ["rm", "-rf", "."] }),
+      call("run", { command: ["node", "--test", "; touch pwned"] }),
+      call("finish", { result: "Everything was refused.", outcome: "failed" }),
+    ]);
+    const { outcomes } = await superviseOnce(board.dir);
+    expect(outcomes).toEqual({ codemonkey: { failed: 1 } });
+    expect(guardrails(board).map((m) => [m.category, m.tool])).toEqual([
+      ["tool_refused", "read_file"],
+      ["tool_refused", "write_file"],
+      ["tool_refused", "write_file"],
+      ["tool_refused", "edit_file"],
+      ["tool_refused", "run"],
+      ["tool_refused", "run"],
+    ]);
+    expect(existsSync(join(board.dir, "..", "escaped.txt"))).toBe(false);
+    expect(existsSync(join(board.dir, ".git", "hooks", "post-commit"))).toBe(false);
+    expect(existsSync(join(board.dir, "pwned"))).toBe(false);
+    expectNoTrace(board, before);
+  });
+
   it("malformed arguments (not JSON, wrong types) are tool_error events the model can read; nothing is run", async () => {
     const { board, before } = await hostileBoard();
     double.setReplies([call("read_file", "{not json"), call("edit_file", { path: 42, old_text: "a", new_text: "b" }), call("finish", { result: "Blocked on my own arguments.", outcome: "blocked" })]);
