@@ -20,7 +20,7 @@ import type { ChatMessage } from "../model/provider.js";
 import { commitWorkspace, openWorkspace, removeWorkspace, type Workspace } from "../workspace/workspace.js";
 import { followupFactory } from "./act-followups.js";
 import { workspaceRepository } from "./act-workspace.js";
-import { replySchema, type Reply } from "./reply.js";
+import { replySchema, type Reply } from "../harness/reply.js";
 import type { WorkerEnv } from "./worker.js";
 
 export interface ActInput {

@@ -3,8 +3,8 @@ import { claimAndPush, publish } from "../claim/remote-claim.js";
 import { writeBack, type WorkResult, type WriteBackOutcome } from "../claim/write-back.js";
 import type { WriteContext } from "../board/write.js";
 import { isBeadboardError } from "../errors.js";
-import { pushRef, type Remote } from "../git/remote.js";
-import { repoOf } from "../git/sync.js";
+import { pushRef, type Remote } from "../sync/remote.js";
+import { repoOf } from "../sync/sync.js";
 
 /**
  * How an agent claims and writes back. The local claimer commits to the board's branch; on a
