@@ -19,6 +19,8 @@ import { fileTranscript, transcriptPath } from "../harness/transcript.js";
 import type { ChatMessage } from "../model/provider.js";
 import { commitWorkspace, openWorkspace, removeWorkspace, type Workspace } from "../workspace/workspace.js";
 import { followupFactory } from "./act-followups.js";
+import { carriedReply, trackSeenLevel } from "./act-privacy.js";
+import { carryLevel } from "./derived-level.js";
 import { workspaceRepository } from "./act-workspace.js";
 import { replySchema, type Reply } from "../harness/reply.js";
 import type { WorkerEnv } from "./worker.js";
@@ -47,6 +49,8 @@ export async function actOnBead(input: ActInput): Promise<ActOutcome> {
   const id = bead.id;
   const repoDir = workspaceRepository(agent, env.ctx.paths.root);
   const ws = await openWorkspace({ repoDir, beadId: id, signal });
+  const declared = bead.fields.sensitivity;
+  const seen = trackSeenLevel(sensitivityResultGate({ beadId: id, agent: agent.name, locality: env.locality, policy: env.gatePolicy, declared: input.sensitivity }), input.sensitivity);
   try {
     const started = performance.now();
     const outcome = await runToolLoop({
@@ -55,12 +59,12 @@ export async function actOnBead(input: ActInput): Promise<ActOutcome> {
       messages: [...input.messages, { role: "system", content: TOOL_NOTE }],
       tools: input.tools ?? HARNESS_TOOLS,
       toolNames: offeredTools(agent.fields.tools ?? []),
-      ctx: { root: realpathSync(ws.dir), allow: agent.fields.allow, newBead: followupFactory(env, id) },
+      ctx: { root: realpathSync(ws.dir), allow: agent.fields.allow, newBead: followupFactory(env, id, { derived: seen.level, declared }) },
       maxSteps: agent.fields.max_steps,
       timeoutMs: agent.fields.timeout,
       signal,
       options: agent.fields.options,
-      gate: sensitivityResultGate({ beadId: id, agent: agent.name, locality: env.locality, policy: env.gatePolicy, declared: input.sensitivity }),
+      gate: seen.gate,
       onEvent: (event) => recordEvent(env, id, event),
       ...(agent.fields.tool_calls === undefined ? {} : { actionMode: agent.fields.tool_calls }),
       onNote: (line) => env.log(`${id}: ${line}`),
@@ -73,12 +77,14 @@ export async function actOnBead(input: ActInput): Promise<ActOutcome> {
       await removeWorkspace(ws);
       return { kind: "failed", reason: `guardrail ${outcome.stop}: ${outcome.reason}` };
     }
-    const reply = validReply(outcome.reply);
+    // What comes back is as sensitive as everything the model saw on the way.
+    const reply = carriedReply(validReply(outcome.reply), seen.level(), declared);
+    const result = carryLevel(outcome.reply.result, seen.level(), declared);
     if (outcome.reply.outcome !== "done") {
       await removeWorkspace(ws);
-      return { kind: "finish", work: { outcome: outcome.reply.outcome, result: outcome.reply.result, stats }, reply };
+      return { kind: "finish", work: { outcome: outcome.reply.outcome, result, stats }, reply };
     }
-    return { kind: "finish", work: { ...(await commitDone(ws, env, bead, outcome.reply.result)), stats }, reply };
+    return { kind: "finish", work: { ...(await commitDone(ws, env, bead, result)), stats }, reply };
   } catch (error) {
     await removeWorkspace(ws).catch(() => undefined); // the first error is the one worth reporting
     throw error;

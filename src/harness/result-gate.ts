@@ -50,6 +50,6 @@ export function sensitivityResultGate(options: ResultGateOptions): ResultGate {
       { beadId: options.beadId, inputs: [{ label: `${tool} result`, text, declared: options.declared, kind: "bead" }], provider: { name: options.agent, locality: options.locality } },
       options.policy,
     );
-    return decision.allowed ? { allowed: true, text } : { allowed: false, reason: decision.reason };
+    return decision.allowed ? { allowed: true, text, sensitivity: decision.sensitivity } : { allowed: false, reason: decision.reason };
   };
 }
