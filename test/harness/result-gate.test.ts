@@ -22,19 +22,20 @@ describe("sensitivityResultGate", () => {
   it("a remote model never reads a board-private file, even a harmless one; a local one does", () => {
     const input = { tool: "read_file", input: { path: ".env" }, text: "1: DEBUG=true" };
     expect(gateFor("remote")(input)).toEqual({ allowed: false, reason: expect.stringContaining("board-private file (.env)") });
-    expect(gateFor("local")(input)).toEqual({ allowed: true, text: "1: DEBUG=true" });
+    expect(gateFor("local")(input)).toEqual({ allowed: true, text: "1: DEBUG=true", sensitivity: "internal" });
   });
 
   it("list_files and search results drop board-private lines for a remote model and keep the rest", () => {
     const listed = gateFor("remote")({ tool: "list_files", input: {}, text: "src/a.ts\n.env\nsecrets/x\nREADME.md" });
-    expect(listed).toEqual({ allowed: true, text: "src/a.ts\nREADME.md\n(2 board-private line(s) withheld)" });
+    expect(listed).toEqual({ allowed: true, text: "src/a.ts\nREADME.md\n(2 board-private line(s) withheld)", sensitivity: "internal" });
     const found = gateFor("remote")({ tool: "search", input: { pattern: "TOKEN" }, text: "src/a.ts:3: TOKEN\n.env.local:1: TOKEN=x" });
-    expect(found).toEqual({ allowed: true, text: "src/a.ts:3: TOKEN\n(1 board-private line(s) withheld)" });
+    expect(found).toEqual({ allowed: true, text: "src/a.ts:3: TOKEN\n(1 board-private line(s) withheld)", sensitivity: "internal" });
   });
 
-  it("a private key in any result is refused for a remote model", () => {
+  it("a private key in any result is refused for a remote model; a local one reads it, judged secret", () => {
     const text = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7\n-----END RSA PRIVATE KEY-----";
     expect(gateFor("remote")({ tool: "read_file", input: { path: "notes.txt" }, text }).allowed).toBe(false);
+    expect(gateFor("local")({ tool: "read_file", input: { path: "notes.txt" }, text })).toEqual({ allowed: true, text, sensitivity: "secret" });
   });
 });
 
