@@ -12,6 +12,7 @@ import type { BeadWithBody, Sensitivity } from "../bead/fields.js";
 import type { WorkResult } from "../claim/write-back.js";
 import { agentIdentity } from "../git/author.js";
 import { runToolLoop, type FinishReply, type LoopEvent } from "../harness/loop.js";
+import { replySchema, type Reply } from "../harness/reply.js";
 import { sensitivityResultGate } from "../harness/result-gate.js";
 import type { HarnessTool } from "../harness/tool.js";
 import { HARNESS_TOOLS } from "../harness/tools/index.js";
@@ -22,7 +23,6 @@ import { followupFactory } from "./act-followups.js";
 import { carriedReply, trackSeenLevel } from "./act-privacy.js";
 import { carryLevel } from "./derived-level.js";
 import { workspaceRepository } from "./act-workspace.js";
-import { replySchema, type Reply } from "../harness/reply.js";
 import type { WorkerEnv } from "./worker.js";
 
 export interface ActInput {
@@ -53,6 +53,7 @@ export async function actOnBead(input: ActInput): Promise<ActOutcome> {
   const seen = trackSeenLevel(sensitivityResultGate({ beadId: id, agent: agent.name, locality: env.locality, policy: env.gatePolicy, declared: input.sensitivity }), input.sensitivity);
   try {
     const started = performance.now();
+    const tokens = { in: 0, out: 0 };
     const outcome = await runToolLoop({
       provider: env.provider ?? missingProvider(),
       model: agent.fields.model ?? "",
@@ -68,10 +69,14 @@ export async function actOnBead(input: ActInput): Promise<ActOutcome> {
       onEvent: (event) => recordEvent(env, id, event),
       ...(agent.fields.tool_calls === undefined ? {} : { actionMode: agent.fields.tool_calls }),
       onNote: (line) => env.log(`${id}: ${line}`),
-      onReply: (reply) => metrics.record({ event: "model_call", agent: agent.name, bead: id, model: reply.model, tokens_in: reply.tokensIn, tokens_out: reply.tokensOut, latency_ms: Math.round(reply.durationMs), locality: env.locality }),
+      onReply: (reply) => {
+        tokens.in += reply.tokensIn;
+        tokens.out += reply.tokensOut;
+        metrics.record({ event: "model_call", agent: agent.name, bead: id, model: reply.model, tokens_in: reply.tokensIn, tokens_out: reply.tokensOut, latency_ms: Math.round(reply.durationMs), locality: env.locality });
+      },
       transcript: fileTranscript(transcriptPath(env.ctx.paths.gitdir, id, bead.fields.attempts + 1)),
     });
-    const stats = { model: agent.fields.model ?? "", durationMs: performance.now() - started };
+    const stats = { model: agent.fields.model ?? "", tokensIn: tokens.in, tokensOut: tokens.out, durationMs: performance.now() - started };
     if (outcome.stop === "aborted") throw signal.reason instanceof Error ? signal.reason : new Error("the work was stopped");
     if (!outcome.reply) {
       await removeWorkspace(ws);

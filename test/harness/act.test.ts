@@ -49,6 +49,7 @@ function toolResultsSeen(): string[] {
 async function expectDoneOnBranch(board: TempBoard, repo: TempBoard): Promise<string> {
   const done = bead(board.dir, "bb-fix");
   expect(done.fields.status).toBe("done");
+
   const text = board.read("beads/bb-fix.md");
   expect(text).toMatch(/^branch: bead\/bb-fix$/m);
   const commit = repo.git(["rev-parse", "bead/bb-fix"]).trim();
@@ -81,11 +82,12 @@ describe("acting agent through the worker", () => {
     const before = checkoutSnapshot(board, code).split("\n").slice(1).join("\n"); // HEAD moves with the board's own commits
     const head = board.git(["rev-parse", "HEAD"]).trim();
     const indexBefore = board.git(["ls-files", "--stage"]);
-    double.setReplies(fixScript());
+    double.setReplies(fixScript().map((reply) => ({ ...reply, promptTokens: 100, evalTokens: 10 })));
 
     const { outcomes, logs } = await superviseOnce(board.dir);
     expect(outcomes, logs.join("\n")).toEqual({ codemonkey: { done: 1 } });
     await expectDoneOnBranch(board, board);
+    expect(bead(board.dir, "bb-fix").fields).toMatchObject({ model: "qwen3:8b", tokens: { in: 600, out: 60 } }); // six model calls, summed
     // The board's commits touch the bead file only; the code, index entries, stash and files are the person's.
     expect(board.git(["diff", "--name-only", head, "HEAD"]).trim()).toBe("beads/bb-fix.md");
     expect(checkoutSnapshot(board, code).split("\n").slice(1).join("\n").replace(/^[0-9a-f]{64}$/m, "")).toBe(before.replace(/^[0-9a-f]{64}$/m, ""));
