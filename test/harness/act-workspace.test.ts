@@ -8,7 +8,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
 import { startOllamaDouble, type OllamaDouble } from "../helpers/ollama-double.js";
 import { cleanupTempBoards, makeTempBoard } from "../helpers/temp-board.js";
-import { chats, superviseOnce, testEnv } from "../agent/support.js";
+import { workBead } from "../../src/agent/worker.js";
+import { chats, logs, superviseOnce, testEnv, workerEnvFor } from "../agent/support.js";
 import { actingAgent, call, fixBead, worktrees } from "./act-support.js";
 
 let double: OllamaDouble;
@@ -33,9 +34,9 @@ describe("acting agents and repositories", () => {
     ];
     for (const [workspace, why] of cases) {
       const board = await makeTempBoard({ "agents/codemonkey.md": actingAgent("codemonkey", double.url, TOOLS, [`workspace: ${workspace}`, "max_attempts: 1"]), ...fixBead() });
-      const { outcomes, logs } = await superviseOnce(board.dir);
-      expect(outcomes).toEqual({ codemonkey: { failed: 1 } });
-      expect(logs.join("\n")).toContain(`agents/codemonkey.md: workspace: `);
+      const captured = logs();
+      expect(await workBead(await workerEnvFor(board.dir, "codemonkey", captured), "bb-fix", new AbortController().signal)).toBe("failed");
+      expect(captured.lines.join("\n")).toContain(`agents/codemonkey.md: workspace: `);
       expect(board.read("beads/bb-fix.md")).toContain(`${why}; set workspace: to a local git repository`);
     }
     expect(chats(double)).toEqual([]);
