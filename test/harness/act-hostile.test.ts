@@ -121,6 +121,15 @@ describe("hostile scripts through the worker", () => {
     expectNoTrace(board, before);
   });
 
+  it("the model goes missing mid-loop: the bead is handed back without counting an attempt, and the worktree goes", async () => {
+    const { board, before } = await hostileBoard();
+    double.setReplies([edit, { status: 404, error: 'model "qwen3:8b" not found, try pulling it first' }]);
+    const env = await workerEnvFor(board.dir, "codemonkey");
+    expect(await workBead(env, "bb-fix", new AbortController().signal)).toBe("unreachable");
+    expect(bead(board.dir, "bb-fix").fields).toMatchObject({ status: "open", attempts: 0 });
+    expectNoTrace(board, before);
+  });
+
   it("a stop mid-loop (SIGTERM's abort) releases the bead and removes the worktree with its unfinished edit", async () => {
     const { board, before } = await hostileBoard();
     double.setReplies([edit, { stallAfterChunks: 0 }]);
