@@ -16,7 +16,7 @@ import { replySchema, type Reply } from "../harness/reply.js";
 import { sensitivityResultGate } from "../harness/result-gate.js";
 import type { HarnessTool } from "../harness/tool.js";
 import { HARNESS_TOOLS } from "../harness/tools/index.js";
-import { fileTranscript, transcriptPath } from "../harness/transcript.js";
+import { fileTranscript, nextTranscriptAttempt, transcriptPath } from "../harness/transcript.js";
 import type { ChatMessage } from "../model/provider.js";
 import { commitWorkspace, openWorkspace, removeWorkspace, type Workspace } from "../workspace/workspace.js";
 import { followupFactory } from "./act-followups.js";
@@ -74,7 +74,7 @@ export async function actOnBead(input: ActInput): Promise<ActOutcome> {
         tokens.out += reply.tokensOut;
         metrics.record({ event: "model_call", agent: agent.name, bead: id, model: reply.model, tokens_in: reply.tokensIn, tokens_out: reply.tokensOut, latency_ms: Math.round(reply.durationMs), locality: env.locality });
       },
-      transcript: fileTranscript(transcriptPath(env.ctx.paths.gitdir, id, bead.fields.attempts + 1)),
+      transcript: fileTranscript(transcriptPath(env.ctx.paths.gitdir, id, nextTranscriptAttempt(env.ctx.paths.gitdir, id, bead.fields.attempts + 1))),
     });
     const stats = { model: agent.fields.model ?? "", tokensIn: tokens.in, tokensOut: tokens.out, durationMs: performance.now() - started };
     if (outcome.stop === "aborted") throw signal.reason instanceof Error ? signal.reason : new Error("the work was stopped");

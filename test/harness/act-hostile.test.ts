@@ -146,6 +146,10 @@ describe("hostile scripts through the worker", () => {
     expect(fields.claimed_by).toBeUndefined();
     expect(metrics(board.dir).filter((m) => m.event === "release")).toEqual([expect.objectContaining({ reason: "agent stopped", attempt_counted: false })]);
     expectNoTrace(board, before);
+    // The next run is the same attempt number on the bead, but keeps a transcript of its own.
+    double.setReplies([call("finish", { result: "Nothing to do after all.", outcome: "done" })]);
+    expect(await workBead(env, "bb-fix", new AbortController().signal)).toBe("done");
+    expect(readdirSync(join(board.dir, ".git", "beadboard", "transcripts", "bb-fix")).sort()).toEqual(["1.jsonl", "2.jsonl"]);
   });
 });
 

@@ -1,10 +1,10 @@
 /** The gate on tool results: board-private files for remote models, and the detectors for every model. */
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { isBoardPrivatePath, sensitivityResultGate } from "../../src/harness/result-gate.js";
-import { fileTranscript, transcriptPath, TRANSCRIPT_FIELD_MAX } from "../../src/harness/transcript.js";
+import { fileTranscript, nextTranscriptAttempt, transcriptPath, TRANSCRIPT_FIELD_MAX } from "../../src/harness/transcript.js";
 import { defaultGatePolicy } from "../../src/policy/gate.js";
 
 const gateFor = (locality: "local" | "remote") => sensitivityResultGate({ beadId: "bb-1", agent: "a", locality, policy: defaultGatePolicy, declared: "internal" });
@@ -51,5 +51,14 @@ describe("transcript file", () => {
     expect(lines).toHaveLength(2);
     expect(lines[0]?.text).toBe(`${"x".repeat(TRANSCRIPT_FIELD_MAX)}… [500 more characters cut]`);
     expect(lines[1]).toEqual({ at: "2026-01-01T00:00:00.000Z", step: 1, kind: "end", stop: "finish" });
+  });
+
+  it("a new attempt's number is past every transcript already there, and at least the bead's next attempt", () => {
+    const gitDir = mkdtempSync(join(tmpdir(), "bb-transcript-"));
+    expect(nextTranscriptAttempt(gitDir, "bb-8", 1)).toBe(1);
+    for (const attempt of [1, 2]) fileTranscript(transcriptPath(gitDir, "bb-8", attempt))({ step: 0, kind: "end" });
+    writeFileSync(join(gitDir, "beadboard", "transcripts", "bb-8", "notes.txt"), "not a transcript\n");
+    expect(nextTranscriptAttempt(gitDir, "bb-8", 1)).toBe(3);
+    expect(nextTranscriptAttempt(gitDir, "bb-8", 5)).toBe(5);
   });
 });
