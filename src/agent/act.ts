@@ -50,7 +50,7 @@ export async function actOnBead(input: ActInput): Promise<ActOutcome> {
   const repoDir = workspaceRepository(agent, env.ctx.paths.root);
   const ws = await openWorkspace({ repoDir, beadId: id, signal });
   const declared = bead.fields.sensitivity;
-  const seen = trackSeenLevel(sensitivityResultGate({ beadId: id, agent: agent.name, locality: env.locality, policy: env.gatePolicy, declared: input.sensitivity }), input.sensitivity);
+  const seen = trackSeenLevel(sensitivityResultGate({ beadId: id, agent: agent.name, locality: env.locality, policy: env.gatePolicy, declared: input.sensitivity, privatePaths: env.config.policy.privatePaths ?? [] }), input.sensitivity);
   try {
     const started = performance.now();
     const tokens = { in: 0, out: 0 };

@@ -186,4 +186,12 @@ describe("a remote acting agent and secrets in the workspace", () => {
     expect(transcript).not.toContain(KEY);
     expect(transcript).not.toContain("hunter2");
   });
+
+  it("a path the board marks private (policy.private_paths) is never read by a remote agent, however harmless", async () => {
+    const { board } = await hostileBoard(["locality: remote"], ["read_file"], { "deploy/hosts.txt": "db-primary.internal-only.example\n", ".beadboard.yml": "policy:\n  approve: [code]\n  private_paths: [deploy/]\n" });
+    double.setReplies([call("read_file", { path: "deploy/hosts.txt" }), call("finish", { result: "Could not look.", outcome: "blocked" })]);
+    expect((await superviseOnce(board.dir)).outcomes).toEqual({ codemonkey: { blocked: 1 } });
+    expect(chats(double).map((request) => JSON.stringify(request.body)).join("\n")).not.toContain("db-primary");
+    expect(metrics(board.dir).filter((m) => m.event === "gate" && m.decision === "block")).toEqual([expect.objectContaining({ tool: "read_file", reason: expect.stringContaining("board-private file (deploy/hosts.txt)") })]);
+  });
 });

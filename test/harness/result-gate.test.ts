@@ -18,6 +18,23 @@ describe("board-private paths", () => {
   });
 });
 
+describe("a board's private_paths", () => {
+  const extra = ["config/prod.*", "*.p12", "private/", "deploy/keys/"];
+  it.each(["config/prod.yml", "CONFIG/Prod.json", "certs/client.p12", "private/x.txt", "a/private/b/c", "deploy/keys/id", ".ENV", "x/Secrets/y"])("%s is private with them", (path) => {
+    expect(isBoardPrivatePath(path, extra)).toBe(true);
+  });
+  it.each(["config/dev.yml", "a/config/prod.yml", "config/prod/x", "privateer.md", "deploy/keysmith", "deploy/readme"])("%s is not", (path) => {
+    expect(isBoardPrivatePath(path, extra)).toBe(false);
+  });
+  it("the defaults hold without them, and the gate applies them for a remote model only", () => {
+    expect(isBoardPrivatePath("config/prod.yml")).toBe(false);
+    const gate = (locality: "local" | "remote") => sensitivityResultGate({ beadId: "bb-1", agent: "a", locality, policy: defaultGatePolicy, declared: "internal", privatePaths: extra });
+    expect(gate("remote")({ tool: "read_file", input: { path: "config/prod.yml" }, text: "1: port: 80" })).toMatchObject({ allowed: false });
+    expect(gate("remote")({ tool: "list_files", input: {}, text: "config/prod.yml\nconfig/dev.yml" })).toMatchObject({ allowed: true, text: "config/dev.yml\n(1 board-private line(s) withheld)" });
+    expect(gate("local")({ tool: "read_file", input: { path: "config/prod.yml" }, text: "1: port: 80" })).toMatchObject({ allowed: true });
+  });
+});
+
 describe("sensitivityResultGate", () => {
   it("a remote model never reads a board-private file, even a harmless one; a local one does", () => {
     const input = { tool: "read_file", input: { path: ".env" }, text: "1: DEBUG=true" };
