@@ -12,14 +12,16 @@ import type { BeadWithBody, Sensitivity } from "../bead/fields.js";
 import type { WorkResult } from "../claim/write-back.js";
 import { agentIdentity } from "../git/author.js";
 import { runToolLoop, type FinishReply, type LoopEvent } from "../harness/loop.js";
+import { replySchema, type Reply } from "../harness/reply.js";
 import { sensitivityResultGate } from "../harness/result-gate.js";
 import type { HarnessTool } from "../harness/tool.js";
 import { HARNESS_TOOLS } from "../harness/tools/index.js";
-import { fileTranscript, transcriptPath } from "../harness/transcript.js";
+import { fileTranscript, nextTranscriptAttempt, transcriptPath } from "../harness/transcript.js";
 import type { ChatMessage } from "../model/provider.js";
 import { commitWorkspace, openWorkspace, removeWorkspace, type Workspace } from "../workspace/workspace.js";
-import { replySchema, type Reply } from "../harness/reply.js";
 import { followupFactory } from "./act-followups.js";
+import { carriedReply, trackSeenLevel } from "./act-privacy.js";
+import { carryLevel } from "./derived-level.js";
 import { workspaceRepository } from "./act-workspace.js";
 import type { WorkerEnv } from "./worker.js";
 
@@ -47,38 +49,47 @@ export async function actOnBead(input: ActInput): Promise<ActOutcome> {
   const id = bead.id;
   const repoDir = workspaceRepository(agent, env.ctx.paths.root);
   const ws = await openWorkspace({ repoDir, beadId: id, signal });
+  const declared = bead.fields.sensitivity;
+  const seen = trackSeenLevel(sensitivityResultGate({ beadId: id, agent: agent.name, locality: env.locality, policy: env.gatePolicy, declared: input.sensitivity, privatePaths: env.config.policy.privatePaths ?? [] }), input.sensitivity);
   try {
     const started = performance.now();
+    const tokens = { in: 0, out: 0 };
     const outcome = await runToolLoop({
       provider: env.provider ?? missingProvider(),
       model: agent.fields.model ?? "",
       messages: [...input.messages, { role: "system", content: TOOL_NOTE }],
       tools: input.tools ?? HARNESS_TOOLS,
       toolNames: offeredTools(agent.fields.tools ?? []),
-      ctx: { root: realpathSync(ws.dir), allow: agent.fields.allow, newBead: followupFactory(env, id) },
+      ctx: { root: realpathSync(ws.dir), allow: agent.fields.allow, newBead: followupFactory(env, id, { derived: seen.level, declared }) },
       maxSteps: agent.fields.max_steps,
       timeoutMs: agent.fields.timeout,
       signal,
       options: agent.fields.options,
-      gate: sensitivityResultGate({ beadId: id, agent: agent.name, locality: env.locality, policy: env.gatePolicy, declared: input.sensitivity }),
+      gate: seen.gate,
       onEvent: (event) => recordEvent(env, id, event),
       ...(agent.fields.tool_calls === undefined ? {} : { actionMode: agent.fields.tool_calls }),
       onNote: (line) => env.log(`${id}: ${line}`),
-      onReply: (reply) => metrics.record({ event: "model_call", agent: agent.name, bead: id, model: reply.model, tokens_in: reply.tokensIn, tokens_out: reply.tokensOut, latency_ms: Math.round(reply.durationMs), locality: env.locality, ...(reply.loadMs === undefined ? {} : { load_ms: Math.round(reply.loadMs), tokens_per_s: reply.tokensPerSecond }) }),
-      transcript: fileTranscript(transcriptPath(env.ctx.paths.gitdir, id, bead.fields.attempts + 1)),
+      onReply: (reply) => {
+        tokens.in += reply.tokensIn;
+        tokens.out += reply.tokensOut;
+        metrics.record({ event: "model_call", agent: agent.name, bead: id, model: reply.model, tokens_in: reply.tokensIn, tokens_out: reply.tokensOut, latency_ms: Math.round(reply.durationMs), locality: env.locality, ...(reply.loadMs === undefined ? {} : { load_ms: Math.round(reply.loadMs), tokens_per_s: reply.tokensPerSecond }) });
+      },
+      transcript: fileTranscript(transcriptPath(env.ctx.paths.gitdir, id, nextTranscriptAttempt(env.ctx.paths.gitdir, id, bead.fields.attempts + 1))),
     });
-    const stats = { model: agent.fields.model ?? "", durationMs: performance.now() - started };
+    const stats = { model: agent.fields.model ?? "", tokensIn: tokens.in, tokensOut: tokens.out, durationMs: performance.now() - started };
     if (outcome.stop === "aborted") throw signal.reason instanceof Error ? signal.reason : new Error("the work was stopped");
     if (!outcome.reply) {
       await removeWorkspace(ws);
       return { kind: "failed", reason: `guardrail ${outcome.stop}: ${outcome.reason}` };
     }
-    const reply = validReply(outcome.reply);
+    // What comes back is as sensitive as everything the model saw on the way.
+    const reply = carriedReply(validReply(outcome.reply), seen.level(), declared);
+    const result = carryLevel(outcome.reply.result, seen.level(), declared);
     if (outcome.reply.outcome !== "done") {
       await removeWorkspace(ws);
-      return { kind: "finish", work: { outcome: outcome.reply.outcome, result: outcome.reply.result, stats }, reply };
+      return { kind: "finish", work: { outcome: outcome.reply.outcome, result, stats }, reply };
     }
-    return { kind: "finish", work: { ...(await commitDone(ws, env, bead, outcome.reply.result)), stats }, reply };
+    return { kind: "finish", work: { ...(await commitDone(ws, env, bead, result)), stats }, reply };
   } catch (error) {
     await removeWorkspace(ws).catch(() => undefined); // the first error is the one worth reporting
     throw error;

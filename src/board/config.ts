@@ -21,7 +21,7 @@ export interface BoardConfig {
   prefix: string;
   remote?: { url: string; branch: string; tokenEnv: string; username: string };
   /** approve: bead categories (labels, `type:<t>`, `*`) remote agents may take without a person's `escalation: approved`. */
-  policy: { remoteMax: Sensitivity; localOnly: boolean; approve?: string[] };
+  policy: { remoteMax: Sensitivity; localOnly: boolean; approve?: string[]; privatePaths?: string[] };
   memoryCapBytes: number;
   tokenBudget: number;
   maxAttempts: number;
@@ -90,6 +90,7 @@ function toConfig(raw: unknown, file: string): BoardConfig {
     }
     config.policy.approve = approve.map(String);
   }
+  if (policy.private_paths !== undefined) config.policy.privatePaths = privatePaths(policy.private_paths, file);
   if (record.locality !== undefined) {
     const pins = asRecord(record.locality, "locality", file);
     const out: Record<string, "local" | "remote"> = {};
@@ -139,6 +140,17 @@ function toConfig(raw: unknown, file: string): BoardConfig {
     };
   }
   return config;
+}
+
+/** policy.private_paths: globs (`*` within a name; `dir/` a directory) a remote model never reads, on top of the defaults. */
+function privatePaths(value: unknown, file: string): string[] {
+  const list = typeof value === "string" ? [value] : value;
+  // At most four `*` each: a glob becomes a regular expression, and many stars backtrack.
+  const valid = (entry: unknown): entry is string => typeof entry === "string" && entry.trim() !== "" && entry.length <= 200 && !entry.includes("\0") && entry.split("*").length <= 5;
+  if (!Array.isArray(list) || list.length > 100 || !list.every(valid)) {
+    throw new ConfigError(`${file}: policy.private_paths must be a list of at most 100 path patterns (up to 200 characters and four * each), e.g. ["config/prod.*", "*.p12", "private/"]`, { file, key: "policy.private_paths" });
+  }
+  return list.map((entry) => entry.trim());
 }
 
 function asRecord(value: unknown, key: string, file: string): Record<string, unknown> {

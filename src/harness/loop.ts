@@ -4,6 +4,7 @@
  * and every bound hit is an event: steps (step_limit), repeats (loop), a deadline (timeout), the
  * caller's signal (aborted). Every result passes the caller's gate before the model sees it.
  */
+import type { Sensitivity } from "../bead/fields.js";
 import type { ChatMessage, ChatReply, Provider, ToolCall } from "../model/provider.js";
 import { callKey, definitionsOf, runCall } from "./calls.js";
 import type { GuardrailCategory, HarnessTool, ToolContext, ToolResult } from "./tool.js";
@@ -27,8 +28,8 @@ export interface LoopEvent {
   reason: string;
 }
 
-/** `text`, when given, replaces the result (e.g. with board-private lines dropped). */
-export type GateVerdict = { allowed: true; text?: string } | { allowed: false; reason: string };
+/** `text`, when given, replaces the result (e.g. with board-private lines dropped); `sensitivity` is the level the gate judged it at. */
+export type GateVerdict = { allowed: true; text?: string; sensitivity?: Sensitivity } | { allowed: false; reason: string };
 /** Decides whether one tool result may reach the model (the worker supplies the sensitivity gate). */
 export type ResultGate = (result: { tool: string; input: unknown; text: string }) => GateVerdict;
 

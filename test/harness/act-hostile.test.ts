@@ -71,6 +71,33 @@ describe("hostile scripts through the worker", () => {
     expectNoTrace(board, before);
   });
 
+  it("paths out of the worktree and commands not allow-listed are refused (tool_refused) through the worker; nothing outside changes", async () => {
+    const { board, before } = await hostileBoard([], ["read_file", "write_file", "edit_file", "run"]);
+    double.setReplies([
+      call("read_file", { path: join(board.dir, "sum.mjs") }),
+      call("write_file", { path: "../../../../escaped.txt", content: "out" }),
+      call("write_file", { path: ".git/hooks/post-commit", content: "#!/bin/sh\ntouch pwned\n" }),
+      call("edit_file", { path: "../../../sum.mjs", old_text: "a - b", new_text: "a * b" }),
+      call("run", { command: ["rm", "-rf", "."] }),
+      call("run", { command: ["node", "--test", "; touch pwned"] }),
+      call("finish", { result: "Everything was refused.", outcome: "failed" }),
+    ]);
+    const { outcomes } = await superviseOnce(board.dir);
+    expect(outcomes).toEqual({ codemonkey: { failed: 1 } });
+    expect(guardrails(board).map((m) => [m.category, m.tool])).toEqual([
+      ["tool_refused", "read_file"],
+      ["tool_refused", "write_file"],
+      ["tool_refused", "write_file"],
+      ["tool_refused", "edit_file"],
+      ["tool_refused", "run"],
+      ["tool_refused", "run"],
+    ]);
+    expect(existsSync(join(board.dir, "..", "escaped.txt"))).toBe(false);
+    expect(existsSync(join(board.dir, ".git", "hooks", "post-commit"))).toBe(false);
+    expect(existsSync(join(board.dir, "pwned"))).toBe(false);
+    expectNoTrace(board, before);
+  });
+
   it("malformed arguments (not JSON, wrong types) are tool_error events the model can read; nothing is run", async () => {
     const { board, before } = await hostileBoard();
     double.setReplies([call("read_file", "{not json"), call("edit_file", { path: 42, old_text: "a", new_text: "b" }), call("finish", { result: "Blocked on my own arguments.", outcome: "blocked" })]);
@@ -94,6 +121,15 @@ describe("hostile scripts through the worker", () => {
     expectNoTrace(board, before);
   });
 
+  it("the model goes missing mid-loop: the bead is handed back without counting an attempt, and the worktree goes", async () => {
+    const { board, before } = await hostileBoard();
+    double.setReplies([edit, { status: 404, error: 'model "qwen3:8b" not found, try pulling it first' }]);
+    const env = await workerEnvFor(board.dir, "codemonkey");
+    expect(await workBead(env, "bb-fix", new AbortController().signal)).toBe("unreachable");
+    expect(bead(board.dir, "bb-fix").fields).toMatchObject({ status: "open", attempts: 0 });
+    expectNoTrace(board, before);
+  });
+
   it("a stop mid-loop (SIGTERM's abort) releases the bead and removes the worktree with its unfinished edit", async () => {
     const { board, before } = await hostileBoard();
     double.setReplies([edit, { stallAfterChunks: 0 }]);
@@ -110,6 +146,10 @@ describe("hostile scripts through the worker", () => {
     expect(fields.claimed_by).toBeUndefined();
     expect(metrics(board.dir).filter((m) => m.event === "release")).toEqual([expect.objectContaining({ reason: "agent stopped", attempt_counted: false })]);
     expectNoTrace(board, before);
+    // The next run is the same attempt number on the bead, but keeps a transcript of its own.
+    double.setReplies([call("finish", { result: "Nothing to do after all.", outcome: "done" })]);
+    expect(await workBead(env, "bb-fix", new AbortController().signal)).toBe("done");
+    expect(readdirSync(join(board.dir, ".git", "beadboard", "transcripts", "bb-fix")).sort()).toEqual(["1.jsonl", "2.jsonl"]);
   });
 });
 
@@ -145,5 +185,13 @@ describe("a remote acting agent and secrets in the workspace", () => {
     const transcript = readdirSync(transcripts).map((file) => readFileSync(join(transcripts, file), "utf8")).join("");
     expect(transcript).not.toContain(KEY);
     expect(transcript).not.toContain("hunter2");
+  });
+
+  it("a path the board marks private (policy.private_paths) is never read by a remote agent, however harmless", async () => {
+    const { board } = await hostileBoard(["locality: remote"], ["read_file"], { "deploy/hosts.txt": "db-primary.internal-only.example\n", ".beadboard.yml": "policy:\n  approve: [code]\n  private_paths: [deploy/]\n" });
+    double.setReplies([call("read_file", { path: "deploy/hosts.txt" }), call("finish", { result: "Could not look.", outcome: "blocked" })]);
+    expect((await superviseOnce(board.dir)).outcomes).toEqual({ codemonkey: { blocked: 1 } });
+    expect(chats(double).map((request) => JSON.stringify(request.body)).join("\n")).not.toContain("db-primary");
+    expect(metrics(board.dir).filter((m) => m.event === "gate" && m.decision === "block")).toEqual([expect.objectContaining({ tool: "read_file", reason: expect.stringContaining("board-private file (deploy/hosts.txt)") })]);
   });
 });

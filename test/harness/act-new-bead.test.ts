@@ -53,6 +53,10 @@ describe("new_bead from the worker", () => {
     expect(toolResultsSeen()[0]).toBe(`created bead ${child}: Document sum`);
     expect(metrics(board.dir).filter((m) => m.event === "followup")).toEqual([expect.objectContaining({ bead: "bb-fix", created: child, tool: "new_bead" })]);
     expect(metrics(board.dir).filter((m) => m.event === "guardrail")).toEqual([]);
+    // Done without changing a file: no branch is kept or recorded, and the result says so.
+    expect(bead(board.dir, "bb-fix").body).toContain("(No files were changed.)");
+    expect(board.read("beads/bb-fix.md")).not.toMatch(/^branch:/m);
+    expect(board.git(["branch", "--list", "bead/*"]).trim()).toBe("");
   });
 
   it("per bead: the fourth is refused (followup_limit), the model reads why, nothing is created", async () => {
