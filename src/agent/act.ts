@@ -19,6 +19,7 @@ import { HARNESS_TOOLS } from "../harness/tools/index.js";
 import { fileTranscript, transcriptPath } from "../harness/transcript.js";
 import type { ChatMessage } from "../model/provider.js";
 import { commitWorkspace, openWorkspace, removeWorkspace, type Workspace } from "../workspace/workspace.js";
+import { actWithExec } from "./act-exec.js";
 import { replySchema, type Reply } from "./reply.js";
 import type { WorkerEnv } from "./worker.js";
 
@@ -42,6 +43,7 @@ const TOOL_NOTE =
 
 export async function actOnBead(input: ActInput): Promise<ActOutcome> {
   const { env, bead, signal } = input;
+  if (env.agent.fields.provider === "exec") return actWithExec(input);
   const { agent, metrics } = env;
   const id = bead.id;
   const repoDir = agent.fields.workspace === undefined ? env.ctx.paths.root : resolve(env.ctx.paths.root, agent.fields.workspace);

@@ -20,6 +20,8 @@ export interface ExecRunOptions {
   /** The person's environment; board secrets are withheld from it (see exec-env.ts). */
   env: NodeJS.ProcessEnv;
   secretNames?: readonly string[];
+  /** Variables passed although they look secret (the agent's own api_key_env). */
+  pass?: readonly string[];
   timeoutMs: number;
   signal?: AbortSignal;
   /** stdout kept as the result; the rest is read and dropped. */
@@ -62,7 +64,7 @@ export async function runExec(options: ExecRunOptions): Promise<ExecOutcome> {
 
 function runChild(options: ExecRunOptions, promptFile: string): Promise<ExecOutcome> {
   const [program, ...args] = expandArgv(options.command, { prompt: options.prompt, promptFile, workspace: options.workspace });
-  const env = execEnv({ env: options.env, secretNames: options.secretNames, beadId: options.beadId, workspace: options.workspace, promptFile });
+  const env = execEnv({ env: options.env, secretNames: options.secretNames, pass: options.pass, beadId: options.beadId, workspace: options.workspace, promptFile });
   const maxResult = options.maxResultBytes ?? DEFAULT_MAX_RESULT;
   return new Promise((resolve) => {
     let ended: ExecOutcome["ended"] = "exit";
