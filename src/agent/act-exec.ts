@@ -14,7 +14,7 @@ import { agentIdentity } from "../git/author.js";
 import { runExec, type ExecOutcome } from "../harness/exec-runner.js";
 import { isBoardPrivatePath } from "../harness/result-gate.js";
 import { fileTranscript, transcriptPath, type TranscriptSink } from "../harness/transcript.js";
-import { commitWorkspace, openWorkspace, removeWorkspace, type Workspace } from "../workspace/workspace.js";
+import { commitWorkspace, openWorkspace, removeWorkspace, type Workspace, type WorkspaceCommit } from "../workspace/workspace.js";
 import { gitText } from "../workspace/git-cli.js";
 import type { ActInput, ActOutcome } from "./act.js";
 import { carryLevel } from "./derived-level.js";
@@ -115,11 +115,18 @@ function resultText(outcome: ExecOutcome): string {
 
 /** Done: commit the worktree's changes as the agent, then let the worktree go; the branch stays. */
 async function commitDone(ws: Workspace, env: WorkerEnv, message: string, result: string): Promise<Omit<WorkResult, "stats">> {
-  const commit = await commitWorkspace(ws, { author: agentIdentity(env.agent.name, hostname()), message });
+  const commit = (await commitWorkspace(ws, { author: agentIdentity(env.agent.name, hostname()), message })) ?? (await harnessCommits(ws));
   await removeWorkspace(ws);
   if (!commit) return { outcome: "done", result: `${result}\n\n(No files were changed.)` };
   const summary = `Branch \`${commit.branch}\`, commit ${commit.commit.slice(0, 12)}:\n\n\`\`\`\n${commit.diffstat}\n\`\`\``;
   return { outcome: "done", result: `${result}\n\n${summary}`, fields: { branch: commit.branch } };
+}
+
+/** A harness that commits by itself (Aider does unless told not to) left nothing to stage: its commits are the work. */
+async function harnessCommits(ws: Workspace): Promise<WorkspaceCommit | null> {
+  const head = await gitText({ cwd: ws.dir, args: ["rev-parse", "HEAD"] });
+  if (head === ws.base) return null;
+  return { branch: ws.branch, commit: head, diffstat: await gitText({ cwd: ws.dir, args: ["diff", "--stat", ws.base, head] }) };
 }
 
 /** The board's git token and every other agent's key are not the harness's to see. */
