@@ -115,6 +115,8 @@ export function renderAttempt(summary: AttemptSummary, records: readonly Transcr
   const when = summary.startedAt ? ` ${summary.startedAt.slice(0, 19).replace("T", " ")}` : "";
   const what = summary.kind === "exec" ? `exec ${summary.harness ?? ""}` : `${summary.steps} step(s), ${summary.toolCalls} tool call(s), ${summary.refusals} refused, ${summary.errors} failed, ${summary.gateBlocks} withheld`;
   const out = [`attempt ${summary.attempt}${when}: ${what}`];
+  // A refused call's result is the refusal already shown: not printed twice.
+  let refusal: string | undefined;
   for (const record of records) {
     const at = `  step ${record.step}`;
     switch (record.kind) {
@@ -128,13 +130,17 @@ export function renderAttempt(summary: AttemptSummary, records: readonly Transcr
         break;
       }
       case "tool":
-        out.push(`${at}  result of ${str(record.tool) ?? "?"}: ${oneLine(str(record.text) ?? "", width)}`);
+        if (str(record.text) !== refusal) out.push(`${at}  result of ${str(record.tool) ?? "?"}: ${oneLine(str(record.text) ?? "", width)}`);
+        refusal = undefined;
         break;
       case "event":
         if (record.output !== undefined) out.push(`${at}  output: ${oneLine(str(record.output) ?? "", width)}`);
         else if (record.output_cut !== undefined) out.push(`${at}  output: ${str(record.output_cut) ?? "cut"}`);
         else if (record.gate === "block") out.push(`${at}  withheld (gate) ${str(record.tool) ?? "?"}: ${oneLine(str(record.reason) ?? "", width)}`);
-        else out.push(`${at}  ${str(record.category) ?? "event"} ${str(record.tool) ?? ""}: ${oneLine(str(record.reason) ?? "", width)}`);
+        else {
+          refusal = str(record.reason);
+          out.push(`${at}  ${str(record.category) ?? "event"} ${str(record.tool) ?? ""}: ${oneLine(refusal ?? "", width)}`);
+        }
         break;
       case "end": {
         const stderr = str(record.stderr)?.trim();
@@ -148,4 +154,15 @@ export function renderAttempt(summary: AttemptSummary, records: readonly Transcr
   if (summary.stop === null) out.push("  (no end recorded: still running, or the process was killed)");
   if (summary.skippedLines > 0) out.push(`  (${summary.skippedLines} unreadable line(s) skipped)`);
   return out;
+}
+
+/** One line for `bead show`: what the attempt did and how it ended. */
+export function summaryLine(summary: AttemptSummary): string {
+  const ended = `ended ${summary.stop ?? "(no end recorded)"}${summary.reason ? ` (${oneLine(summary.reason, 120)})` : ""}`;
+  if (summary.kind === "exec") return `attempt ${summary.attempt}: exec ${summary.harness ?? "?"}, ${ended}`;
+  const tools = Object.entries(summary.byTool)
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .map(([name, n]) => `${name} ${n}`)
+    .join(", ");
+  return `attempt ${summary.attempt}: ${summary.steps} step(s), ${summary.toolCalls} tool call(s)${tools ? ` (${tools})` : ""}, ${summary.refusals} refused, ${summary.errors} failed, ${summary.gateBlocks} withheld; ${ended}`;
 }

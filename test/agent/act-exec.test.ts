@@ -7,6 +7,7 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { workBead } from "../../src/agent/worker.js";
+import { runCli } from "../helpers/cli.js";
 import { cleanupTempBoards } from "../helpers/temp-board.js";
 import { execBoard } from "./exec-support.js";
 import { bead, logs, metrics, workerEnvFor } from "./support.js";
@@ -56,6 +57,12 @@ describe("provider: exec through the worker", () => {
     expect(lines.map((line) => line.kind)).toEqual(["request", "event", "end"]);
     expect(lines[1]).toMatchObject({ output: "Changed src/app.txt to say fixed.\n" });
     expect(lines[2]).toMatchObject({ stop: "exit", exitCode: 0 });
+    // Visible afterwards: bead log --transcript and bead show.
+    const log = await runCli(["log", "bb-1", "--transcript"], { cwd: board.dir });
+    expect(log.stdout).toMatch(/^attempt 1 .*: exec .*node\n/);
+    expect(log.stdout).toContain("  step 1  output: Changed src/app.txt to say fixed.⏎");
+    expect(log.stdout).toContain("  end: exit (exit code 0)");
+    expect((await runCli(["show", "bb-1"], { cwd: board.dir })).stdout).toMatch(/ {2}work: attempt 1: exec .*node, ended exit \(exit code 0\)/);
     expect(metrics(board.dir).filter((m) => m.event === "exec")).toEqual([expect.objectContaining({ agent: "outside", bead: "bb-1", ended: "exit", exit_code: 0 })]);
   });
 
