@@ -44,6 +44,8 @@ export async function actWithExec(input: ActInput): Promise<ActOutcome> {
       const result = `Not sent to ${agent.name}: the workspace holds board-private files (${refusal}), which a remote harness could read. Assign a local agent (agent: <name>), then reopen.`;
       return { kind: "finish", work: { outcome: "blocked", result, reason: "board-private files in a remote exec workspace" }, reply: undefined };
     }
+    // What the branch held before this run: a failed run's own commits are dropped with it.
+    const startHead = await gitText({ cwd: ws.dir, args: ["rev-parse", "HEAD"], signal });
     const prompt = execPrompt(agent.prompt, input.messages.filter((message) => message.role === "user").map((message) => message.content));
     record({ step: 1, kind: "request", harness: command[0] ?? "", argv: command, prompt });
     const started = performance.now();
@@ -66,6 +68,7 @@ export async function actWithExec(input: ActInput): Promise<ActOutcome> {
     if (outcome.ended === "aborted") throw signal.reason instanceof Error ? signal.reason : new Error("the work was stopped");
     if (outcome.status === "failed") {
       if (outcome.ended === "timeout") recordTimeout(env, id, agent.fields.timeout);
+      await gitText({ cwd: ws.dir, args: ["reset", "--quiet", "--hard", startHead] });
       await removeWorkspace(ws);
       return { kind: "failed", reason: failureText(command, outcome) };
     }

@@ -76,18 +76,6 @@ describe("provider: exec through the worker", () => {
     expect(board.git(["branch", "--list", "bead/*"])).toBe("");
   });
 
-  it("a harness that commits by itself (as Aider does): its commits are the work, the branch is recorded", async () => {
-    const { board } = await execBoard("commit");
-    expect(await workBead(await workerEnvFor(board.dir, "outside"), "bb-1", new AbortController().signal)).toBe("done");
-    const done = bead(board.dir, "bb-1");
-    expect(done.fields.branch).toBe("bead/bb-1");
-    expect(done.body).toContain("committed the fix");
-    expect(done.body).toContain("src/app.txt | 2 +-");
-    expect(board.git(["log", "-1", "--format=%an|%s", "bead/bb-1"]).trim()).toBe("aider|fix app");
-    expect(board.read("src/app.txt")).toBe("broken\n");
-    expect(worktrees(board.dir)).toEqual([]);
-  });
-
   it("a non-zero exit fails the try with the exit code and stderr's last line; its half-done edit and the branch go", async () => {
     const { board } = await execBoard("fail");
     const captured = logs();

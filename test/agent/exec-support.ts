@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { beadText } from "../helpers/beads.js";
 import { makeTempBoard, type TempBoard } from "../helpers/temp-board.js";
 
-export type HarnessMode = "edit" | "fail" | "hang" | "env" | "noop" | "flood" | "commit";
+export type HarnessMode = "edit" | "fail" | "hang" | "env" | "noop" | "flood" | "commit" | "commit-fail";
 
 const HARNESS = `
 import { execFileSync } from "node:child_process";
@@ -31,13 +31,14 @@ if (mode === "edit") {
   setInterval(() => undefined, 1000);
 } else if (mode === "env") {
   console.log(JSON.stringify(Object.keys(process.env).filter((name) => /KEY|TOKEN|SECRET|^BEAD_/.test(name)).sort()));
-} else if (mode === "commit") {
+} else if (mode === "commit" || mode === "commit-fail") {
   // As Aider does by default: the harness commits its own change.
   writeFileSync("src/app.txt", "fixed by a committing harness\\n");
   const git = (...args) => execFileSync("git", args, { env: { ...process.env, GIT_AUTHOR_NAME: "aider", GIT_AUTHOR_EMAIL: "aider@example.test", GIT_COMMITTER_NAME: "aider", GIT_COMMITTER_EMAIL: "aider@example.test" } });
   git("add", "src/app.txt");
   git("commit", "-q", "-m", "fix app");
   console.log("committed the fix");
+  if (mode === "commit-fail") process.exit(1);
 } else if (mode === "flood") {
   process.stdout.write("x".repeat(200 * 1024));
 } else {
