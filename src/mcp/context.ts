@@ -15,6 +15,7 @@ import { sensitivityRank, type BeadWithBody, type Sensitivity } from "../bead/fi
 import { assertValidId } from "../bead/ids.js";
 import { beadPath, type BoardPaths } from "../board/paths.js";
 import { parseBeadFile } from "../board/read-bead.js";
+import { markedLevel } from "../agent/derived-level.js";
 import type { CliIo } from "../cli/io.js";
 import { beadJson } from "../cli/output.js";
 import { isBeadboardError, NotFoundError } from "../errors.js";
@@ -57,6 +58,15 @@ export function visible(ctx: McpContext, sensitivity: Sensitivity): boolean {
 }
 
 /**
+ * How private a bead is: its declared level, raised by any `<!-- sensitivity: -->` marker in its
+ * body. A public bead whose result was built from a private one carries that marker
+ * (agent/derived-level.ts), so privacy follows the data to MCP clients too.
+ */
+export function beadLevel(bead: BeadWithBody): Sensitivity {
+  return markedLevel(bead.body, bead.fields.sensitivity);
+}
+
+/**
  * The bead as `show --json` has it, refused as "not found" when this client may not see it: a
  * remote client learns nothing of a private bead, not even that it exists.
  */
@@ -66,8 +76,24 @@ export function readVisibleBead(ctx: McpContext, id: string): BeadWithBody {
   // lstat: a symlink in beads/ is never followed out of the board.
   if (!existsSync(file) || !lstatSync(file).isFile()) throw new NotFoundError("bead", id, `no file ${beadPath(id)}`);
   const bead = parseBeadFile(file, id);
-  if (!visible(ctx, bead.fields.sensitivity)) throw new NotFoundError("bead", id, `no file ${beadPath(id)}`);
+  if (!visible(ctx, beadLevel(bead))) throw new NotFoundError("bead", id, `no file ${beadPath(id)}`);
   return bead;
+}
+
+/**
+ * For lists (ready, list, search, resources): whether this client may see the bead `id`, whose
+ * declared level the list already has. A remote client also gets the derived level, which needs
+ * the body: the file is read (lstat first, bounded by the bead parser); one it cannot read is hidden.
+ */
+export function visibleInList(ctx: McpContext, id: string, declared: Sensitivity): boolean {
+  if (ctx.visibleMax === undefined) return true;
+  if (!visible(ctx, declared)) return false;
+  try {
+    readVisibleBead(ctx, id);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Checks visibility before a write; a bead that does not exist is left to the command's own error. */

@@ -6,13 +6,13 @@ import { ready } from "../cli/commands/ready.js";
 import { lint } from "../cli/commands/lint.js";
 import { log } from "../cli/commands/log.js";
 import { search } from "../cli/commands/search.js";
-import { beadOut, guarded, readVisibleBead, runCommand, visible, type McpContext } from "./context.js";
+import { beadOut, guarded, readVisibleBead, runCommand, visibleInList, type McpContext } from "./context.js";
 import { toolConfig } from "./schemas.js";
 
-type BeadJson = Record<string, unknown> & { sensitivity?: Sensitivity };
+type BeadJson = Record<string, unknown> & { id?: unknown; sensitivity?: Sensitivity };
 
 export function registerReadTools(server: McpServer, ctx: McpContext): void {
-  const onlyVisible = (items: BeadJson[]) => items.filter((item) => visible(ctx, item.sensitivity ?? "internal"));
+  const onlyVisible = (items: BeadJson[]) => items.filter((item) => visibleInList(ctx, String(item.id), item.sensitivity ?? "internal"));
 
   server.registerTool("ready", toolConfig("ready"), async ({ agent }) =>
     guarded(async () => {
