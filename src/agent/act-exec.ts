@@ -100,6 +100,8 @@ function exitText(command: readonly string[], outcome: ExecOutcome): string {
     case "aborted":
       return `exec ${program} was stopped`;
     case "spawn-error":
+      // Linux caps one argument at 128 KB: a big bead's {prompt} in argv cannot be passed.
+      if (outcome.stderrTail.includes("E2BIG")) return `exec ${program} could not start: the prompt is too long for one argument (use {prompt_file}, or the prompt on stdin, in command:)`;
       return `exec ${program} could not start (check command: in the agent file and that ${program} is installed)`;
     case "exit":
       return outcome.exitCode === 0 ? `exec ${program} exited 0` : `exec ${program} exited with ${outcome.exitSignal ?? `code ${outcome.exitCode ?? "?"}`}`;

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -73,7 +73,14 @@ function runChild(options: ExecRunOptions, promptFile: string): Promise<ExecOutc
     let truncated = false;
     let stderr = Buffer.alloc(0);
     let killTimer: NodeJS.Timeout | undefined;
-    const child = spawn(program!, args, { cwd: options.workspace, env, detached: true, stdio: ["pipe", "pipe", "pipe"] });
+    let child: ChildProcessWithoutNullStreams;
+    try {
+      child = spawn(program!, args, { cwd: options.workspace, env, detached: true, stdio: ["pipe", "pipe", "pipe"] });
+    } catch (error) {
+      // Some refusals (E2BIG: an argument over 128 KB) are thrown at once, not emitted.
+      const message = error instanceof Error ? error.message : String(error);
+      return resolve({ status: "failed", ended: "spawn-error", exitCode: null, exitSignal: null, result: "", resultTruncated: false, stderrTail: `${program}: ${message}` });
+    }
 
     const killGroup = (why: "timeout" | "aborted") => {
       if (child.exitCode !== null || child.signalCode !== null || ended !== "exit") return;
