@@ -20,7 +20,7 @@ import { fileTranscript, transcriptPath } from "../harness/transcript.js";
 import type { ChatMessage } from "../model/provider.js";
 import { commitWorkspace, openWorkspace, removeWorkspace, type Workspace } from "../workspace/workspace.js";
 import { actWithExec } from "./act-exec.js";
-import { replySchema, type Reply } from "./reply.js";
+import { replySchema, type Reply } from "../harness/reply.js";
 import type { WorkerEnv } from "./worker.js";
 
 export interface ActInput {

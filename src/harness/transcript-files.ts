@@ -5,7 +5,7 @@
  */
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync } from "node:fs";
 import { join } from "node:path";
-import { parseTranscript, summarizeAttempt, type AttemptSummary, type TranscriptRecord } from "./transcript-summary.js";
+import { parseTranscript, summarizeAttempt, type AttemptSummary, type TranscriptRecord } from "../stats/transcript-summary.js";
 
 /** A 200-step loop with every field at its clip is ~4 MB; more than this is not a transcript. */
 export const TRANSCRIPT_READ_MAX = 8 * 1024 * 1024;

@@ -2,7 +2,7 @@
  * `bead stats`, the acting agents' part: tool calls, refusals and steps per bead, summed from the
  * transcripts' attempt summaries (src/harness/transcript-summary.ts). Pure, no I/O.
  */
-import type { AttemptSummary } from "../harness/transcript-summary.js";
+import type { AttemptSummary } from "./transcript-summary.js";
 import { percentiles, type Percentiles } from "./aggregate.js";
 
 export interface BeadToolUse {

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { failureText } from "../../src/agent/act-exec.js";
 import { runExec } from "../../src/harness/exec-runner.js";
 import { transcriptLine, type TranscriptEntry } from "../../src/harness/transcript.js";
-import { parseTranscript, renderAttempt, summarizeAttempt, summaryLine } from "../../src/harness/transcript-summary.js";
+import { parseTranscript, renderAttempt, summarizeAttempt, summaryLine } from "../../src/stats/transcript-summary.js";
 
 const at = new Date("2026-12-06T00:00:00Z");
 const written = (entries: TranscriptEntry[]) => parseTranscript(entries.map((entry) => transcriptLine(entry, at)).join(""));

@@ -1,5 +1,5 @@
 import { readAttempts } from "../../harness/transcript-files.js";
-import { renderAttempt } from "../../harness/transcript-summary.js";
+import { renderAttempt } from "../../stats/transcript-summary.js";
 import { InvalidArgumentError, NotFoundError } from "../../errors.js";
 import type { BoardPaths } from "../../board/paths.js";
 import type { CliIo } from "../io.js";

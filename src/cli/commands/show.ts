@@ -42,7 +42,7 @@ export async function show(io: CliIo, id: string, options: GlobalOptions): Promi
   if (branch) lines.push(`  branch: ${branch} (\`bead diff ${bead.id}\`, \`bead merge ${bead.id}\`)`);
   const last = work.at(-1);
   if (last) {
-    const { summaryLine } = await import("../../harness/transcript-summary.js");
+    const { summaryLine } = await import("../../stats/transcript-summary.js");
     lines.push(`  work: ${summaryLine(last)}${work.length > 1 ? `; ${work.length} attempts` : ""} (\`bead log ${bead.id} --transcript\`)`);
   }
   if (bead.checklist) lines.push(`  checklist: ${bead.checklist.done}/${bead.checklist.total}`);
