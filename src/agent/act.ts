@@ -23,6 +23,7 @@ import { followupFactory } from "./act-followups.js";
 import { carriedReply, trackSeenLevel } from "./act-privacy.js";
 import { carryLevel } from "./derived-level.js";
 import { workspaceRepository } from "./act-workspace.js";
+import { actWithExec } from "./act-exec.js";
 import type { WorkerEnv } from "./worker.js";
 
 export interface ActInput {
@@ -45,6 +46,7 @@ const TOOL_NOTE =
 
 export async function actOnBead(input: ActInput): Promise<ActOutcome> {
   const { env, bead, signal } = input;
+  if (env.agent.fields.provider === "exec") return actWithExec(input);
   const { agent, metrics } = env;
   const id = bead.id;
   const repoDir = workspaceRepository(agent, env.ctx.paths.root);

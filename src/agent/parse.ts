@@ -1,6 +1,7 @@
 import { splitFrontMatter } from "../bead/frontmatter.js";
 import { parseFrontMatterYaml } from "../bead/parse.js";
 import { ParseError } from "../errors.js";
+import { execAgentProblem } from "./exec-fields.js";
 import { agentFieldsSchema, type AgentDefinition } from "./schema.js";
 import { toolAgentProblem } from "./tool-fields.js";
 
@@ -19,7 +20,9 @@ export function parseAgent(text: string, path: string): AgentDefinition {
   }
   const fields = result.data;
   if (fields.name !== stem) throw new ParseError(path, findKeyLine(split.yaml, "name", split.yamlLine), `name ${fields.name} does not match the file name ${stem}.md`, "rename the file or fix name:");
-  if (fields.provider !== "builtin" && !fields.model) throw new ParseError(path, findKeyLine(split.yaml, "provider", split.yamlLine), `provider ${fields.provider} needs a model`, "add e.g. `model: qwen3:8b`");
+  const execProblem = execAgentProblem(fields);
+  if (execProblem) throw new ParseError(path, findKeyLine(split.yaml, execProblem.key, split.yamlLine), execProblem.message, execProblem.hint);
+  if (fields.provider !== "builtin" && fields.provider !== "exec" && !fields.model) throw new ParseError(path, findKeyLine(split.yaml, "provider", split.yamlLine), `provider ${fields.provider} needs a model`, "add e.g. `model: qwen3:8b`");
   if (fields.provider === "builtin" && !fields.action) throw new ParseError(path, findKeyLine(split.yaml, "provider", split.yamlLine), "a builtin agent needs an action", "add `action: report` (or write, run)");
   const toolProblem = toolAgentProblem(fields);
   if (toolProblem) throw new ParseError(path, findKeyLine(split.yaml, toolProblem.key, split.yamlLine), toolProblem.message, toolProblem.hint);

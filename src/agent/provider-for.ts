@@ -12,6 +12,7 @@ export function providerFor(agent: AgentDefinition, env: NodeJS.ProcessEnv): Pro
   const keyEnv = fields.api_key_env === undefined ? {} : { apiKeyEnv: fields.api_key_env };
   switch (fields.provider) {
     case "builtin":
+    case "exec": // an outside harness brings its own model client
       return undefined;
     case "ollama":
       return createOllamaProvider({ ...(fields.host === undefined ? {} : { host: fields.host }), ...keyEnv, env });

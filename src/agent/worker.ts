@@ -1,4 +1,5 @@
-import { ParseError } from "../errors.js";
+import { existsSync } from "node:fs";
+import { ConfigError, ParseError } from "../errors.js";
 import { keepPendingWriteBack, keepResult } from "./kept-result.js";
 import { readBoardFileText } from "../board/safe-read.js";
 import { carryLevel, carryNoteLevel, memoryCeiling } from "./derived-level.js";
@@ -50,6 +51,8 @@ export interface WorkerEnv {
   unreachable?: (why: { what: string; hint: string }) => void;
   /** Every agent of the board, resolved: for shadow mode, the planner and escalation. */
   registry?: AgentRegistry;
+  /** The environment an exec agent's harness inherits (less the board's secrets); default process.env. */
+  processEnv?: NodeJS.ProcessEnv;
 }
 
 export type WorkOutcome = "done" | "failed" | "blocked" | "released" | "skipped" | "late" | "unreachable" | "planned";
@@ -106,7 +109,7 @@ async function workClaimed(env: WorkerEnv, id: string, signal: AbortSignal): Pro
     await env.claimer.publish();
     return "planned";
   }
-  if (!env.provider) return finish(env, id, await runBuiltin(env.ctx, agent, bead, signal), undefined, started);
+  if (!env.provider && agent.fields.provider !== "exec") return finish(env, id, await runBuiltin(env.ctx, agent, bead, signal), undefined, started);
   // Memory per note: the notes this provider may not see are left out, not the whole file.
   const ceiling = memoryCeiling(env.locality, env.gatePolicy);
   const visible = (path: string) => {
@@ -132,15 +135,16 @@ async function workClaimed(env: WorkerEnv, id: string, signal: AbortSignal): Pro
   // Memory is as sensitive as the beads its notes came from (memory-level.ts).
   const parts = withMemoryLevels(context.parts, (beadId) => beadLevel(env, beadId));
   const gate = decide({ beadId: id, inputs: parts, provider: { name: agent.name, locality: env.locality } }, env.gatePolicy);
-  metrics.record({ event: "gate", agent: agent.name, bead: id, provider: env.provider.host, locality: env.locality, sensitivity: gate.sensitivity, decision: gate.allowed ? "allow" : "block", reason: gate.reason, bytes: gate.allowed ? gate.bytes : 0 });
+  metrics.record({ event: "gate", agent: agent.name, bead: id, provider: env.provider?.host ?? agent.fields.provider, locality: env.locality, sensitivity: gate.sensitivity, decision: gate.allowed ? "allow" : "block", reason: gate.reason, bytes: gate.allowed ? gate.bytes : 0 });
   if (!gate.allowed) {
     env.log(`${id}: sensitivity gate refused ${env.locality} model ${agent.fields.model}: ${gate.reason}`);
     return finish(env, id, { outcome: "blocked", result: `Not sent to ${agent.name}: ${gate.reason}. Assign a local agent (agent: <name>) or remove the sensitive content, then reopen.`, reason: `sensitivity gate: ${gate.reason}` }, undefined, started);
   }
-  if (agent.fields.tools !== undefined && agent.fields.tools.length > 0) {
+  if (agent.fields.provider === "exec" || (agent.fields.tools !== undefined && agent.fields.tools.length > 0)) {
     const acted = await actOnBead({ env, bead, messages: context.messages, sensitivity: gate.sensitivity, signal });
     return acted.kind === "failed" ? finishFailedTry(env, id, acted.reason) : finish(env, id, acted.work, acted.reply, started);
   }
+  if (!env.provider) throw new ConfigError(`${agent.path}: provider ${agent.fields.provider} has no model client`);
   const answer = await askModel({
     provider: env.provider,
     model: agent.fields.model ?? "",

@@ -168,7 +168,9 @@ function buildProgram(commander: typeof import("commander"), io: CliIo, setExit:
   command(program, "lint [paths...]", "check beads and agent files; exit 1 on any problem", "lint", "lint", true)
     .option("--staged", "check the versions staged for commit")
     .option("--watch", "check again on every change to beads/ or agents/ until interrupted (editors read this)");
-  command(program, "log <id>", "the bead's history from git", "log", "log", true);
+  command(program, "log <id>", "the bead's history from git", "log", "log", true)
+    .option("--transcript", "what its acting agent did, step by step (this machine's .git/beadboard/transcripts/)")
+    .option("--attempt <n>", "with --transcript: only this attempt");
   command(program, "diff <id>", "what the bead's work branch bead/<id> changed since it left the board's branch", "diff", "diff", true).option("--stat", "the diffstat only");
   command(program, "merge <id>", "merge the bead's work branch bead/<id> into the board's branch, then delete it", "merge", "merge", true);
   command(program, "board", "terminal kanban (open beads waiting on deps show as blocked)", "board", "board", true).option("--watch", "redraw on every change until interrupted");

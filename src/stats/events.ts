@@ -76,6 +76,14 @@ const EVENT_SCHEMAS = [
     /** The `bead eval` task the loop ran, when it was one. */
     eval: z.optional(z.string()),
   }),
+  /** An outside harness's run (provider: exec): how it ended. */
+  event("exec", {
+    ended: z.string(),
+    exit_code: z.optional(z.nullable(count)),
+    duration_ms: z.optional(count),
+    truncated: z.optional(z.boolean()),
+    reason: z.optional(z.string()),
+  }),
   event("retry", { reason: z.string(), attempt: count }),
   event("release", { reason: z.string(), attempt_counted: z.boolean() }),
   event("result_kept", { file: z.string(), reason: z.string() }),

@@ -184,7 +184,7 @@ describe("supervisor: two agents on one board", () => {
     double.setReplies(whoReplies);
     const { outcomes, logs: lines } = await superviseOnce(board.dir, { agents: ["coder"] });
     expect(outcomes).toEqual({ coder: { done: 1 } });
-    expect(lines).toContain("skipping agents/broken.md:2: provider: provider must be one of ollama, openai, builtin, embedded");
+    expect(lines).toContain("skipping agents/broken.md:2: provider: provider must be one of ollama, openai, builtin, embedded, exec");
   });
 
   it("on stop, starts no work queued behind the shared model-server limit", async () => {

@@ -2,6 +2,8 @@ import { aggregate } from "../../stats/aggregate.js";
 import { readMetricsFile } from "../../stats/read.js";
 import { renderStats } from "../../stats/render.js";
 import { lastEvalPerAgent, readEvalLines, renderEvalStats } from "../../eval/results-file.js";
+import { renderToolUse, toolUse } from "../../stats/tools.js";
+import { beadsWithTranscripts, readAttempts } from "../../harness/transcript-files.js";
 import { boardFor, type CliIo, type GlobalOptions } from "../io.js";
 import { json } from "../output.js";
 
@@ -11,7 +13,8 @@ export async function stats(io: CliIo, options: GlobalOptions): Promise<void> {
   const { lines, skipped, unknown } = readMetricsFile(paths.stateDir);
   const result = aggregate(lines);
   const evals = readEvalLines(paths.stateDir).lines;
-  if (options.json) io.out(json({ ...result, skippedLines: skipped, unknownLines: unknown, evals: lastEvalPerAgent(evals) }));
-  else io.out(renderStats(result) + renderEvalStats(evals));
+  const tools = toolUse(beadsWithTranscripts(paths.gitdir).map((bead) => ({ bead, attempts: readAttempts(paths.gitdir, bead).map((entry) => entry.summary) })));
+  if (options.json) io.out(json({ ...result, tools, skippedLines: skipped, unknownLines: unknown, evals: lastEvalPerAgent(evals) }));
+  else io.out(`${renderStats(result)}\n${renderToolUse(tools)}${renderEvalStats(evals)}`);
   if (skipped > 0 && !options.json) io.err(`${skipped} unreadable line(s) in .git/beadboard/metrics.jsonl skipped${unknown > 0 ? ` (${unknown} of an event this version does not know)` : ""}\n`);
 }
