@@ -72,6 +72,7 @@ const COMMAND_FILES = {
   search: () => import("./commands/search.js"),
   doctor: () => import("./commands/doctor.js"),
   models: () => import("./commands/models.js"),
+  "models-check": () => import("./commands/models-check.js"),
   up: () => import("./commands/up.js"),
   sync: () => import("./commands/sync.js"),
   stats: () => import("./commands/stats.js"),
@@ -186,6 +187,7 @@ function buildProgram(commander: typeof import("commander"), io: CliIo, setExit:
   command(models, "pull <uri>", "download hf:<user>/<repo>:<quant> into the cache (resumable)", "models", "modelsPull", true);
   command(models, "ls", "cached models, their sizes and which agents use them", "models", "modelsLs", true);
   command(models, "rm <target>", "remove a cached model (hf: URI or file name)", "models", "modelsRm", true);
+  command(models, "check [agents...]", "time to first token, tokens/s, memory and prompt cuts of each agent's model, with a verdict", "models-check", "modelsCheck", true);
   command(program, "stats", "throughput, latency, tokens, cost, local share, gate and shadow results", "stats", "stats", true);
   command(program, "mcp", "serve the board to coding agents over the Model Context Protocol (stdio)", "mcp", "mcp")
     .option("--as <name>", "who claims through this server (default: the client's name)")

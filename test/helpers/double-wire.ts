@@ -5,7 +5,7 @@ import type { DoubleToolCall } from "./ollama-double.js";
 export const CREATED_AT = "2025-01-01T00:00:00Z";
 
 export type Tokens = { prompt: number; eval: number };
-export type Timing = { times: ServedTimes; pace: (ms: number) => Promise<void> };
+export type Timing = { times: ServedTimes; pace: (ms: number) => Promise<void>; reportsTimings?: boolean };
 const NS_PER_MS = 1_000_000;
 /** How one protocol frames a stream chunk, the end of a stream, and a whole (unstreamed) reply. */
 type Wire = {

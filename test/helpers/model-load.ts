@@ -29,6 +29,8 @@ export interface ServerLoadOptions {
   /** Requests served at once, over all models (default: no limit). */
   parallel?: number;
   pace?: "real" | "simulated";
+  /** false: the OpenAI-compatible endpoint sends no llama.cpp `timings` (a server that reports nothing). */
+  serverTimings?: boolean;
 }
 
 /** What one request spent, in milliseconds, as the server reports it. */
@@ -69,6 +71,10 @@ export class ServerLoad {
     private readonly options: ServerLoadOptions,
     private readonly sleep: (ms: number) => Promise<void>,
   ) {}
+
+  get reportsTimings(): boolean {
+    return this.options.serverTimings !== false;
+  }
 
   get pace(): "real" | "simulated" {
     return this.options.pace ?? "simulated";

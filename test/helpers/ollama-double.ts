@@ -186,13 +186,14 @@ export async function startOllamaDouble(options: OllamaDoubleOptions = {}): Prom
     const times = load.timesFor(model, loadMs, tokens.prompt, tokens.eval);
     await load.wait(times.promptMs);
     const reply = { ...lastReply.get(request), chunks: Math.max(1, Math.min(tokens.eval, 64)) };
-    void respond(reply, model, tokens, content, { times, pace: (ms) => load.wait(ms) }, asRecord(request.body), res, v1).finally(release);
+    void respond(reply, model, tokens, content, { times, pace: (ms) => load.wait(ms), reportsTimings: load.reportsTimings }, asRecord(request.body), res, v1).finally(release);
   }
 
   async function respond(reply: Reply, model: DoubleModel, tokens: Tokens, content: string, timing: Timing | undefined, body: Record<string, unknown>, res: ServerResponse, v1: boolean): Promise<void> {
     // Ollama streams unless told not to; the OpenAI API only when asked.
     const stream = v1 ? body.stream === true : body.stream !== false;
-    const wire = v1 ? openaiWire(model.name, tokens, asRecord(body.stream_options).include_usage === true, timing?.times) : ollamaWire(model.name, tokens, timing?.times);
+    const v1Times = timing?.reportsTimings === false ? undefined : timing?.times;
+    const wire = v1 ? openaiWire(model.name, tokens, asRecord(body.stream_options).include_usage === true, v1Times) : ollamaWire(model.name, tokens, timing?.times);
     if (!stream) {
       await timing?.pace(timing.times.evalMs);
       if (!open.has(res)) return;

@@ -19,6 +19,7 @@ import { stalledBeads } from "../../agent/stalls.js";
 import { takesOf, type LocalityPins } from "../../agent/select.js";
 import { installedBin } from "../install-path.js";
 import { embeddedModelCheck, engineCheck } from "./doctor-embedded.js";
+import { lastChecks, summarizeCheck } from "../../model/check-log.js";
 
 export interface Check {
   name: string;
@@ -34,8 +35,11 @@ export async function doctor(io: CliIo, options: GlobalOptions & { fix?: boolean
   for (const problem of loaded.problems) checks.push({ name: `agent file ${problem.file}`, ok: false, detail: problem.message });
   const pins = await readBoardConfig(paths.configFile).then((config) => config.localityPins).catch(() => undefined);
   if (loaded.agents.some((agent) => agent.fields.provider === "embedded")) checks.push(await engineCheck());
+  const modelChecks = lastChecks(paths.stateDir);
   for (const agent of loaded.agents) {
     checks.push(...(agent.fields.provider === "embedded" ? [await embeddedModelCheck(agent, paths.root, io.env)] : await agentChecks(agent, io.env)));
+    const checked = modelChecks.get(agent.name);
+    if (checked) checks.push({ name: `agent ${agent.name} last models check`, ok: checked.ready, detail: summarizeCheck(checked) });
     const where = localityOf(agent, io.env, pins);
     checks.push({ name: `agent ${agent.name} locality`, ok: true, detail: `${where.locality}: ${where.locality_why}` });
   }

@@ -1,6 +1,7 @@
 import { aggregate } from "../../stats/aggregate.js";
 import { readMetricsFile } from "../../stats/read.js";
 import { renderStats } from "../../stats/render.js";
+import { lastChecks, summarizeCheck } from "../../model/check-log.js";
 import { boardFor, type CliIo, type GlobalOptions } from "../io.js";
 import { json } from "../output.js";
 
@@ -9,7 +10,12 @@ export async function stats(io: CliIo, options: GlobalOptions): Promise<void> {
   const paths = boardFor(io, options);
   const { lines, skipped } = readMetricsFile(paths.stateDir);
   const result = aggregate(lines);
-  if (options.json) io.out(json({ ...result, skippedLines: skipped }));
-  else io.out(renderStats(result));
+  const checks = [...lastChecks(paths.stateDir).values()];
+  if (options.json) io.out(json({ ...result, skippedLines: skipped, ...(checks.length === 0 ? {} : { modelChecks: checks }) }));
+  else {
+    io.out(renderStats(result));
+    // The last `bead models check` of each agent: is its model fast enough, does its prompt fit.
+    if (checks.length > 0) io.out(`\nlast models check:\n${checks.map((check) => `  ${check.agent}: ${summarizeCheck(check)}\n`).join("")}`);
+  }
   if (skipped > 0 && !options.json) io.err(`${skipped} unreadable line(s) in .git/beadboard/metrics.jsonl skipped\n`);
 }
