@@ -23,7 +23,8 @@ export type MetricEvent =
   | "escalation"
   | "plan"
   | "tick_skipped"
-  | "pack";
+  | "pack"
+  | "model_switch";
 
 export interface Metric {
   event: MetricEvent;

@@ -6,7 +6,6 @@ import type { AgentTakes } from "../policy/router.js";
 import { webhookSecretFromEnv } from "../git/webhook.js";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import PQueue from "p-queue";
 import lockfile from "proper-lockfile";
 import { readBoardConfig, type BoardConfig } from "../board/config.js";
 import type { BoardPaths } from "../board/paths.js";
@@ -27,6 +26,10 @@ import { AgentRuntime, sweepExpired } from "./runtime.js";
 import { currentHolder, forgetHolder, recordHolder, removeIfHolderDead } from "../os/lock-holder.js";
 import { describeHolder } from "../os/process-identity.js";
 import { agentLocality, takesOf } from "./select.js";
+import { ServerGate, profileFor } from "./server-gate.js";
+import { defaultProfile } from "../board/servers-config.js";
+import { loadedModels } from "../model/ollama-ps.js";
+import { readApiKey } from "../model/call.js";
 
 export interface SuperviseOptions {
   paths: BoardPaths;
@@ -89,7 +92,7 @@ export async function supervise(options: SuperviseOptions): Promise<SuperviseRes
   if (options.signal?.aborted) stopNow();
   options.signal?.addEventListener("abort", stopNow, { once: true });
   void options.stopSignal?.then(stopNow);
-  const serverQueues = new Map<string, PQueue>();
+  const serverGates = new Map<string, ServerGate>();
   const runtimes: AgentRuntime[] = [];
   const releases: Array<() => Promise<void>> = [];
   try {
@@ -101,15 +104,25 @@ export async function supervise(options: SuperviseOptions): Promise<SuperviseRes
         continue;
       }
       releases.push(await singleInstance(paths, agent.name));
-      let serverQueue: PQueue | undefined;
-      if (provider?.host) {
-        serverQueue = serverQueues.get(provider.host) ?? new PQueue({ concurrency: Number(env.BEAD_SERVER_CONCURRENCY) || 1 });
-        serverQueues.set(provider.host, serverQueue);
+      // One model-aware gate per server, shared by every agent using it, within the server's profile.
+      let serverGate: ServerGate | undefined;
+      const serverHost = provider?.host;
+      if (serverHost) {
+        serverGate = serverGates.get(serverHost);
+        if (!serverGate) {
+          const profile = profileFor(serverHost, config.servers, defaultProfile(env));
+          const key = readApiKey(agent.fields.api_key_env, env);
+          const headers: Record<string, string> = key === undefined ? {} : { Authorization: `Bearer ${key}` };
+          const askLoaded = provider.kind === "ollama" ? () => loadedModels(serverHost, { headers, signal: stop.signal }) : undefined;
+          serverGate = new ServerGate({ host: serverHost, profile, metrics, log, ...(askLoaded ? { askLoaded } : {}) });
+          serverGates.set(serverHost, serverGate);
+          if (config.servers !== undefined) log(`model server ${serverHost}: ${profile.preset ?? "own"} profile, ${profile.parallel} request(s) and ${profile.maxModels} model(s) at once`);
+        }
       }
       // The agent's commits are authored by the agent; the committer stays this machine's identity.
       const agentCtx: WriteContext = { ...ctx, author: agentIdentity(agent.name, host) };
       runtimes.push(
-        new AgentRuntime({ ctx: agentCtx, board, config, agent, everyone, provider, locality, gatePolicy, claimer: claimerOf(agentCtx), metrics, serverQueue, registry, route: () => router.run(), log: (line) => log(`${agent.name}: ${line}`) }),
+        new AgentRuntime({ ctx: agentCtx, board, config, agent, everyone, provider, locality, gatePolicy, claimer: claimerOf(agentCtx), metrics, serverQueue: undefined, ...(serverGate ? { serverGate } : {}), registry, route: () => router.run(), log: (line) => log(`${agent.name}: ${line}`) }),
       );
     }
     const sync = syncer({ ctx, remote, log, runtimes });

@@ -1,0 +1,131 @@
+import { describe, expect, it } from "vitest";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ServerGate, profileFor } from "../../src/agent/server-gate.js";
+import { MetricsLog } from "../../src/agent/metrics.js";
+import { PRESETS, defaultProfile, type ServerProfile } from "../../src/board/servers-config.js";
+
+/** Tasks the test finishes by hand, so the gate's state is checked between steps without any clock. */
+function harness(profile: ServerProfile, clock = { now: 0 }) {
+  const gate = new ServerGate({ host: "http://s", profile, now: () => clock.now });
+  const started: string[] = [];
+  const finishers = new Map<string, () => void>();
+  let peak = { running: 0, models: 0 };
+  const submit = (agent: string, model: string, bead: string, signal?: AbortSignal) =>
+    gate.run(
+      { agent, model, bead },
+      () =>
+        new Promise<string>((resolve) => {
+          started.push(bead);
+          const counts = gate.counts;
+          peak = { running: Math.max(peak.running, counts.running), models: Math.max(peak.models, counts.models) };
+          finishers.set(bead, () => resolve(bead));
+        }),
+      signal,
+    );
+  const finish = async (bead: string) => {
+    finishers.get(bead)!();
+    finishers.delete(bead);
+    await new Promise((resolve) => setImmediate(resolve));
+  };
+  return { gate, started, submit, finish, peak: () => peak, clock };
+}
+
+describe("ServerGate", () => {
+  it("batches by model: with three agents on three models it loads each model once", async () => {
+    const h = harness({ parallel: 1, maxModels: 2, maxWaitMs: 60_000 });
+    for (const agent of ["a", "b", "c"]) h.gate.setAgentLimit(agent, 1);
+    const runs = [];
+    for (let i = 0; i < 3; i++) for (const [agent, model] of [["a", "A"], ["b", "B"], ["c", "C"]] as const) runs.push(h.submit(agent, model, `${model}${i}`));
+    while (h.started.length < 9) await h.finish(h.started.at(-1)!);
+    expect(h.started).toEqual(["A0", "A1", "A2", "B0", "B1", "B2", "C0", "C1", "C2"]);
+    expect(h.gate.loads).toBe(3);
+    await h.finish("C2");
+    expect((await Promise.all(runs)).every((r) => r.ran)).toBe(true);
+  });
+
+  it("never runs more than the profile's parallel requests or models, whatever arrives", async () => {
+    const h = harness({ parallel: 3, maxModels: 2, maxWaitMs: 60_000 });
+    for (const agent of ["a", "b", "c", "d"]) h.gate.setAgentLimit(agent, 2);
+    const models = ["A", "B", "C", "D"];
+    for (let i = 0; i < 24; i++) void h.submit("abcd"[i % 4]!, models[i % 4]!, `x${i}`);
+    const finished = new Set<string>();
+    for (let done = 0; done < 24; done++) {
+      expect(h.gate.counts.running).toBeGreaterThan(0); // never idle while beads wait
+      const next = h.started.find((bead) => !finished.has(bead))!;
+      finished.add(next);
+      await h.finish(next);
+    }
+    expect(h.started).toHaveLength(24);
+    expect(h.peak()).toEqual({ running: 3, models: 2 });
+  });
+
+  it("lets a bead that waited past max_wait go next, logging the bound", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "gate-"));
+    try {
+      const metrics = new MetricsLog(dir);
+      const clock = { now: 0 };
+      const gate = new ServerGate({ host: "http://s", profile: { parallel: 1, maxModels: 1, maxWaitMs: 1000 }, now: () => clock.now, metrics });
+      gate.setAgentLimit("a", 1);
+      gate.setAgentLimit("c", 1);
+      const order: string[] = [];
+      const finishers: Array<() => void> = [];
+      const task = (bead: string) => () => new Promise<void>((resolve) => (order.push(bead), finishers.push(resolve)));
+      void gate.run({ agent: "a", model: "A", bead: "a1" }, task("a1"));
+      void gate.run({ agent: "c", model: "C", bead: "c1" }, task("c1"));
+      void gate.run({ agent: "a", model: "A", bead: "a2" }, task("a2"));
+      clock.now = 1500; // c1 is overdue now; a2 would otherwise keep model A going
+      finishers.shift()!();
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(order).toEqual(["a1", "c1"]);
+      const lines = readFileSync(join(dir, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(lines.find((l) => l.reason === "model_wait")).toMatchObject({ event: "guardrail", agent: "c", bead: "c1", waited_ms: 1500 });
+      expect(lines.filter((l) => l.event === "model_switch").map((l) => l.model)).toEqual(["A", "C"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("drops waiting beads on abort and on cancel, without running them", async () => {
+    const h = harness({ parallel: 1, maxModels: 1, maxWaitMs: 60_000 });
+    h.gate.setAgentLimit("a", 1);
+    h.gate.setAgentLimit("b", 1);
+    const first = h.submit("a", "A", "a1");
+    const stop = new AbortController();
+    const aborted = h.submit("b", "B", "b1", stop.signal);
+    const cancelled = h.submit("a", "A", "a2");
+    stop.abort();
+    expect(await aborted).toEqual({ ran: false });
+    h.gate.cancel("a");
+    expect(await cancelled).toEqual({ ran: false });
+    await h.finish("a1");
+    expect(await first).toEqual({ ran: true, value: "a1" });
+    expect(h.started).toEqual(["a1"]);
+    expect(h.gate.counts).toEqual({ waiting: 0, running: 0, models: 0 });
+  });
+
+  it("takes the models the server reports as loaded into account", async () => {
+    const gate = new ServerGate({ host: "http://s", profile: { parallel: 1, maxModels: 2, maxWaitMs: 60_000 }, askLoaded: async () => [{ name: "B", size: 1 }] });
+    await new Promise((resolve) => setImmediate(resolve));
+    gate.setAgentLimit("a", 1);
+    gate.setAgentLimit("b", 1);
+    const order: string[] = [];
+    let release = () => {};
+    void gate.run({ agent: "x", model: "Z", bead: "z" }, () => new Promise<void>((resolve) => (release = resolve)));
+    void gate.run({ agent: "a", model: "A", bead: "a1" }, async () => void order.push("a1"));
+    void gate.run({ agent: "b", model: "B", bead: "b1" }, async () => void order.push("b1"));
+    release();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(order[0]).toBe("b1");
+  });
+});
+
+describe("profileFor", () => {
+  it("matches a servers: key as written or as an Ollama host, else the default", () => {
+    const servers = { "http://127.0.0.1:11434/": PRESETS.laptop, "gpu-box:11434": PRESETS.server };
+    expect(profileFor("http://127.0.0.1:11434", servers, defaultProfile({}))).toBe(PRESETS.laptop);
+    expect(profileFor("http://gpu-box:11434", servers, defaultProfile({}))).toBe(PRESETS.server);
+    expect(profileFor("http://other:1", servers, defaultProfile({ BEAD_SERVER_CONCURRENCY: "3" }))).toMatchObject({ parallel: 3, maxModels: Infinity });
+  });
+});
