@@ -7,6 +7,7 @@ import { webhookSecretFromEnv } from "../git/webhook.js";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import lockfile from "proper-lockfile";
+import PQueue from "p-queue";
 import { readBoardConfig, type BoardConfig } from "../board/config.js";
 import type { BoardPaths } from "../board/paths.js";
 import { writeContext, type WriteContext } from "../board/write.js";
@@ -93,6 +94,7 @@ export async function supervise(options: SuperviseOptions): Promise<SuperviseRes
   options.signal?.addEventListener("abort", stopNow, { once: true });
   void options.stopSignal?.then(stopNow);
   const serverGates = new Map<string, ServerGate>();
+  const firstCome = new Map<string, PQueue>();
   const runtimes: AgentRuntime[] = [];
   const releases: Array<() => Promise<void>> = [];
   try {
@@ -106,8 +108,14 @@ export async function supervise(options: SuperviseOptions): Promise<SuperviseRes
       releases.push(await singleInstance(paths, agent.name));
       // One model-aware gate per server, shared by every agent using it, within the server's profile.
       let serverGate: ServerGate | undefined;
+      let serverQueue: PQueue | undefined;
       const serverHost = provider?.host;
-      if (serverHost) {
+      if (serverHost && env.BEAD_SCHEDULE === "first-come") {
+        // What bead up did before model-aware scheduling: first come, first served, `parallel` at
+        // once, models unchecked. Kept so bench/models.js can compare both in one run.
+        serverQueue = firstCome.get(serverHost) ?? new PQueue({ concurrency: profileFor(serverHost, config.servers, defaultProfile(env)).parallel });
+        firstCome.set(serverHost, serverQueue);
+      } else if (serverHost) {
         serverGate = serverGates.get(serverHost);
         if (!serverGate) {
           const profile = profileFor(serverHost, config.servers, defaultProfile(env));
@@ -122,7 +130,7 @@ export async function supervise(options: SuperviseOptions): Promise<SuperviseRes
       // The agent's commits are authored by the agent; the committer stays this machine's identity.
       const agentCtx: WriteContext = { ...ctx, author: agentIdentity(agent.name, host) };
       runtimes.push(
-        new AgentRuntime({ ctx: agentCtx, board, config, agent, everyone, provider, locality, gatePolicy, claimer: claimerOf(agentCtx), metrics, serverQueue: undefined, ...(serverGate ? { serverGate } : {}), registry, route: () => router.run(), log: (line) => log(`${agent.name}: ${line}`) }),
+        new AgentRuntime({ ctx: agentCtx, board, config, agent, everyone, provider, locality, gatePolicy, claimer: claimerOf(agentCtx), metrics, serverQueue, ...(serverGate ? { serverGate } : {}), registry, route: () => router.run(), log: (line) => log(`${agent.name}: ${line}`) }),
       );
     }
     const sync = syncer({ ctx, remote, log, runtimes });
