@@ -28,7 +28,13 @@ const TAIL_BYTES = 512 * 1024;
 export function appendChecks(stateDir: string, records: readonly CheckRecord[]): void {
   if (records.length === 0) return;
   mkdirSync(stateDir, { recursive: true });
-  appendFileSync(join(stateDir, FILE), records.map((record) => `${JSON.stringify(record)}\n`).join(""));
+  // O_NOFOLLOW: a symlink planted at models.jsonl makes the append fail instead of writing elsewhere.
+  const fd = openSync(join(stateDir, FILE), constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o644);
+  try {
+    appendFileSync(fd, records.map((record) => `${JSON.stringify(record)}\n`).join(""));
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** The newest check of each agent (torn or foreign lines skipped); empty when none was run. */
