@@ -4,8 +4,7 @@ import { ConfigError, ParseError } from "../errors.js";
 import { parseDuration } from "../time/duration.js";
 import { SENSITIVITIES, type Sensitivity } from "../bead/fields.js";
 import { DEFAULT_FOLLOWUP_LIMITS, type FollowupLimits } from "../agent/followup-limit.js";
-import { parseModelCheck, parseServers, type ServerProfile } from "./servers-config.js";
-import type { ReadinessThresholds } from "../model/readiness.js";
+import { parseModelCheck, parseServers, type ReadinessThresholds, type ServerProfile } from "./servers-config.js";
 
 /** .beadboard.yml, parsed once at the edge into typed values. Every setting is optional. */
 export interface BoardConfig {

@@ -19,7 +19,18 @@ import { LineCounter, parseDocument, isMap, isScalar, type Node } from "yaml";
 import * as z from "../schema/zod.js";
 import { ConfigError } from "../errors.js";
 import { parseDuration } from "../time/duration.js";
-import { DEFAULT_THRESHOLDS, type ReadinessThresholds } from "../model/readiness.js";
+
+/** The board's thresholds (`model_check:` in .beadboard.yml). */
+export interface ReadinessThresholds {
+  /** Generation speed below this is too slow for agents (default 20 tokens/s). */
+  minTokensPerSecond: number;
+  /** Prompt reading speed below this is too slow (off unless set). */
+  minPromptTokensPerSecond?: number;
+  /** A first token later than this is too slow (off unless set). */
+  maxFirstTokenMs?: number;
+}
+
+export const DEFAULT_THRESHOLDS: ReadinessThresholds = { minTokensPerSecond: 20 };
 
 export interface ServerProfile {
   /** Requests the server works on at once, over all agents of this process. */

@@ -4,18 +4,9 @@
  * verdict. No I/O: the probes are src/model/probe.ts.
  */
 import type { ChatReply } from "./provider.js";
+import type { ReadinessThresholds } from "../board/servers-config.js";
 
-/** The board's thresholds (`model_check:` in .beadboard.yml). */
-export interface ReadinessThresholds {
-  /** Generation speed below this is too slow for agents (default 20 tokens/s). */
-  minTokensPerSecond: number;
-  /** Prompt reading speed below this is too slow (off unless set). */
-  minPromptTokensPerSecond?: number;
-  /** A first token later than this is too slow (off unless set). */
-  maxFirstTokenMs?: number;
-}
-
-export const DEFAULT_THRESHOLDS: ReadinessThresholds = { minTokensPerSecond: 20 };
+export { DEFAULT_THRESHOLDS, type ReadinessThresholds } from "../board/servers-config.js";
 
 /** A server that counted fewer than this share of the tokens sent has cut the prompt. */
 const CUT_SHARE = 0.75;
