@@ -4,7 +4,7 @@ import { readBoardConfig } from "../../board/config.js";
 import { NotFoundError, isBeadboardError } from "../../errors.js";
 import { appendChecks, type CheckRecord } from "../../model/check-log.js";
 import { readApiKey } from "../../model/call.js";
-import { providerFor } from "../../model/factory.js";
+import { providerFor } from "../../agent/provider-for.js";
 import { runProbe } from "../../model/probe.js";
 import { DEFAULT_THRESHOLDS, judge, planContexts, type ProbeResult, type ReadinessThresholds } from "../../model/readiness.js";
 import { EXIT } from "../exit-codes.js";
