@@ -67,7 +67,6 @@ export class ServerGate {
     if (signal?.aborted) return Promise.resolve({ ran: false });
     return new Promise((resolve, reject) => {
       const key = `${entry.agent}/${entry.bead}/${++this.sequence}`;
-      const onAbort = () => this.drop((w) => w.key === key);
       const waiter: Waiter = {
         key,
         agent: entry.agent,
@@ -75,7 +74,6 @@ export class ServerGate {
         since: this.now(),
         entry,
         start: () => {
-          signal?.removeEventListener("abort", onAbort);
           const slot: RunningBead = { agent: entry.agent, model: entry.model };
           this.running.push(slot);
           task().then(
@@ -89,10 +87,24 @@ export class ServerGate {
       };
       // A dropped waiter resolves as not run.
       this.dropped.set(key, () => resolve({ ran: false }));
-      signal?.addEventListener("abort", onAbort, { once: true });
+      if (signal) this.signalOf.set(key, signal);
+      if (signal) this.watch(signal);
       this.waiting.push(waiter);
       this.pump();
     });
+  }
+
+  /**
+   * One listener per signal, not one per waiting bead: a runtime hands hundreds of beads to the
+   * gate under one stop signal. The waiters are matched by their signal when it fires.
+   */
+  private readonly watched = new WeakSet<AbortSignal>();
+  private readonly signalOf = new Map<string, AbortSignal>();
+
+  private watch(signal: AbortSignal): void {
+    if (this.watched.has(signal)) return;
+    this.watched.add(signal);
+    signal.addEventListener("abort", () => this.drop((w) => this.signalOf.get(w.key) === signal), { once: true });
   }
 
   /** Drop an agent's waiting beads (it is backing off or stopping); their run() resolves as not run. */
@@ -114,6 +126,7 @@ export class ServerGate {
       this.waiting.splice(i, 1);
       this.dropped.get(waiter.key)?.();
       this.dropped.delete(waiter.key);
+      this.signalOf.delete(waiter.key);
     }
     this.pump();
   }
@@ -131,6 +144,7 @@ export class ServerGate {
       const at = this.waiting.findIndex((w) => w.key === choice.bead.key);
       const [waiter] = this.waiting.splice(at, 1);
       this.dropped.delete(waiter!.key);
+      this.signalOf.delete(waiter!.key);
       this.note(waiter!, choice.why, loaded);
       waiter!.start();
     }
