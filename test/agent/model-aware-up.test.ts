@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { startOllamaDouble, type OllamaDouble } from "../helpers/ollama-double.js";
 import { makeTempBoard, type TempBoard } from "../helpers/temp-board.js";
 import { replyJson, superviseOnce } from "./support.js";
+import { runCli } from "../helpers/cli.js";
 
 let board: TempBoard | undefined;
 let double: OllamaDouble | undefined;
@@ -31,6 +32,12 @@ describe("bead up on one server that fits two models, with three agents on three
     // Alternating models (first come, first served) would load on almost every bead here.
     expect(double.loadStats()).toMatchObject({ loads: ["a:1b", "b:1b", "c:1b"], peakInFlight: 1, peakModelsInFlight: 1 });
     expect(run.logs).toContain(`model server ${double.url}: own profile, 1 request(s) and 2 model(s) at once`);
+    // The gate's own count agrees with the server's, and bead stats shows it.
+    const stats = await runCli(["stats", "--json"], { cwd: board.dir });
+    expect((JSON.parse(stats.stdout) as { modelScheduling: unknown }).modelScheduling).toEqual({
+      byServer: [{ server: double.url, loads: 3, models: ["a:1b", "b:1b", "c:1b"] }],
+      overdue: { count: 0, longestMs: 0 },
+    });
   });
 
   it("two requests and two models at once: never more", async () => {

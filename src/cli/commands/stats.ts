@@ -2,6 +2,7 @@ import { aggregate } from "../../stats/aggregate.js";
 import { readMetricsFile } from "../../stats/read.js";
 import { renderStats } from "../../stats/render.js";
 import { lastChecks, summarizeCheck } from "../../model/check-log.js";
+import { modelSwitches, renderModelSwitches } from "../../stats/model-switches.js";
 import { boardFor, type CliIo, type GlobalOptions } from "../io.js";
 import { json } from "../output.js";
 
@@ -11,9 +12,11 @@ export async function stats(io: CliIo, options: GlobalOptions): Promise<void> {
   const { lines, skipped } = readMetricsFile(paths.stateDir);
   const result = aggregate(lines);
   const checks = [...lastChecks(paths.stateDir).values()];
-  if (options.json) io.out(json({ ...result, skippedLines: skipped, ...(checks.length === 0 ? {} : { modelChecks: checks }) }));
+  const switches = modelSwitches(lines);
+  if (options.json) io.out(json({ ...result, skippedLines: skipped, ...(checks.length === 0 ? {} : { modelChecks: checks }), ...(switches ? { modelScheduling: switches } : {}) }));
   else {
     io.out(renderStats(result));
+    if (switches) io.out(renderModelSwitches(switches));
     // The last `bead models check` of each agent: is its model fast enough, does its prompt fit.
     if (checks.length > 0) io.out(`\nlast models check:\n${checks.map((check) => `  ${check.agent}: ${summarizeCheck(check)}\n`).join("")}`);
   }
