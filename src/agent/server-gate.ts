@@ -23,6 +23,8 @@ export interface ServerGateOptions {
   now?: () => number;
   /** Models the server holds now (Ollama's /api/ps); absent for servers that cannot say. */
   askLoaded?: () => Promise<Array<{ name: string; size: number }>>;
+  /** Sizes of models not loaded yet (Ollama's /api/tags), asked once; loaded sizes from askLoaded replace them. */
+  askSizes?: () => Promise<Array<{ name: string; size: number }>>;
   metrics?: MetricsLog;
   log?: (line: string) => void;
 }
@@ -42,7 +44,16 @@ export class ServerGate {
   /** Model switches this gate made (a model started that was not loaded): bench/models.js reads it. */
   loads = 0;
 
+  /** Settles when the sizes asked for at start (askSizes) have arrived or could not be had. */
+  readonly sizesKnown: Promise<void>;
+
   constructor(private readonly options: ServerGateOptions) {
+    this.sizesKnown = (options.askSizes?.() ?? Promise.resolve([])).then(
+      (models) => {
+        for (const m of models) if (m.size > 0 && !this.sizes.has(m.name)) this.sizes.set(m.name, m.size);
+      },
+      () => undefined, // no sizes: the memory budget counts what /api/ps reports
+    );
     this.refreshLoaded();
   }
 

@@ -29,7 +29,7 @@ import { describeHolder } from "../os/process-identity.js";
 import { agentLocality, takesOf } from "./select.js";
 import { ServerGate, profileFor } from "./server-gate.js";
 import { defaultProfile } from "../board/servers-config.js";
-import { loadedModels } from "../model/ollama-ps.js";
+import { loadedModels, modelFileSizes } from "../model/ollama-ps.js";
 import { readApiKey } from "../model/call.js";
 
 export interface SuperviseOptions {
@@ -121,8 +121,9 @@ export async function supervise(options: SuperviseOptions): Promise<SuperviseRes
           const profile = profileFor(serverHost, config.servers, defaultProfile(env));
           const key = readApiKey(agent.fields.api_key_env, env);
           const headers: Record<string, string> = key === undefined ? {} : { Authorization: `Bearer ${key}` };
-          const askLoaded = provider.kind === "ollama" ? () => loadedModels(serverHost, { headers, signal: stop.signal }) : undefined;
-          serverGate = new ServerGate({ host: serverHost, profile, metrics, log, ...(askLoaded ? { askLoaded } : {}) });
+          const ollama = provider.kind === "ollama";
+          const asks = ollama ? { askLoaded: () => loadedModels(serverHost, { headers, signal: stop.signal }), ...(profile.memoryBytes === undefined ? {} : { askSizes: () => modelFileSizes(serverHost, { headers, signal: stop.signal }) }) } : {};
+          serverGate = new ServerGate({ host: serverHost, profile, metrics, log, ...asks });
           serverGates.set(serverHost, serverGate);
           if (config.servers !== undefined) log(`model server ${serverHost}: ${profile.preset ?? "own"} profile, ${profile.parallel} request(s) and ${profile.maxModels} model(s) at once`);
         }

@@ -31,6 +31,24 @@ export async function loadedModels(host: string, options: { headers?: Record<str
   return parsed.data.models.map((m) => ({ name: m.name, size: m.size, sizeVram: m.size_vram }));
 }
 
+const tagsSchema = z.object({ models: z.array(z.looseObject({ name: z.string(), size: z._default(z.number(), 0) })) });
+
+/**
+ * The models an Ollama server has (/api/tags) and their file sizes: what a model takes before it
+ * is loaded, for a memory budget (loaded, it takes more: /api/ps says how much).
+ */
+export async function modelFileSizes(host: string, options: { headers?: Record<string, string>; signal?: AbortSignal; timeoutMs?: number } = {}): Promise<Array<{ name: string; size: number }>> {
+  const deadline = AbortSignal.timeout(options.timeoutMs ?? 5_000);
+  const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
+  const response = await fetch(`${host.replace(/\/+$/, "")}/api/tags`, { headers: options.headers ?? {}, signal });
+  if (!response.ok) throw new Error(`${host}/api/tags answered ${response.status}`);
+  const text = await response.text();
+  if (text.length > MAX_PS_BYTES) throw new Error(`${host}/api/tags sent over ${MAX_PS_BYTES} bytes`);
+  const parsed = tagsSchema.safeParse(JSON.parse(text));
+  if (!parsed.success) throw new Error(`${host}/api/tags sent an answer of another shape`);
+  return parsed.data.models.map((m) => ({ name: m.name, size: m.size }));
+}
+
 /** `qwen3` and `qwen3:latest` are one model to Ollama. */
 export function sameModel(a: string, b: string): boolean {
   const full = (name: string) => (name.includes(":") ? name : `${name}:latest`);

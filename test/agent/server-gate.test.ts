@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { startOllamaDouble } from "../helpers/ollama-double.js";
+import { modelFileSizes } from "../../src/model/ollama-ps.js";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -118,6 +120,28 @@ describe("ServerGate", () => {
     release();
     await new Promise((resolve) => setImmediate(resolve));
     expect(order[0]).toBe("b1");
+  });
+});
+
+describe("ServerGate memory budget", () => {
+  it("keeps models whose sizes (from /api/tags) exceed the budget together from running at once", async () => {
+    const double = await startOllamaDouble({ models: [{ name: "A", size: 6 }, { name: "B", size: 6 }] });
+    try {
+      const gate = new ServerGate({ host: double.url, profile: { parallel: 2, maxModels: 2, memoryBytes: 10, maxWaitMs: 60_000 }, askSizes: () => modelFileSizes(double.url) });
+      await gate.sizesKnown;
+      gate.setAgentLimit("a", 1);
+      gate.setAgentLimit("b", 1);
+      const order: string[] = [];
+      let releaseA = () => {};
+      void gate.run({ agent: "a", model: "A", bead: "a1" }, () => new Promise<void>((resolve) => (order.push("a1"), (releaseA = resolve))));
+      const b = gate.run({ agent: "b", model: "B", bead: "b1" }, async () => void order.push("b1"));
+      expect(order).toEqual(["a1"]); // 6 + 6 > 10: B waits although parallel and models allow it
+      releaseA();
+      await b;
+      expect(order).toEqual(["a1", "b1"]);
+    } finally {
+      await double.close();
+    }
   });
 });
 

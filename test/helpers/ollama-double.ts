@@ -263,7 +263,7 @@ function tagOf(model: DoubleModel): Record<string, unknown> {
     name: model.name,
     model: model.name,
     modified_at: CREATED_AT,
-    size: 5_000_000_000,
+    size: model.size ?? 5_000_000_000,
     digest: "0".repeat(64),
     details: { parent_model: "", format: "gguf", family: familyOf(model), families: [familyOf(model)], parameter_size: "8B", quantization_level: "Q4_K_M" },
   };
