@@ -44,17 +44,21 @@ export class ServerGate {
   /** Model switches this gate made (a model started that was not loaded): bench/models.js reads it. */
   loads = 0;
 
-  /** Settles when the sizes asked for at start (askSizes) have arrived or could not be had. */
-  readonly sizesKnown: Promise<void>;
+  private learning: Promise<void> | undefined;
 
-  constructor(private readonly options: ServerGateOptions) {
-    this.sizesKnown = (options.askSizes?.() ?? Promise.resolve([])).then(
-      (models) => {
-        for (const m of models) if (m.size > 0 && !this.sizes.has(m.name)) this.sizes.set(m.name, m.size);
-      },
-      () => undefined, // no sizes: the memory budget counts what /api/ps reports
-    );
-    this.refreshLoaded();
+  constructor(private readonly options: ServerGateOptions) {}
+
+  /**
+   * Ask the server, once, the sizes of its models and what it holds loaded. Not at start: a board
+   * with no work for this server sends it no request at all. The first choice does not wait for it.
+   */
+  learn(): Promise<void> {
+    this.learning ??= (async () => {
+      const sizes = await this.options.askSizes?.().catch(() => undefined); // none: /api/ps sizes still count
+      for (const m of sizes ?? []) if (m.size > 0 && !this.sizes.has(m.name)) this.sizes.set(m.name, m.size);
+      await this.refreshLoaded();
+    })();
+    return this.learning;
   }
 
   get host(): string {
@@ -144,6 +148,7 @@ export class ServerGate {
 
   private pump(): void {
     const profile = this.options.profile;
+    if (this.waiting.length > 0) void this.learn();
     for (;;) {
       const loaded = new Set([...this.reported, ...this.recent.slice(-Math.min(this.recent.length, Number.isFinite(profile.maxModels) ? profile.maxModels : this.recent.length))]);
       const choice = chooseNext(
@@ -174,19 +179,19 @@ export class ServerGate {
     const index = this.recent.indexOf(model);
     if (index >= 0) this.recent.splice(index, 1);
     this.recent.push(model);
-    if (switched) this.refreshLoaded();
+    if (switched) void this.refreshLoaded();
   }
 
-  private refreshLoaded(): void {
+  private async refreshLoaded(): Promise<void> {
     const ask = this.options.askLoaded;
     if (!ask) return;
-    ask().then(
-      (models) => {
-        this.reported = new Set(models.map((m) => m.name));
-        for (const m of models) if (m.size > 0) this.sizes.set(m.name, m.size);
-      },
-      () => undefined, // a server that cannot say (or is down): what this process used still counts
-    );
+    try {
+      const models = await ask();
+      this.reported = new Set(models.map((m) => m.name));
+      for (const m of models) if (m.size > 0) this.sizes.set(m.name, m.size);
+    } catch {
+      // a server that cannot say (or is down): what this process used still counts
+    }
   }
 
   private now(): number {

@@ -121,7 +121,9 @@ export async function supervise(options: SuperviseOptions): Promise<SuperviseRes
           const profile = profileFor(serverHost, config.servers, defaultProfile(env));
           const key = readApiKey(agent.fields.api_key_env, env);
           const headers: Record<string, string> = key === undefined ? {} : { Authorization: `Bearer ${key}` };
-          const ollama = provider.kind === "ollama";
+          // Only a local server is asked what it holds: a remote host gets no request but the
+          // gated work itself (the policy tests prove zero requests to a remote host).
+          const ollama = provider.kind === "ollama" && locality === "local";
           const asks = ollama ? { askLoaded: () => loadedModels(serverHost, { headers, signal: stop.signal }), ...(profile.memoryBytes === undefined ? {} : { askSizes: () => modelFileSizes(serverHost, { headers, signal: stop.signal }) }) } : {};
           serverGate = new ServerGate({ host: serverHost, profile, metrics, log, ...asks });
           serverGates.set(serverHost, serverGate);

@@ -109,7 +109,7 @@ describe("ServerGate", () => {
 
   it("takes the models the server reports as loaded into account", async () => {
     const gate = new ServerGate({ host: "http://s", profile: { parallel: 1, maxModels: 2, maxWaitMs: 60_000 }, askLoaded: async () => [{ name: "B", size: 1 }] });
-    await new Promise((resolve) => setImmediate(resolve));
+    await gate.learn();
     gate.setAgentLimit("a", 1);
     gate.setAgentLimit("b", 1);
     const order: string[] = [];
@@ -128,7 +128,7 @@ describe("ServerGate memory budget", () => {
     const double = await startOllamaDouble({ models: [{ name: "A", size: 6 }, { name: "B", size: 6 }] });
     try {
       const gate = new ServerGate({ host: double.url, profile: { parallel: 2, maxModels: 2, memoryBytes: 10, maxWaitMs: 60_000 }, askSizes: () => modelFileSizes(double.url) });
-      await gate.sizesKnown;
+      await gate.learn();
       gate.setAgentLimit("a", 1);
       gate.setAgentLimit("b", 1);
       const order: string[] = [];
