@@ -1,5 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { runCli } from "../helpers/cli.js";
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { BEAD_BIN, runCli } from "../helpers/cli.js";
+import { gitEnv } from "../helpers/temp-board.js";
 import { makeTempBoard, type TempBoard } from "../helpers/temp-board.js";
 import { startOllamaDouble, type OllamaDouble } from "../helpers/ollama-double.js";
 import type { CheckRecord } from "../../src/model/check-log.js";
@@ -43,5 +47,17 @@ describe("bead models check against a double that really takes its time", () => 
     const doctor = await runCli(["doctor", "--json"], { cwd: board.dir });
     const checks = JSON.parse(doctor.stdout) as Array<{ name: string; ok: boolean; detail: string }>;
     expect(checks.find((c) => c.name === "agent live last models check")).toMatchObject({ ok: true, detail: expect.stringMatching(/^m: \d+(\.\d)?\/\d+(\.\d)? tokens\/s \(short\/long\), ready/) });
+  });
+
+  it("stops a probe in flight on SIGINT: exit 130, nothing recorded for it", async () => {
+    double = await startOllamaDouble({ models: [{ name: "m" }], replies: () => ({ content: "x", stallAfterChunks: 0 }) });
+    board = await makeTempBoard({ "agents/stuck.md": `---\nname: stuck\nprovider: ollama\nmodel: m\nhost: ${double.url}\n---\nx\n` });
+    const child = spawn(process.execPath, [BEAD_BIN, "models", "check", "-C", board.dir], { env: { ...process.env, ...gitEnv() }, stdio: ["ignore", "pipe", "pipe"] });
+    // Wait for the probe to reach the server (the double records it), then interrupt.
+    while (double.requests.filter((r) => r.path === "/api/chat").length === 0) await new Promise((resolve) => setImmediate(resolve));
+    child.kill("SIGINT");
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    expect(code).toBe(130);
+    expect(existsSync(join(board.dir, ".git/beadboard/models.jsonl"))).toBe(false);
   });
 });

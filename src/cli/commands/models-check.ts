@@ -10,6 +10,7 @@ import { DEFAULT_THRESHOLDS, judge, planContexts, type ProbeResult, type Readine
 import { EXIT } from "../exit-codes.js";
 import { boardFor, type CliIo, type GlobalOptions } from "../io.js";
 import { json } from "../output.js";
+import { untilTerminated } from "../terminate.js";
 
 /** A probe that has not finished by then is reported as failed; a slow model gets its verdict without it. */
 const PROBE_TIMEOUT_MS = 5 * 60_000;
@@ -30,21 +31,29 @@ export async function modelsCheck(io: CliIo, names: string[], options: GlobalOpt
   }
   const chosen = loaded.agents.filter((agent) => (names.length === 0 ? agent.fields.provider !== "builtin" : names.includes(agent.name)));
   const records: CheckRecord[] = [];
-  for (const agent of chosen) {
-    if (agent.fields.provider === "builtin" || !agent.fields.model) {
-      if (!options.json) io.out(`${agent.name}: no model to check (provider ${agent.fields.provider})\n`);
-      continue;
+  // Ctrl-C stops the probe in flight (a slow model can take minutes); the checks finished are kept.
+  const termination = untilTerminated();
+  try {
+    for (const agent of chosen) {
+      if (termination.signal.aborted) break;
+      if (agent.fields.provider === "builtin" || !agent.fields.model) {
+        if (!options.json) io.out(`${agent.name}: no model to check (provider ${agent.fields.provider})\n`);
+        continue;
+      }
+      const record = await checkAgent(agent, io.env, config.tokenBudget, thresholds, termination.signal);
+      if (termination.signal.aborted) break;
+      records.push(record);
+      if (!options.json) io.out(renderCheck(record));
     }
-    const record = await checkAgent(agent, io.env, config.tokenBudget, thresholds);
-    records.push(record);
-    if (!options.json) io.out(renderCheck(record));
+  } finally {
+    termination.dispose();
   }
   appendChecks(paths.stateDir, records);
   if (options.json) io.out(json(records));
-  return records.every((record) => record.ready) ? EXIT.ok : EXIT.failure;
+  return termination.exitCode() ?? (records.every((record) => record.ready) ? EXIT.ok : EXIT.failure);
 }
 
-async function checkAgent(agent: AgentDefinition, env: NodeJS.ProcessEnv, tokenBudget: number, thresholds: ReadinessThresholds): Promise<CheckRecord> {
+async function checkAgent(agent: AgentDefinition, env: NodeJS.ProcessEnv, tokenBudget: number, thresholds: ReadinessThresholds, signal: AbortSignal): Promise<CheckRecord> {
   const plan = planContexts(agent.fields.options, tokenBudget);
   const base = {
     at: new Date().toISOString(),
@@ -68,8 +77,8 @@ async function checkAgent(agent: AgentDefinition, env: NodeJS.ProcessEnv, tokenB
       ...(key === undefined ? {} : { headers: { Authorization: `Bearer ${key}` } }),
       timeoutMs: Math.min(agent.fields.timeout, PROBE_TIMEOUT_MS),
     };
-    probes.push(await runProbe(target, "short", plan.shortTokens));
-    probes.push(await runProbe(target, "long", plan.longTokens));
+    probes.push(await runProbe(target, "short", plan.shortTokens, signal));
+    probes.push(await runProbe(target, "long", plan.longTokens, signal));
   } catch (error) {
     const why = isBeadboardError(error) || error instanceof Error ? error.message : String(error);
     return { ...base, ...(host === undefined ? {} : { host }), probes, ready: false, reasons: [why], error: why };
