@@ -45,6 +45,10 @@ export class ServerGate {
   loads = 0;
 
   private learning: Promise<void> | undefined;
+  /** How each waiting bead's run() resolves as not run when it is dropped. */
+  private readonly dropped = new Map<string, () => void>();
+  private readonly watched = new WeakSet<AbortSignal>();
+  private readonly signalOf = new Map<string, AbortSignal>();
 
   constructor(private readonly options: ServerGateOptions) {}
 
@@ -91,7 +95,13 @@ export class ServerGate {
         start: () => {
           const slot: RunningBead = { agent: entry.agent, model: entry.model };
           this.running.push(slot);
-          task().then(
+          let work: Promise<T>;
+          try {
+            work = task();
+          } catch (error) {
+            work = Promise.reject(error instanceof Error ? error : new Error(String(error)));
+          }
+          work.then(
             (value) => resolve({ ran: true, value }),
             (error: unknown) => reject(error instanceof Error ? error : new Error(String(error))),
           ).finally(() => {
@@ -113,9 +123,6 @@ export class ServerGate {
    * One listener per signal, not one per waiting bead: a runtime hands hundreds of beads to the
    * gate under one stop signal. The waiters are matched by their signal when it fires.
    */
-  private readonly watched = new WeakSet<AbortSignal>();
-  private readonly signalOf = new Map<string, AbortSignal>();
-
   private watch(signal: AbortSignal): void {
     if (this.watched.has(signal)) return;
     this.watched.add(signal);
@@ -131,8 +138,6 @@ export class ServerGate {
   get counts(): { waiting: number; running: number; models: number } {
     return { waiting: this.waiting.length, running: this.running.length, models: new Set(this.running.map((r) => r.model)).size };
   }
-
-  private readonly dropped = new Map<string, () => void>();
 
   private drop(match: (waiter: Waiter) => boolean): void {
     for (let i = this.waiting.length - 1; i >= 0; i--) {
