@@ -107,6 +107,20 @@ describe("ServerGate", () => {
     expect(h.gate.counts).toEqual({ waiting: 0, running: 0, models: 0 });
   });
 
+  it("frees the slot of a task that throws, at once or later, and goes on", async () => {
+    const gate = new ServerGate({ host: "http://s", profile: { parallel: 1, maxModels: 1, maxWaitMs: 60_000 } });
+    gate.setAgentLimit("a", 3);
+    const boom = gate.run({ agent: "a", model: "A", bead: "1" }, () => {
+      throw new Error("at once");
+    });
+    const later = gate.run({ agent: "a", model: "A", bead: "2" }, async () => Promise.reject(new Error("later")));
+    const fine = gate.run({ agent: "a", model: "A", bead: "3" }, async () => "ok");
+    await expect(boom).rejects.toThrow("at once");
+    await expect(later).rejects.toThrow("later");
+    expect(await fine).toEqual({ ran: true, value: "ok" });
+    expect(gate.counts).toEqual({ waiting: 0, running: 0, models: 0 });
+  });
+
   it("takes the models the server reports as loaded into account", async () => {
     const gate = new ServerGate({ host: "http://s", profile: { parallel: 1, maxModels: 2, maxWaitMs: 60_000 }, askLoaded: async () => [{ name: "B", size: 1 }] });
     await gate.learn();
