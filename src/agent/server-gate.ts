@@ -206,14 +206,16 @@ export class ServerGate {
 
 /** The profile for an agent's server: `servers:` keys are matched as written and as Ollama hosts. */
 export function profileFor(host: string, servers: Record<string, ServerProfile> | undefined, fallback: ServerProfile): ServerProfile {
-  for (const [key, profile] of Object.entries(servers ?? {})) {
-    const trimmed = key.replace(/\/+$/, "");
-    if (trimmed === host) return profile;
-    try {
-      if (resolveOllamaHost(key, {}) === host) return profile;
-    } catch {
-      // a key that is not a URL matches nothing else
-    }
+  const key = Object.keys(servers ?? {}).find((candidate) => serverKeyMatches(candidate, host));
+  return key === undefined ? fallback : servers![key]!;
+}
+
+/** Does a `servers:` key name this host (`gpu:11434` names `http://gpu:11434`; a trailing slash is no difference)? */
+export function serverKeyMatches(key: string, host: string): boolean {
+  if (key.replace(/\/+$/, "") === host) return true;
+  try {
+    return resolveOllamaHost(key, {}) === host;
+  } catch {
+    return false; // a key that is not a URL matches nothing else
   }
-  return fallback;
 }

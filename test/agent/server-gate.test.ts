@@ -167,3 +167,13 @@ describe("profileFor", () => {
     expect(profileFor("http://other:1", servers, defaultProfile({ BEAD_SERVER_CONCURRENCY: "3" }))).toMatchObject({ parallel: 3, maxModels: Infinity });
   });
 });
+
+describe("bead doctor: servers: profiles", () => {
+  it("lists the agents each profile governs, and calls a key that matches no agent a problem", async () => {
+    const { serverProfileChecks } = await import("../../src/cli/commands/doctor-servers.js");
+    const agent = (name: string, host: string) => ({ name, path: `agents/${name}.md`, fields: { name, provider: "ollama", model: "m", host }, body: "" }) as never;
+    const checks = serverProfileChecks({ "127.0.0.1:11434": PRESETS.laptop, "http://gpu-bx:11434": PRESETS.server }, [agent("a", "http://127.0.0.1:11434"), agent("b", "http://gpu-box:11434")], {});
+    expect(checks[0]).toMatchObject({ name: "server 127.0.0.1:11434", ok: true, detail: expect.stringMatching(/^laptop profile: 1 request\(s\), 1 model\(s\) at once, 8 GiB, max wait 300 s; agents a$/) });
+    expect(checks[1]).toMatchObject({ name: "server http://gpu-bx:11434", ok: false, detail: expect.stringMatching(/no agent's host: matches it \(agents use http:\/\/127\.0\.0\.1:11434, http:\/\/gpu-box:11434\); fix the key/) });
+  });
+});

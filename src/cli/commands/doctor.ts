@@ -19,6 +19,7 @@ import { takesOf, type LocalityPins } from "../../agent/select.js";
 import { installedBin } from "../install-path.js";
 import { embeddedModelCheck, engineCheck } from "./doctor-embedded.js";
 import { lastChecks, summarizeCheck } from "../../model/check-log.js";
+import { serverProfileChecks } from "./doctor-servers.js";
 import { agentChecks, type Check } from "../../agent/model-check.js";
 
 // Kept exported from here for the callers that import them from `bead doctor`.
@@ -40,6 +41,7 @@ export async function doctor(io: CliIo, options: GlobalOptions & { fix?: boolean
     const where = localityOf(agent, io.env, pins);
     checks.push({ name: `agent ${agent.name} locality`, ok: true, detail: `${where.locality}: ${where.locality_why}` });
   }
+  checks.push(...serverProfileChecks(await readBoardConfig(paths.configFile).then((config) => config.servers).catch(() => undefined), loaded.agents, io.env));
   checks.push(await stallCheck(paths, loaded.agents, io.env, pins, (await readBoardConfig(paths.configFile).catch(() => undefined))?.policy.approve ?? []));
   if (options.json) io.out(json(checks));
   else for (const check of checks) io.out(`${check.ok ? "ok  " : "FAIL"}  ${check.name}: ${check.detail}\n`);
