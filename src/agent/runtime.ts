@@ -17,6 +17,7 @@ import { beadsFor, takesOf } from "./select.js";
 import { workBead, type WorkOutcome, type WorkerEnv } from "./worker.js";
 import { writeKeptResults, type KeptWriteBackEnv } from "./kept-result.js";
 import { everyInterval, type IntervalTimer } from "../time/interval.js";
+import type { ServerGate } from "./server-gate.js";
 
 export interface RuntimeOptions {
   ctx: WriteContext;
@@ -33,6 +34,11 @@ export interface RuntimeOptions {
   log: (line: string) => void;
   /** One limit shared by every agent that talks to the same model server. */
   serverQueue: PQueue | undefined;
+  /**
+   * The model-aware gate of this agent's server (agent/server-gate.ts), shared by every agent using
+   * it; replaces serverQueue. Every ready bead is handed to it, and it keeps the agent's concurrency.
+   */
+  serverGate?: ServerGate;
   /** Every agent of the board, resolved (shadow mode, planner, escalation). */
   registry?: AgentRegistry;
   /** Assign unrouted beads (commits) before looking for work: src/agent/route.ts. */
@@ -91,7 +97,9 @@ export class AgentRuntime {
   constructor(private readonly options: RuntimeOptions) {
     this.name = options.agent.name;
     this.clock = options.clock ?? SYSTEM_CLOCK;
-    this.queue = new PQueue({ concurrency: options.agent.fields.concurrency });
+    // With a gate, every ready bead waits there, so the gate can choose among all of them.
+    this.queue = new PQueue({ concurrency: options.serverGate ? Number.POSITIVE_INFINITY : options.agent.fields.concurrency });
+    options.serverGate?.setAgentLimit(this.name, options.agent.fields.concurrency);
   }
 
   get status(): { queued: number; working: string[]; backoffUntil: number } {
@@ -148,7 +156,15 @@ export class AgentRuntime {
     try {
       if (this.shutdown.signal.aborted || this.clock.now() < this.backoffUntil) return;
       const run = () => workBead(this.workerEnv(), id, this.shutdown.signal);
-      const outcome = (await (this.options.serverQueue ? this.options.serverQueue.add(run) : run())) as WorkOutcome;
+      let outcome: WorkOutcome;
+      const gate = this.options.serverGate;
+      if (gate) {
+        // The wait at the gate can be long: a back-off or a stop meanwhile means the bead is not started.
+        const whenLetIn = () => (this.shutdown.signal.aborted || Date.now() < this.backoffUntil ? Promise.resolve<WorkOutcome>("skipped") : run());
+        const gated = await gate.run({ agent: this.name, model: this.options.agent.fields.model ?? "", bead: id }, whenLetIn, this.shutdown.signal);
+        if (!gated.ran) return;
+        outcome = gated.value;
+      } else outcome = (await (this.options.serverQueue ? this.options.serverQueue.add(run) : run())) as WorkOutcome;
       this.outcomes[outcome] = (this.outcomes[outcome] ?? 0) + 1;
       if (outcome === "unreachable") this.backOff(id);
       else if (outcome !== "skipped" && outcome !== "released") this.backoffMs = 0;
@@ -168,6 +184,7 @@ export class AgentRuntime {
     this.backoffMs = Math.min(MAX_BACKOFF_MS, this.backoffMs === 0 ? 5_000 : this.backoffMs * 2);
     this.backoffUntil = this.clock.now() + this.backoffMs;
     this.queue.clear();
+    this.options.serverGate?.cancel(this.name);
     this.queued.clear();
     const why = this.lastUnusable ?? { what: `model server ${this.options.provider?.host ?? "?"} unreachable`, hint: "" };
     this.lastUnusable = undefined;

@@ -7,8 +7,8 @@ import { StallWatch } from "./stall-watch.js";
 import { webhookSecretFor } from "../sync/webhook.js";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import PQueue from "p-queue";
 import lockfile from "proper-lockfile";
+import PQueue from "p-queue";
 import { readBoardConfig, type BoardConfig } from "../board/config.js";
 import type { BoardPaths } from "../board/paths.js";
 import { writeContext, type WriteContext } from "../board/write.js";
@@ -29,6 +29,10 @@ import { AgentRuntime, sweepExpired } from "./runtime.js";
 import { currentHolder, forgetHolder, recordHolder, removeIfHolderDead } from "../os/lock-holder.js";
 import { describeHolder } from "../os/process-identity.js";
 import { agentLocality, takesOf } from "./select.js";
+import { ServerGate, profileFor } from "./server-gate.js";
+import { defaultProfile } from "../board/servers-config.js";
+import { loadedModels, modelFileSizes } from "../model/ollama-ps.js";
+import { readApiKey } from "../model/call.js";
 
 export interface SuperviseOptions {
   paths: BoardPaths;
@@ -105,7 +109,8 @@ export async function supervise(options: SuperviseOptions): Promise<SuperviseRes
     },
   });
   void options.stopSignal?.then(stopNow);
-  const serverQueues = new Map<string, PQueue>();
+  const serverGates = new Map<string, ServerGate>();
+  const firstCome = new Map<string, PQueue>();
   const runtimes: AgentRuntime[] = [];
   const releases: Array<() => Promise<void>> = [];
   try {
@@ -117,15 +122,34 @@ export async function supervise(options: SuperviseOptions): Promise<SuperviseRes
         continue;
       }
       releases.push(await singleInstance(paths, agent.name));
+      // One model-aware gate per server, shared by every agent using it, within the server's profile.
+      let serverGate: ServerGate | undefined;
       let serverQueue: PQueue | undefined;
-      if (provider?.host) {
-        serverQueue = serverQueues.get(provider.host) ?? new PQueue({ concurrency: Number(env.BEAD_SERVER_CONCURRENCY) || 1 });
-        serverQueues.set(provider.host, serverQueue);
+      const serverHost = provider?.host;
+      if (serverHost && env.BEAD_SCHEDULE === "first-come") {
+        // What bead up did before model-aware scheduling: first come, first served, `parallel` at
+        // once, models unchecked. Kept so bench/models.js can compare both in one run.
+        serverQueue = firstCome.get(serverHost) ?? new PQueue({ concurrency: profileFor(serverHost, config.servers, defaultProfile(env)).parallel });
+        firstCome.set(serverHost, serverQueue);
+      } else if (serverHost) {
+        serverGate = serverGates.get(serverHost);
+        if (!serverGate) {
+          const profile = profileFor(serverHost, config.servers, defaultProfile(env));
+          const key = readApiKey(agent.fields.api_key_env, env);
+          const headers: Record<string, string> = key === undefined ? {} : { Authorization: `Bearer ${key}` };
+          // Only a local server is asked what it holds: a remote host gets no request but the
+          // gated work itself (the policy tests prove zero requests to a remote host).
+          const ollama = provider.kind === "ollama" && locality === "local";
+          const asks = ollama ? { askLoaded: () => loadedModels(serverHost, { headers, signal: stop.signal }), ...(profile.memoryBytes === undefined ? {} : { askSizes: () => modelFileSizes(serverHost, { headers, signal: stop.signal }) }) } : {};
+          serverGate = new ServerGate({ host: serverHost, profile, metrics, log, ...asks });
+          serverGates.set(serverHost, serverGate);
+          if (config.servers !== undefined) log(`model server ${serverHost}: ${profile.preset ?? "own"} profile, ${profile.parallel} request(s) and ${profile.maxModels} model(s) at once`);
+        }
       }
       // The agent's commits are authored by the agent; the committer stays this machine's identity.
       const agentCtx: WriteContext = { ...ctx, author: agentIdentity(agent.name, host) };
       runtimes.push(
-        new AgentRuntime({ ctx: agentCtx, board, config, agent, everyone, provider, locality, gatePolicy, claimer: claimerOf(agentCtx), metrics, serverQueue, registry, route: () => router.run(), log: (line) => log(`${agent.name}: ${line}`) }),
+        new AgentRuntime({ ctx: agentCtx, board, config, agent, everyone, provider, locality, gatePolicy, claimer: claimerOf(agentCtx), metrics, serverQueue, ...(serverGate ? { serverGate } : {}), registry, route: () => router.run(), log: (line) => log(`${agent.name}: ${line}`) }),
       );
     }
     const sync = syncer({ ctx, remote, log, runtimes });

@@ -3,6 +3,7 @@ import { parse as parseYaml } from "yaml";
 import { ConfigError, ParseError } from "../errors.js";
 import { parseDuration } from "../time/duration.js";
 import { SENSITIVITIES, type Sensitivity } from "../bead/fields.js";
+import { parseModelCheck, parseServers, type ReadinessThresholds, type ServerProfile } from "./servers-config.js";
 
 /** Bounds on follow-up beads agents create; the rule that applies them is agent/followup-limit.ts. */
 export interface FollowupLimits {
@@ -39,6 +40,10 @@ export interface BoardConfig {
   followups: FollowupLimits;
   /** `mcp: { remote: true }`: every `bead mcp` client of this board is treated as remote (sees up to policy.remote_max). */
   mcpRemote?: boolean;
+  /** `servers:`: a profile (parallel requests, models, memory, max wait) per model server host, as written (board/servers-config.ts). */
+  servers?: Record<string, ServerProfile>;
+  /** `model_check:`: the thresholds of `bead models check`. */
+  modelCheck?: ReadinessThresholds;
 }
 
 export const DEFAULT_CONFIG: BoardConfig = {
@@ -64,10 +69,10 @@ export async function readBoardConfig(configFile: string): Promise<BoardConfig> 
   } catch (error) {
     throw new ConfigError(`${configFile}: invalid YAML: ${(error as Error).message.split("\n")[0]}`, { file: configFile });
   }
-  return toConfig(raw, configFile);
+  return toConfig(raw, configFile, text);
 }
 
-function toConfig(raw: unknown, file: string): BoardConfig {
+function toConfig(raw: unknown, file: string, text: string): BoardConfig {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new ConfigError(`${file}: expected key: value settings`, { file });
   const record = raw as Record<string, unknown>;
   const config = structuredClone(DEFAULT_CONFIG);
@@ -130,6 +135,8 @@ function toConfig(raw: unknown, file: string): BoardConfig {
     if (mcp.remote !== undefined && typeof mcp.remote !== "boolean") throw new ConfigError(`${file}: mcp.remote must be true or false`, { file, key: "mcp.remote" });
     if (mcp.remote === true) config.mcpRemote = true;
   }
+  if (record.servers !== undefined) config.servers = parseServers(record.servers, text, file);
+  if (record.model_check !== undefined) config.modelCheck = parseModelCheck(record.model_check, text, file);
   if (record.remote !== undefined) {
     const remote = typeof record.remote === "string" ? { url: record.remote } : asRecord(record.remote, "remote", file);
     config.remote = {

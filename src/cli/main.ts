@@ -72,6 +72,7 @@ const COMMAND_FILES = {
   search: () => import("./commands/search.js"),
   doctor: () => import("./commands/doctor.js"),
   models: () => import("./commands/models.js"),
+  "models-check": () => import("./commands/models-check.js"),
   up: () => import("./commands/up.js"),
   sync: () => import("./commands/sync.js"),
   stats: () => import("./commands/stats.js"),
@@ -195,6 +196,7 @@ function buildProgram(commander: typeof import("commander"), io: CliIo, setExit:
     .option("--only <task-or-category>", "only this task id or category (repeatable)", collect)
     .option("--no-builtin", "only the board's own tasks in evals/")
     .option("--min-pass <share>", "share of tasks to pass to be ready (default 0.75)");
+  command(models, "check [agents...]", "time to first token, tokens/s, memory and prompt cuts of each agent's model, with a verdict", "models-check", "modelsCheck", true);
   command(program, "stats", "throughput, latency, tokens, cost, local share, gate and shadow results", "stats", "stats", true);
   command(program, "mcp", "serve the board to coding agents over the Model Context Protocol (stdio)", "mcp", "mcp")
     .option("--as <name>", "who claims through this server (default: the client's name)")

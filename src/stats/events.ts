@@ -75,7 +75,12 @@ const EVENT_SCHEMAS = [
     rounds: z.optional(count),
     /** The `bead eval` task the loop ran, when it was one. */
     eval: z.optional(z.string()),
+    /** `model_wait`: the model server a bead waited for past its age bound, and how long. */
+    server: z.optional(z.string()),
+    waited_ms: z.optional(count),
   }),
+  /** The server gate let a bead in whose model is not loaded: a model load on that server. */
+  event("model_switch", { server: z.string(), model: z.string(), from: z.optional(z.nullable(z.string())) }),
   /** An outside harness's run (provider: exec): how it ended. */
   event("exec", {
     ended: z.string(),

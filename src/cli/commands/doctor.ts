@@ -18,6 +18,8 @@ import { stalledBeads } from "../../agent/stalls.js";
 import { takesOf, type LocalityPins } from "../../agent/select.js";
 import { installedBin } from "../install-path.js";
 import { embeddedLoadCheck, embeddedModelCheck, engineCheck } from "./doctor-embedded.js";
+import { lastChecks, summarizeCheck } from "../../model/check-log.js";
+import { serverProfileChecks } from "./doctor-servers.js";
 import { agentChecks, type Check } from "../../agent/model-check.js";
 
 // Kept exported from here for the callers that import them from `bead doctor`.
@@ -32,12 +34,16 @@ export async function doctor(io: CliIo, options: GlobalOptions & { fix?: boolean
   const pins = await readBoardConfig(paths.configFile).then((config) => config.localityPins).catch(() => undefined);
   const engine = loaded.agents.some((agent) => agent.fields.provider === "embedded") ? await engineCheck() : undefined;
   if (engine) checks.push(engine.check);
+  const modelChecks = lastChecks(paths.stateDir);
   for (const agent of loaded.agents) {
     if (agent.fields.provider !== "embedded") checks.push(...(await agentChecks(agent, io.env)));
     else checks.push(options.load ? await embeddedLoadCheck(agent, paths.root, io.env, engine?.llama) : await embeddedModelCheck(agent, paths.root, io.env));
+    const checked = modelChecks.get(agent.name);
+    if (checked) checks.push({ name: `agent ${agent.name} last models check`, ok: checked.ready, detail: summarizeCheck(checked) });
     const where = localityOf(agent, io.env, pins);
     checks.push({ name: `agent ${agent.name} locality`, ok: true, detail: `${where.locality}: ${where.locality_why}` });
   }
+  checks.push(...serverProfileChecks(await readBoardConfig(paths.configFile).then((config) => config.servers).catch(() => undefined), loaded.agents, io.env));
   checks.push(await stallCheck(paths, loaded.agents, io.env, pins, (await readBoardConfig(paths.configFile).catch(() => undefined))?.policy.approve ?? []));
   if (options.json) io.out(json(checks));
   else for (const check of checks) io.out(`${check.ok ? "ok  " : "FAIL"}  ${check.name}: ${check.detail}\n`);
