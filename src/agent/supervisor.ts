@@ -18,6 +18,7 @@ import type { GatePolicy } from "../policy/gate.js";
 import { localClaimer, remoteClaimer, type Claimer } from "./claimer.js";
 import { startBackground, syncer, type BackgroundOptions } from "./background.js";
 import { optionalRemote } from "../git/remote.js";
+import { takeTurnsAtRemote } from "../git/sync.js";
 import { loadAgents } from "./load.js";
 import { MetricsLog } from "./metrics.js";
 import { buildRegistry } from "./registry.js";
@@ -27,6 +28,8 @@ import { AgentRuntime, sweepExpired } from "./runtime.js";
 import { currentHolder, forgetHolder, recordHolder, removeIfHolderDead } from "../os/lock-holder.js";
 import { describeHolder } from "../os/process-identity.js";
 import { agentLocality, takesOf } from "./select.js";
+import { spreadClaimOrder } from "./claim-order.js";
+import { holderName } from "../claim/rules.js";
 
 export interface SuperviseOptions {
   paths: BoardPaths;
@@ -74,6 +77,7 @@ export async function supervise(options: SuperviseOptions): Promise<SuperviseRes
   const remote = await optionalRemote(paths, env);
   // Refused before any agent, timer or listener starts, so nothing is left running (issue 14, item 15).
   if (options.webhookPort !== undefined && remote) webhookSecretFromEnv(env);
+  if (remote) takeTurnsAtRemote(ctx);
   const claimerOf = (writer: WriteContext): Claimer =>
     options.claimerFor ? options.claimerFor(writer, host, config) : remote ? remoteClaimer(writer, host, remote, log) : localClaimer(writer, host);
   const claimer = claimerOf(ctx);
@@ -109,7 +113,7 @@ export async function supervise(options: SuperviseOptions): Promise<SuperviseRes
       // The agent's commits are authored by the agent; the committer stays this machine's identity.
       const agentCtx: WriteContext = { ...ctx, author: agentIdentity(agent.name, host) };
       runtimes.push(
-        new AgentRuntime({ ctx: agentCtx, board, config, agent, everyone, provider, locality, gatePolicy, claimer: claimerOf(agentCtx), metrics, serverQueue, registry, route: () => router.run(), log: (line) => log(`${agent.name}: ${line}`) }),
+        new AgentRuntime({ ctx: agentCtx, board, config, agent, everyone, provider, locality, gatePolicy, claimer: claimerOf(agentCtx), metrics, serverQueue, registry, route: () => router.run(), log: (line) => log(`${agent.name}: ${line}`), ...(remote ? { otherClones: { claimOrder: (beads) => spreadClaimOrder(beads, holderName(agent.name, host)) } } : {}) }),
       );
     }
     const sync = syncer({ ctx, remote, log, runtimes });

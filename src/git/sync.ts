@@ -17,6 +17,7 @@ import { fetchRemote, pushBranch, redactUrl, REMOTE_NAME, type PushOutcome, type
 import { compareAndSwapRef, currentBranchRef, readRef } from "./refs.js";
 import { commitTree, diffTrees, fileAt, readBlobBytes, writeBlobBytes, type Repo, type TreeFile } from "./tree-diff.js";
 import { withIndexLock } from "./index-lock.js";
+import { freshContention, measuredFullRound, sawOthers, wonPush, yieldLeftMs, type Contention } from "./contention.js";
 import { unsavedEdits, updateIndexFor, writeWorktree, type WorktreeChange } from "./worktree.js";
 
 /** What happened to the local branch: nothing, a fast-forward, a merge; "ahead": only we had new commits. */
@@ -74,7 +75,9 @@ const HANDOFF_MS = 40;
  */
 export async function withNetworkRound<T>(ctx: WriteContext, work: () => Promise<T>): Promise<T> {
   const since = Date.now() - (lastRound.get(ctx.paths.stateDir) ?? Number.NEGATIVE_INFINITY);
-  if (since < HANDOFF_MS) await sleep(HANDOFF_MS - since);
+  // After a push that won while other clones push too, their turn first (./contention.ts).
+  const wait = Math.max(HANDOFF_MS - since, yieldLeftMs(contentionOf(ctx), Date.now()));
+  if (wait > 0) await sleep(wait);
   try {
     return await withBoardLock(ctx.paths.stateDir, work);
   } finally {
@@ -123,19 +126,47 @@ export async function pushLocked(ctx: WriteContext, remote: Remote): Promise<Pus
   const local = readRef(ctx.paths.gitdir, currentBranchRef(ctx.paths.gitdir));
   const known = readRef(ctx.paths.gitdir, `refs/remotes/${REMOTE_NAME}/${remote.branch}`);
   if (local === null || local === known) return { ok: true, pushed: null };
-  return pushBranch(repoOf(ctx), remote);
+  const outcome = await pushBranch(repoOf(ctx), remote);
+  const now = Date.now();
+  const fetchedAt = fetchStartedAt.get(ctx.paths.stateDir);
+  fetchStartedAt.delete(ctx.paths.stateDir);
+  let state = contentionOf(ctx);
+  if (fetchedAt !== undefined) state = measuredFullRound(state, now - fetchedAt);
+  state = outcome.ok ? wonPush(state, now, Math.random()) : sawOthers(state, now);
+  contention.set(ctx.paths.stateDir, state);
+  return outcome;
+}
+
+const contention = new Map<string, Contention>();
+const fetchStartedAt = new Map<string, number>();
+
+/**
+ * `bead up` on a synced board: from now on this process takes turns with other clones at the
+ * remote (./contention.ts). One-shot commands never wait.
+ */
+export function takeTurnsAtRemote(ctx: WriteContext): void {
+  contention.set(ctx.paths.stateDir, { ...contentionOf(ctx), yields: true, othersSeenAt: Date.now() });
+}
+
+function contentionOf(ctx: WriteContext): Contention {
+  let state = contention.get(ctx.paths.stateDir);
+  if (!state) contention.set(ctx.paths.stateDir, (state = freshContention(Date.now())));
+  return state;
 }
 
 /** Fetch, then fast-forward or merge the local branch and working tree. The caller holds the board lock. */
 export async function integrateLocked(ctx: WriteContext, remote: Remote): Promise<IntegrateResult> {
   const repo = repoOf(ctx);
   const ref = currentBranchRef(repo.gitdir);
+  fetchStartedAt.set(ctx.paths.stateDir, Date.now());
   const remoteTip = await fetchRemote(repo, remote);
   const local = readRef(repo.gitdir, ref);
   const result: IntegrateResult = { action: "up-to-date", before: local, head: local, remote: remoteTip, files: [], skipped: [], notes: [] };
   if (remoteTip === null) return { ...result, action: local === null ? "up-to-date" : "ahead" };
   if (local === remoteTip) return result;
   if (local !== null && (await isAncestor(repo, remoteTip, local))) return { ...result, action: "ahead" };
+  // The remote has commits we have not: another clone is pushing.
+  contention.set(ctx.paths.stateDir, sawOthers(contentionOf(ctx), Date.now()));
   if (local === null || (await isAncestor(repo, local, remoteTip))) return fastForward(ctx, ref, local, remoteTip, result);
   return mergeRemote(ctx, local, remoteTip, remote, result);
 }
