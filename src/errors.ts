@@ -29,7 +29,8 @@ export type ErrorCode =
   | "E_REMOTE_UNREACHABLE"
   | "E_REQUEST_REFUSED"
   | "E_MODEL_DOWNLOAD"
-  | "E_TOOL_REFUSED";
+  | "E_TOOL_REFUSED"
+  | "E_STOPPED";
 
 export class BeadboardError extends Error {
   readonly code: ErrorCode;
@@ -289,5 +290,16 @@ export class MergeOverUnsavedEditError extends BeadboardError {
 export class ModelDownloadError extends BeadboardError {
   constructor(readonly uri: string, reason: string, options?: { cause?: unknown }) {
     super("E_MODEL_DOWNLOAD", `${uri}: ${reason}`, { uri, reason }, options);
+  }
+}
+
+/**
+ * A sync, claim or push was stopped by the process's stop (SIGINT/SIGTERM) before it finished.
+ * Whatever was committed locally is kept and goes out with the next sync; a claim that was not
+ * confirmed by the remote is taken back.
+ */
+export class SyncStoppedError extends BeadboardError {
+  constructor(readonly url: string, step: string, data: Record<string, unknown> = {}) {
+    super("E_STOPPED", `${url}: stopped during ${step}; local commits are kept and go out with the next sync`, { url, step, ...data });
   }
 }

@@ -17,7 +17,7 @@ import { providerFor } from "../model/factory.js";
 import type { GatePolicy } from "../policy/gate.js";
 import { localClaimer, remoteClaimer, type Claimer } from "./claimer.js";
 import { startBackground, syncer, type BackgroundOptions } from "./background.js";
-import { optionalRemote } from "../git/remote.js";
+import { optionalRemote, type Remote } from "../git/remote.js";
 import { takeTurnsAtRemote } from "../git/sync.js";
 import { loadAgents } from "./load.js";
 import { MetricsLog } from "./metrics.js";
@@ -74,13 +74,19 @@ export async function supervise(options: SuperviseOptions): Promise<SuperviseRes
   const host = env.BEAD_HOST ?? hostname();
   const metrics = new MetricsLog(paths.stateDir);
   const gatePolicy: GatePolicy = { remoteMax: config.policy.remoteMax, localOnly: config.policy.localOnly || options.localOnly === true };
-  const remote = await optionalRemote(paths, env);
+  const boardRemote = await optionalRemote(paths, env);
+  // Every fetch, claim and push of this process stops with it (the HTTP request in flight too).
+  const remote = boardRemote && options.signal ? { ...boardRemote, signal: options.signal } : boardRemote;
   // Refused before any agent, timer or listener starts, so nothing is left running (issue 14, item 15).
   if (options.webhookPort !== undefined && remote) webhookSecretFromEnv(env);
   if (remote) takeTurnsAtRemote(ctx);
   const claimerOf = (writer: WriteContext): Claimer =>
     options.claimerFor ? options.claimerFor(writer, host, config) : remote ? remoteClaimer(writer, host, remote, log) : localClaimer(writer, host);
   const claimer = claimerOf(ctx);
+  // After the stop, what was released goes out once more on a remote without the stop signal,
+  // with a short bound: the stop must end within seconds, and what does not go out now stays
+  // committed here for the next sync.
+  const partingPublish = () => (remote?.signal && !options.claimerFor ? remoteClaimer(ctx, host, partingRemote(remote), log) : claimer).publish();
   const everyone = loaded.agents.map((agent) => takesOf(agent, agentLocality(agent, providerFor(agent, env)?.host, config.localityPins)));
   const registry = buildRegistry(loaded.agents, env, config.localityPins);
   // Said once at start, not every tick: the beads no agent here can take, and why.
@@ -146,9 +152,9 @@ export async function supervise(options: SuperviseOptions): Promise<SuperviseRes
         log("stopping: no new claims; releasing beads in flight");
         await Promise.all(runtimes.map((runtime) => runtime.stop()));
       }
-      await claimer.publish();
+      await (stop.signal.aborted ? partingPublish() : claimer.publish());
     } else {
-      await runUntilStopped(runtimes, options, stop.signal, { ctx, board, config, env, metrics, log, runtimes, claimer, remote, webhookPort: options.webhookPort });
+      await runUntilStopped(runtimes, options, stop.signal, { ctx, board, config, env, metrics, log, runtimes, claimer, remote, webhookPort: options.webhookPort }, partingPublish);
     }
   } finally {
     options.signal?.removeEventListener("abort", stopNow);
@@ -165,7 +171,7 @@ function progressOf(runtimes: readonly AgentRuntime[]): number {
   return runtimes.reduce((sum, runtime) => sum + Object.entries(runtime.outcomes).reduce((n, [outcome, count]) => (outcome === "skipped" ? n : n + count), 0), 0);
 }
 
-async function runUntilStopped(runtimes: AgentRuntime[], options: SuperviseOptions, signal: AbortSignal, background: BackgroundOptions): Promise<void> {
+async function runUntilStopped(runtimes: AgentRuntime[], options: SuperviseOptions, signal: AbortSignal, background: BackgroundOptions, partingPublish: () => Promise<void>): Promise<void> {
   for (const runtime of runtimes) await runtime.start();
   const stopBackground = await startBackground(background);
   options.log(`${runtimes.length} agent(s) watching ${options.paths.root}: ${runtimes.map((runtime) => runtime.name).join(", ")}`);
@@ -176,7 +182,13 @@ async function runUntilStopped(runtimes: AgentRuntime[], options: SuperviseOptio
   options.log("stopping: no new claims; releasing beads in flight");
   await stopBackground();
   await Promise.all(runtimes.map((runtime) => runtime.stop()));
-  await background.claimer.publish();
+  await partingPublish();
+}
+
+/** The last push after a stop: the stop signal has fired, so a fresh bound of a few seconds for all of it. */
+const PARTING_MS = 4_000;
+function partingRemote(remote: Remote): Remote {
+  return { ...remote, timeoutMs: Math.min(remote.timeoutMs, PARTING_MS), signal: AbortSignal.timeout(PARTING_MS) };
 }
 
 /** Two processes running the same agent on one board would both believe they hold its claims. */

@@ -13,7 +13,7 @@ import { withBoardLock } from "./board-lock.js";
 import { commitPaths } from "./commit-paths.js";
 import type { MergeNote } from "./merge-bead.js";
 import { mergePath, type FileVersion } from "./merge-file.js";
-import { fetchRemote, pushBranch, redactUrl, REMOTE_NAME, type PushOutcome, type Remote } from "./remote.js";
+import { fetchRemote, pauseUnlessStopped, pushBranch, redactUrl, REMOTE_NAME, stopIfAborted, type PushOutcome, type Remote } from "./remote.js";
 import { compareAndSwapRef, currentBranchRef, readRef } from "./refs.js";
 import { commitTree, diffTrees, fileAt, readBlobBytes, writeBlobBytes, type Repo, type TreeFile } from "./tree-diff.js";
 import { withIndexLock } from "./index-lock.js";
@@ -73,11 +73,12 @@ const HANDOFF_MS = 40;
  * would starve the others on the same board (a publish could wait for seconds). So a round
  * that follows this process's previous round within HANDOFF_MS waits out the rest first.
  */
-export async function withNetworkRound<T>(ctx: WriteContext, work: () => Promise<T>): Promise<T> {
+export async function withNetworkRound<T>(ctx: WriteContext, work: () => Promise<T>, remote?: Remote): Promise<T> {
   const since = Date.now() - (lastRound.get(ctx.paths.stateDir) ?? Number.NEGATIVE_INFINITY);
   // After a push that won while other clones push too, their turn first (./contention.ts).
   const wait = Math.max(HANDOFF_MS - since, yieldLeftMs(contentionOf(ctx), Date.now()));
-  if (wait > 0) await sleep(wait);
+  if (remote) await pauseUnlessStopped(remote, Math.max(0, wait), "a wait for the next network round");
+  else if (wait > 0) await sleep(wait);
   try {
     return await withBoardLock(ctx.paths.stateDir, work);
   } finally {
@@ -91,10 +92,16 @@ export async function syncBoard(ctx: WriteContext, remote: Remote, options: Sync
   let total: SyncResult | undefined;
   let lastReason = "";
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    const round = await withNetworkRound(ctx, async () => {
-      const integrated = await integrateLocked(ctx, remote);
-      return { integrated, pushed: push ? await pushLocked(ctx, remote) : null };
-    });
+    const round = await withNetworkRound(
+      ctx,
+      async () => {
+        const integrated = await integrateLocked(ctx, remote);
+        // Merged and checked out, not pushed: consistent, and the next sync pushes it.
+        if (push) stopIfAborted(remote, "a sync, before pushing");
+        return { integrated, pushed: push ? await pushLocked(ctx, remote) : null };
+      },
+      remote,
+    );
     total = accumulate(total, round.integrated, attempt);
     if (round.pushed === null || round.pushed.ok) {
       total.pushed = round.pushed !== null && round.pushed.pushed !== null;
@@ -102,7 +109,7 @@ export async function syncBoard(ctx: WriteContext, remote: Remote, options: Sync
       return total;
     }
     lastReason = round.pushed.reason;
-    if (attempt < maxAttempts) await sleep(backoffMs(attempt, options.retryDelayMs));
+    if (attempt < maxAttempts) await pauseUnlessStopped(remote, backoffMs(attempt, options.retryDelayMs), "a sync, between rounds");
   }
   throw new PushKeepsLosingError(redactUrl(remote.url), maxAttempts, lastReason);
 }
@@ -160,6 +167,8 @@ export async function integrateLocked(ctx: WriteContext, remote: Remote): Promis
   const ref = currentBranchRef(repo.gitdir);
   fetchStartedAt.set(ctx.paths.stateDir, Date.now());
   const remoteTip = await fetchRemote(repo, remote);
+  // Fetched into refs/remotes only: the branch and the working tree are untouched so far.
+  stopIfAborted(remote, "a sync, after fetching");
   const local = readRef(repo.gitdir, ref);
   const result: IntegrateResult = { action: "up-to-date", before: local, head: local, remote: remoteTip, files: [], skipped: [], notes: [] };
   if (remoteTip === null) return { ...result, action: local === null ? "up-to-date" : "ahead" };
