@@ -1,5 +1,5 @@
 import type { BeadFields } from "../bead/fields.js";
-import { leaseBeyondMaximum } from "./holder-rules.js";
+import { leaseBeyondMaximum } from "../bead/holder-rules.js";
 
 /** Pure claim rules (DESIGN §5), separate from the I/O so they can be tested on plain values. */
 
@@ -19,6 +19,8 @@ export interface ClaimCheck {
 
 export function checkClaimable({ fields, holder, agent, depStatus, now }: ClaimCheck): Claimability {
   if (fields.agent !== undefined && fields.agent !== agent) return { ok: false, reason: `it is assigned to ${fields.agent}` };
+  // A bead with a schedule is a template: `bead up` makes a fresh bead from it at each slot (src/recur/).
+  if (fields.schedule !== undefined) return { ok: false, reason: "it is a template for recurring beads (it has a schedule); claim the beads made from it" };
   if (fields.status === "claimed") {
     const leaseUntil = fields.lease_until;
     if (fields.claimed_by === holder) return { ok: true, renew: true, takeover: false };

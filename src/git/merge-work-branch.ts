@@ -1,6 +1,5 @@
 import { execFile } from "node:child_process";
-import { GitError, MergeOverUnsavedEditError, NotFoundError, WorkBranchConflictError } from "../errors.js";
-import type { BoardPaths } from "../board/paths.js";
+import { ConflictError, GitError, MergeOverUnsavedEditError, NotFoundError, WorkBranchConflictError } from "../errors.js";
 import { withBoardLock } from "./board-lock.js";
 import { currentBranchRef } from "./refs.js";
 
@@ -30,13 +29,25 @@ interface GitResult {
  * edits to any path the merge changes refuse it, the branch ref moves by compare-and-swap, and
  * only the changed paths are then checked out (a two-way read-tree keeps other local edits).
  */
-export async function mergeWorkBranch(paths: BoardPaths, id: string, signal?: AbortSignal): Promise<MergeOutcome> {
+/** Where the merge happens; a board's BoardPaths is one (git/ stays below board/). */
+export interface MergeTarget {
+  root: string;
+  gitdir: string;
+  /** The board lock lives here. */
+  stateDir: string;
+}
+
+export async function mergeWorkBranch(paths: MergeTarget, id: string, signal?: AbortSignal, expectedHead?: string): Promise<MergeOutcome> {
   const run = (args: string[], ok: number[] = [0]) => git(paths.root, args, ok, signal);
   const branch = `bead/${id}`;
   return withBoardLock(paths.stateDir, async () => {
     const into = currentBranchRef(paths.gitdir);
     const work = await revParse(run, `refs/heads/${branch}`);
     if (!work) throw new NotFoundError("work branch", branch, `no branch ${branch} in this repository; \`bead diff ${id}\` shows what a writing agent left`);
+    // The web board merges what the person saw: a branch that moved since (an agent's retry) is refused.
+    if (expectedHead !== undefined && work !== expectedHead) {
+      throw new ConflictError(branch, `moved since you looked at it (now ${work.slice(0, 10)}); reload to see the new diff, then merge again. Nothing was changed`);
+    }
     const head = await revParse(run, into);
     if (!head) throw new GitError(`${into} has no commits yet; nothing to merge ${branch} into`, { into });
     const intoName = into.replace(/^refs\/heads\//, "");
@@ -71,7 +82,7 @@ async function refuseUnsavedEdits(run: Run, branch: string, files: string[]): Pr
 }
 
 /** Which of `files` (paths in the checkout) a person changed and did not commit, untracked ones included. */
-export async function uncommittedFiles(paths: BoardPaths, files: string[], signal?: AbortSignal): Promise<string[]> {
+export async function uncommittedFiles(paths: Pick<MergeTarget, "root">, files: string[], signal?: AbortSignal): Promise<string[]> {
   return uncommittedAmong((args, ok = [0]) => git(paths.root, args, ok, signal), files);
 }
 

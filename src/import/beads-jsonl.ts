@@ -60,6 +60,7 @@ function toItem(issue: BdIssue & { id: string; title: string }): ImportedItem {
   if (typeof issue.assignee === "string" && issue.assignee !== "") extra.assignee = issue.assignee;
   if (typeof issue.close_reason === "string" && issue.close_reason !== "") extra.reason = issue.close_reason;
   const deps: string[] = [];
+  const related: string[] = [];
   for (const dep of Array.isArray(issue.dependencies) ? (issue.dependencies as Array<Record<string, unknown>>) : []) {
     const target = typeof dep?.depends_on_id === "string" ? dep.depends_on_id : undefined;
     if (target === undefined || target === issue.id) continue;
@@ -67,6 +68,8 @@ function toItem(issue: BdIssue & { id: string; title: string }): ImportedItem {
     if (BLOCKING.has(kind)) deps.push(target);
     else if (kind === "parent-child") extra.parent = target;
     else if (kind === "discovered-from") extra.discovered_from = target;
+    // beadboard has no non-blocking link; the ids are kept as text so nothing bd knew is lost.
+    else related.push(`${target} (${kind})`);
   }
   const priority = Number(issue.priority);
   const item: ImportedItem = {
@@ -77,14 +80,14 @@ function toItem(issue: BdIssue & { id: string; title: string }): ImportedItem {
     type: TYPES[type] ?? "task",
     labels: Array.isArray(issue.labels) ? issue.labels.map(String) : [],
     deps,
-    body: body(issue),
+    body: body(issue, related),
     extra,
   };
   if (typeof issue.created_at === "string") item.created = issue.created_at;
   return item;
 }
 
-function body(issue: BdIssue): string {
+function body(issue: BdIssue, related: readonly string[]): string {
   const parts: string[] = [];
   if (typeof issue.description === "string" && issue.description.trim()) parts.push(issue.description.trim());
   if (typeof issue.design === "string" && issue.design.trim()) parts.push(`## Design\n${issue.design.trim()}`);
@@ -95,5 +98,6 @@ function body(issue: BdIssue): string {
     .filter((comment) => typeof comment?.text === "string")
     .map((comment) => renderComment({ author: String(comment.author ?? "someone"), at: String(comment.created_at ?? ""), text: String(comment.text) }));
   if (rendered.length > 0) parts.push(`## Comments\n${rendered.join("\n")}`);
+  if (related.length > 0) parts.push(`## Related in bd\n${related.map((link) => `- ${link}`).join("\n")}`);
   return parts.join("\n\n");
 }

@@ -11,16 +11,51 @@
 import { existsSync, lstatSync } from "node:fs";
 import { join } from "node:path";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { sensitivityRank, type BeadWithBody, type Sensitivity } from "../bead/fields.js";
+import { sensitivityRank, type BeadWithBody, type Sensitivity, type Status } from "../bead/fields.js";
 import { assertValidId } from "../bead/ids.js";
 import { beadPath, type BoardPaths } from "../board/paths.js";
 import { parseBeadFile } from "../board/read-bead.js";
-import type { CliIo } from "../cli/io.js";
-import { beadJson } from "../cli/output.js";
+import { markedLevel } from "../agent/derived-level.js";
 import { isBeadboardError, NotFoundError } from "../errors.js";
+
+/** The io a command writes through (the shape of cli/io.ts's CliIo). */
+export interface CommandIo {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  out: (text: string | Uint8Array) => void;
+  err(text: string): void;
+  readStdin(): Promise<string>;
+  columns: number | undefined;
+  isTTY: boolean;
+}
+
+type Where = { dir: string; json?: boolean };
+
+/**
+ * The CLI's command functions the tools run, and the `show --json` form of a bead. `bead mcp`
+ * (src/cli/commands/mcp.ts) passes them in, so that mcp/ sits below cli/ in the layer order
+ * (docs/ARCHITECTURE.md, Layout) while still running the very same code.
+ */
+export interface BoardCommands {
+  ls(io: CommandIo, options: Where & { status?: Status[]; agent?: string; label?: string[] }): Promise<void>;
+  ready(io: CommandIo, options: Where & { agent?: string }): Promise<void>;
+  search(io: CommandIo, words: string[], options: Where & { all?: boolean; limit?: string }): Promise<void>;
+  lint(io: CommandIo, paths: string[], options: Where): Promise<number>;
+  log(io: CommandIo, id: string, options: Where): Promise<void>;
+  claim(io: CommandIo, id: string, options: Where & { as: string; lease: string }): Promise<void>;
+  release(io: CommandIo, id: string, options: Where & { as: string }): Promise<void>;
+  close(io: CommandIo, id: string, options: Where & { reason?: string }): Promise<void>;
+  reopen(io: CommandIo, id: string, options: Where): Promise<void>;
+  depAdd(io: CommandIo, id: string, blocker: string, options: Where): Promise<void>;
+  depRm(io: CommandIo, id: string, blocker: string, options: Where): Promise<void>;
+  newBead(io: CommandIo, title: string, options: Where & { body?: string; priority?: string; type?: string; label?: string[]; agent?: string; dep?: string[]; sensitivity?: string }): Promise<void>;
+  set(io: CommandIo, id: string, assignments: string[], options: Where): Promise<void>;
+  beadJson(bead: BeadWithBody): Record<string, unknown>;
+}
 
 export interface McpContext {
   paths: BoardPaths;
+  commands: BoardCommands;
   env: NodeJS.ProcessEnv;
   /** The claimer's name: `--as`, else the client's name from initialize (see claimerName). */
   claimer(): string;
@@ -31,12 +66,12 @@ export interface McpContext {
 /** Runs one CLI command function with output captured; returns what it printed to stdout. */
 export async function runCommand<A extends unknown[]>(
   ctx: McpContext,
-  command: (io: CliIo, ...args: A) => Promise<number | void>,
+  command: (io: CommandIo, ...args: A) => Promise<number | void>,
   args: A,
   stdin = "",
 ): Promise<{ out: string; code: number }> {
   let out = "";
-  const io: CliIo = {
+  const io: CommandIo = {
     cwd: ctx.paths.root,
     env: ctx.env,
     out: (text) => {
@@ -57,6 +92,15 @@ export function visible(ctx: McpContext, sensitivity: Sensitivity): boolean {
 }
 
 /**
+ * How private a bead is: its declared level, raised by any `<!-- sensitivity: -->` marker in its
+ * body. A public bead whose result was built from a private one carries that marker
+ * (agent/derived-level.ts), so privacy follows the data to MCP clients too.
+ */
+export function beadLevel(bead: BeadWithBody): Sensitivity {
+  return markedLevel(bead.body, bead.fields.sensitivity);
+}
+
+/**
  * The bead as `show --json` has it, refused as "not found" when this client may not see it: a
  * remote client learns nothing of a private bead, not even that it exists.
  */
@@ -66,8 +110,24 @@ export function readVisibleBead(ctx: McpContext, id: string): BeadWithBody {
   // lstat: a symlink in beads/ is never followed out of the board.
   if (!existsSync(file) || !lstatSync(file).isFile()) throw new NotFoundError("bead", id, `no file ${beadPath(id)}`);
   const bead = parseBeadFile(file, id);
-  if (!visible(ctx, bead.fields.sensitivity)) throw new NotFoundError("bead", id, `no file ${beadPath(id)}`);
+  if (!visible(ctx, beadLevel(bead))) throw new NotFoundError("bead", id, `no file ${beadPath(id)}`);
   return bead;
+}
+
+/**
+ * For lists (ready, list, search, resources): whether this client may see the bead `id`, whose
+ * declared level the list already has. A remote client also gets the derived level, which needs
+ * the body: the file is read (lstat first, bounded by the bead parser); one it cannot read is hidden.
+ */
+export function visibleInList(ctx: McpContext, id: string, declared: Sensitivity): boolean {
+  if (ctx.visibleMax === undefined) return true;
+  if (!visible(ctx, declared)) return false;
+  try {
+    readVisibleBead(ctx, id);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Checks visibility before a write; a bead that does not exist is left to the command's own error. */
@@ -77,8 +137,8 @@ export function assertMayTouch(ctx: McpContext, id: string): void {
   if (existsSync(join(ctx.paths.root, beadPath(id)))) readVisibleBead(ctx, id);
 }
 
-export function beadOut(bead: BeadWithBody): Record<string, unknown> & { id: string; path: string; title: string; status: string; body: string } {
-  return beadJson(bead) as Record<string, unknown> & { id: string; path: string; title: string; status: string; body: string };
+export function beadOut(ctx: McpContext, bead: BeadWithBody): Record<string, unknown> & { id: string; path: string; title: string; status: string; body: string } {
+  return ctx.commands.beadJson(bead) as Record<string, unknown> & { id: string; path: string; title: string; status: string; body: string };
 }
 
 /** A tool's answer: the structured result, and the same as JSON text for clients that read only text. */

@@ -9,7 +9,7 @@ import { loadBoard } from "../board/load.js";
 import { writeContext } from "../board/write.js";
 import { InvalidArgumentError, NotFoundError, SensitivityRefusedError } from "../errors.js";
 import { validClaimerName } from "./claim-tools.js";
-import { assertMayTouch, guarded, readVisibleBead, visible, type McpContext } from "./context.js";
+import { assertMayTouch, beadLevel, guarded, readVisibleBead, visible, type McpContext } from "./context.js";
 import { toolConfig } from "./schemas.js";
 
 const SHARED = "memory/MEMORY.md";
@@ -30,7 +30,7 @@ export function registerMemoryTools(server: McpServer, ctx: McpContext): void {
       let level: Sensitivity = "internal";
       if (bead !== undefined) {
         assertMayTouch(ctx, bead);
-        level = readVisibleBead({ ...ctx, visibleMax: undefined }, bead).fields.sensitivity;
+        level = beadLevel(readVisibleBead({ ...ctx, visibleMax: undefined }, bead));
       }
       // Notes learned on a private bead never go to the shared file (as the agents do it).
       const reply = keepPrivateNotesLocal({ memory: notes.map((note) => ({ note, shared: shared === true })) }, level);

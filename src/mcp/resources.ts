@@ -9,7 +9,7 @@ import { ResourceTemplate, type McpServer } from "@modelcontextprotocol/sdk/serv
 import { loadBoard } from "../board/load.js";
 import { InvalidArgumentError, NotFoundError } from "../errors.js";
 import { validClaimerName } from "./claim-tools.js";
-import { readVisibleBead, visible, type McpContext } from "./context.js";
+import { readVisibleBead, visibleInList, type McpContext } from "./context.js";
 import { readVisibleMemory } from "./memory-tools.js";
 
 const AGENT_FILE_BYTES = 256 * 1024;
@@ -20,7 +20,7 @@ export function registerResources(server: McpServer, ctx: McpContext): void {
     new ResourceTemplate("bead://{id}", {
       list: async () => {
         const board = await loadBoard(ctx.paths);
-        const shown = board.beads.filter((bead) => visible(ctx, bead.fields.sensitivity));
+        const shown = board.beads.filter((bead) => visibleInList(ctx, bead.id, bead.fields.sensitivity));
         return { resources: shown.map((bead) => ({ uri: `bead://${bead.id}`, name: bead.id, title: bead.fields.title, mimeType: "text/markdown" })) };
       },
     }),

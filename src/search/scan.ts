@@ -14,9 +14,11 @@ export interface ScanHit {
 }
 
 export function scanStore(rows: readonly StoreRow[], data: Buffer, query: SearchQuery): ScanHit[] {
-  const candidates = rows.filter((row) => row.beadLength > 0 && passesFilters(row, query));
-  if (query.needles.length === 0) return candidates.map((row) => ({ row, score: 0 }));
-  // Text rows are laid out in row order, so occurrences found left to right map to rows in order.
+  const filtered = rows.filter((row) => row.beadLength > 0 && passesFilters(row, query));
+  if (query.needles.length === 0) return filtered.map((row) => ({ row, score: 0 }));
+  // Occurrences are found left to right, so the rows are walked in the order of their texts: row
+  // order in a freshly written store, but a store extended by an overlay has edited beads at the end.
+  const candidates = isSortedByText(filtered) ? filtered : [...filtered].sort((a, b) => a.textStart - b.textStart);
   const scores = new Float64Array(candidates.length);
   let alive = new Uint8Array(candidates.length).fill(1);
   for (const needle of query.needles) {
@@ -51,6 +53,11 @@ export function scanStore(rows: readonly StoreRow[], data: Buffer, query: Search
   const hits: ScanHit[] = [];
   for (let i = 0; i < candidates.length; i++) if (alive[i] === 1) hits.push({ row: candidates[i]!, score: scores[i]! });
   return hits;
+}
+
+function isSortedByText(rows: readonly StoreRow[]): boolean {
+  for (let i = 1; i < rows.length; i++) if (rows[i]!.textStart < rows[i - 1]!.textStart) return false;
+  return true;
 }
 
 function passesFilters(row: StoreRow, query: SearchQuery): boolean {

@@ -1,35 +1,43 @@
-import { lstatSync, mkdirSync, readFileSync, statSync } from "node:fs";
+import { lstatSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Bead } from "../bead/fields.js";
 import { splitFrontMatter } from "../bead/frontmatter.js";
 import { MAX_BEAD_BYTES } from "../bead/parse.js";
-import { writeFileAtomic } from "../board/atomic-write.js";
 import { listBeadFiles } from "../board/bead-files.js";
 import { fileStamp, loadBoardStamped } from "../board/load.js";
 import type { BoardPaths } from "../board/paths.js";
-import { columnsToRows, rowFromBead, rowsToColumns, STORE_VERSION, type StoreRow } from "./store-format.js";
+import { readBeadEntry } from "../board/read-bead.js";
+import { rowFromBead, type StoreRow } from "./store-format.js";
+import { readStore, writeStore, type SearchStore } from "./store-file.js";
 
 /**
- * The search store of one directory of beads (store-format.ts), kept under .git/beadboard/.
- * A search stats every bead file (as `bead ls` does) and, when every stamp matches the store,
- * scans the store alone: no bead parsing, no per-bead reads. Otherwise the board is loaded
- * (through its own cache) and the store rewritten, reusing the bytes of every unchanged bead.
+ * The search store of one directory of beads (store-format.ts), kept under .git/beadboard/
+ * (store-file.ts). A search lstats every bead file (as `bead ls` does) and, when every stamp
+ * matches the store, scans the store alone: no bead parsing, no per-bead reads. When a few files
+ * changed, only those are parsed and the store is extended by an overlay; when many changed (or
+ * there is no store) the board is loaded through its own cache and the store rewritten, reusing
+ * the bytes of every unchanged bead.
  */
-export interface SearchStore {
-  rows: StoreRow[];
-  /** Everything after the header line; row offsets point into it. */
-  data: Buffer;
-}
+export type { SearchStore } from "./store-file.js";
+export { STORE_FILE } from "./store-file.js";
 
-export const STORE_FILE = "search-store.v3";
+/** Past this share of changed files, loading the board through its cache beats parsing each. */
+const PATCH_SHARE = 0.25;
 
 export async function openSearchStore(paths: BoardPaths): Promise<SearchStore> {
-  const file = join(paths.stateDir, STORE_FILE);
-  const stored = readStore(file);
-  if (stored !== undefined && matchesFiles(paths.beadsDir, stored.rows)) return stored;
+  const stored = readStore(paths.stateDir);
+  if (stored !== undefined) {
+    const files = compareFiles(paths.beadsDir, stored.rows);
+    if (files.changed.length === 0 && files.names.length === stored.rows.length) return stored;
+    if (files.changed.length <= Math.max(1, stored.rows.length * PATCH_SHARE)) {
+      const patched = patchStore(paths.beadsDir, stored, files);
+      writeStore(paths.stateDir, patched, stored);
+      return patched;
+    }
+  }
   const { board, stamps } = await loadBoardStamped(paths);
   const rebuilt = buildStore(paths.beadsDir, board.beads, stamps, stored);
-  writeStore(paths.stateDir, file, rebuilt);
+  writeStore(paths.stateDir, rebuilt, undefined);
   return rebuilt;
 }
 
@@ -43,19 +51,63 @@ export function storedText(store: SearchStore, row: StoreRow): string {
   return store.data.toString("utf8", row.textStart, row.textStart + row.textLength);
 }
 
-function matchesFiles(beadsDir: string, rows: readonly StoreRow[]): boolean {
-  const names = listBeadFiles(beadsDir);
-  if (names.length !== rows.length) return false;
+interface FileComparison {
+  /** The bead files as listed now, in order, with their stamps (lstat: a link is never followed). */
+  names: string[];
+  stamps: Map<string, { stamp: string; mtimeMs: number }>;
+  /** Listed files whose stamp is not the stored one (new, edited, racy). */
+  changed: string[];
+}
+
+function compareFiles(beadsDir: string, rows: readonly StoreRow[]): FileComparison {
+  const stored = new Map(rows.map((row) => [row.name, row.stamp]));
+  const names: string[] = [];
+  const stamps = new Map<string, { stamp: string; mtimeMs: number }>();
+  const changed: string[] = [];
   const readAtMs = Date.now();
   const prefix = `${beadsDir}/`;
-  for (let i = 0; i < names.length; i++) {
-    const row = rows[i]!;
-    if (row.name !== names[i] || row.stamp.startsWith("racy:")) return false;
-    const stat = statSync(prefix + names[i]!, { throwIfNoEntry: false });
-    if (stat === undefined || !stat.isFile() || fileStamp(stat, readAtMs) !== row.stamp) return false;
+  for (const name of listBeadFiles(beadsDir)) {
+    const stat = lstatSync(prefix + name, { throwIfNoEntry: false });
+    if (stat === undefined) continue;
+    // A link or a special file is a lint problem with no text; the board's loader stamps it so too.
+    const stamp = stat.isFile() ? fileStamp(stat, readAtMs) : `special:${stat.ino}`;
+    names.push(name);
+    stamps.set(name, { stamp, mtimeMs: stat.mtimeMs });
+    const was = stored.get(name);
+    if (was === undefined || was !== stamp || was.startsWith("racy:")) changed.push(name);
   }
-  return true;
+  return { names, stamps, changed };
 }
+
+/** The stored store with the changed files re-read and appended; every other row keeps its bytes where they are. */
+function patchStore(beadsDir: string, stored: SearchStore, files: FileComparison): SearchStore {
+  const old = new Map(stored.rows.map((row) => [row.name, row]));
+  const changed = new Set(files.changed);
+  const added: Buffer[] = [];
+  let at = stored.data.length;
+  const rows: StoreRow[] = [];
+  for (const name of files.names) {
+    const { stamp, mtimeMs } = files.stamps.get(name)!;
+    const kept = old.get(name);
+    if (!changed.has(name) && kept !== undefined) {
+      rows.push(kept);
+      continue;
+    }
+    const bead = stamp.startsWith("special:") ? undefined : readBeadEntry(beadsDir, name, mtimeMs).bead;
+    if (bead === undefined) {
+      rows.push({ ...EMPTY_ROW, name, stamp });
+      continue;
+    }
+    const body = readBody(join(beadsDir, name));
+    const entry = storeEntry(bead, stamp, body.body, body.bodyLine);
+    rows.push({ ...entry.row, beadStart: at, textStart: at + entry.json.length });
+    added.push(entry.json, entry.text);
+    at += entry.json.length + entry.text.length;
+  }
+  return { rows, data: Buffer.concat([stored.data, ...added]) };
+}
+
+const EMPTY_ROW: Omit<StoreRow, "name" | "stamp"> = { textStart: 0, beadStart: 0, bodyLine: 1, priority: 0, createdMs: 0, status: "", type: "", agent: null, claimedBy: null, labels: [], textLength: 0, titleLength: 0, beadLength: 0 };
 
 function buildStore(beadsDir: string, beads: readonly Bead[], stamps: ReadonlyMap<string, string>, previous: SearchStore | undefined): SearchStore {
   const old = new Map(previous?.rows.map((row) => [row.name, row]));
@@ -71,7 +123,7 @@ function buildStore(beadsDir: string, beads: readonly Bead[], stamps: ReadonlyMa
     if (bead === undefined) {
       texts.push(Buffer.alloc(0));
       jsons.push(Buffer.alloc(0));
-      partial.push({ name, stamp, bodyLine: 1, priority: 0, createdMs: 0, status: "", type: "", agent: null, claimedBy: null, labels: [], textLength: 0, titleLength: 0, beadLength: 0 });
+      partial.push({ ...EMPTY_ROW, name, stamp });
       continue;
     }
     const kept = old.get(name);
@@ -130,32 +182,5 @@ function readBody(file: string): { bodyLine: number; body: string } {
     return { bodyLine: split.bodyLine, body: split.body };
   } catch {
     return { bodyLine: 1, body: "" };
-  }
-}
-
-function readStore(file: string): SearchStore | undefined {
-  try {
-    const bytes = readFileSync(file);
-    const newline = bytes.indexOf(0x0a);
-    if (newline === -1) return undefined;
-    const header = JSON.parse(bytes.toString("utf8", 0, newline)) as { v?: unknown; columns?: unknown };
-    if (header.v !== STORE_VERSION) return undefined;
-    const rows = columnsToRows(header.columns);
-    const data = bytes.subarray(newline + 1);
-    // The last text ends the data; a shorter file was cut off.
-    if (rows === undefined || (rows.length > 0 && rows[rows.length - 1]!.textStart + rows[rows.length - 1]!.textLength !== data.length)) return undefined;
-    return { rows, data };
-  } catch {
-    return undefined; // missing, corrupt or from another version: rebuild
-  }
-}
-
-function writeStore(stateDir: string, file: string, store: SearchStore): void {
-  try {
-    mkdirSync(stateDir, { recursive: true });
-    const header = Buffer.from(`${JSON.stringify({ v: STORE_VERSION, columns: rowsToColumns(store.rows) })}\n`, "utf8");
-    writeFileAtomic(file, Buffer.concat([header, store.data]));
-  } catch {
-    // A read-only board still searches; it just stays cold.
   }
 }

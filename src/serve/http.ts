@@ -54,6 +54,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   E_INVALID_ID: 400,
   E_PARSE: 400,
   E_CONFLICT: 409,
+  E_UNSAVED_EDIT: 409,
   E_LOCK_TIMEOUT: 503,
 };
 

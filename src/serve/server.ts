@@ -6,6 +6,7 @@ import { writeContext, type WriteContext } from "../board/write.js";
 import { pushAfterWrite } from "../claim/push-after-write.js";
 import { InvalidArgumentError, RequestRefusedError } from "../errors.js";
 import { bodyFromPage, createFromPage, depFromPage, escalationFromPage, setFromPage, statusFromPage } from "./api-act.js";
+import { mergeFromPage } from "./api-merge.js";
 import { agentsView, statsView } from "./api-agents.js";
 import { beadView, boardView } from "./api-board.js";
 import { modelsView } from "./api-models.js";
@@ -109,17 +110,17 @@ async function handle(req: IncomingMessage, res: ServerResponse, gate: Gate, liv
   if (req.method !== "POST") throw new RequestRefusedError(405, "only GET and POST");
   checkWrite(gate, req);
   const body = await readJsonBody(req);
-  const answer = await act(pathname, body, ctx, live);
+  const answer = await act(pathname, body, ctx, live, env);
   // On a synced board the page's writes are pushed like the CLI's; a failed push is logged, the commit stays.
   if (answer.changed) await pushAfterWrite(ctx.paths, env, (line) => process.stderr.write(`bead serve: ${line}\n`));
   return sendJson(res, answer.status, answer.body);
 }
 
 /** One state-changing request: which write it is, what it answers, and whether it committed anything. */
-async function act(pathname: string, body: Record<string, unknown>, ctx: WriteContext, live: LiveBoard): Promise<{ status: number; body: unknown; changed: boolean }> {
+async function act(pathname: string, body: Record<string, unknown>, ctx: WriteContext, live: LiveBoard, env: NodeJS.ProcessEnv): Promise<{ status: number; body: unknown; changed: boolean }> {
   const done = (result: { changed: boolean }) => ({ status: 200, body: result, changed: result.changed });
   if (pathname === "/api/beads") return { status: 201, body: await createFromPage(ctx, body), changed: true };
-  const action = /^\/api\/bead\/([^/]+)\/(fields|status|escalation|body|deps)$/.exec(pathname);
+  const action = /^\/api\/bead\/([^/]+)\/(fields|status|escalation|body|deps|merge)$/.exec(pathname);
   if (!action) throw new RequestRefusedError(404, `nothing at ${pathname}`);
   const id = decodeURIComponent(action[1] ?? "");
   switch (action[2]) {
@@ -131,6 +132,8 @@ async function act(pathname: string, body: Record<string, unknown>, ctx: WriteCo
       return done(await escalationFromPage(ctx, id, body));
     case "body":
       return done(await bodyFromPage(ctx, id, body));
+    case "merge":
+      return done(await mergeFromPage(ctx, env, id, body));
     default:
       return done(await depFromPage(ctx, await live.current(), id, body));
   }

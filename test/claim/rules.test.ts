@@ -34,6 +34,13 @@ describe("checkClaimable", () => {
     expect(verdict).toEqual({ ok: false, reason: "waiting on d3 (open), d4 (claimed), ghost (missing)" });
   });
 
+  it("refuses a recurring bead's template, open or with a lapsed claim: only the beads made from it are worked", () => {
+    const refusal = { ok: false, reason: "it is a template for recurring beads (it has a schedule); claim the beads made from it" };
+    expect(check({ schedule: "0 9 * * 1" })).toEqual(refusal);
+    expect(check(claimedBy("other@host", EARLIER, { schedule: "@daily" }))).toEqual(refusal);
+    expect(check({ recurs_from: "standup", slot: "2026-11-22T09:00:00.000Z" })).toEqual({ ok: true, renew: false, takeover: false });
+  });
+
   it("refuses a bead assigned to another agent, and allows one assigned to this agent", () => {
     expect(check({ agent: "romanov" })).toEqual({ ok: false, reason: "it is assigned to romanov" });
     expect(check({ agent: "me" })).toEqual({ ok: true, renew: false, takeover: false });

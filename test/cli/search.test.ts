@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { beadText } from "../helpers/beads.js";
@@ -40,6 +40,50 @@ describe("bead search", () => {
     const hits = JSON.parse((await b.bead(["search", "zebra", "--json"])).stdout) as Hit[];
     expect(hits.map((hit) => hit.id)).toEqual(["c"]);
     expect(readdirSync(join(b.dir, ".git", "beadboard"))).toContain("search-store.v3");
+  });
+
+  it("after an edit writes only the changed bead to an overlay, and folds it into a new store when many change", async () => {
+    const many: Record<string, string> = {};
+    for (let i = 0; i < 12; i++) many[`beads/n${i}.md`] = beadText([`title: Note ${i}`], `walrus ${i}\n`);
+    const b = await cliBoard(many);
+    // Stamps of files written within the last seconds are never trusted (racy); these are old.
+    const settle = (name: string, at: number) => utimesSync(join(b.dir, name), at, at);
+    const OLD = Date.now() / 1000 - 3600;
+    for (const name of Object.keys(many)) settle(name, OLD);
+    const stateDir = join(b.dir, ".git", "beadboard");
+    const base = join(stateDir, "search-store.v3");
+    const overlay = join(stateDir, "search-store.v3.overlay");
+    const ids = async (query: string) => (JSON.parse((await b.bead(["search", query, "--json", "--limit", "50"])).stdout) as Hit[]).map((hit) => hit.id);
+    expect(await ids("walrus")).toHaveLength(12);
+    const baseBytes = readFileSync(base);
+    expect(existsSync(overlay)).toBe(false);
+
+    writeFileSync(join(b.dir, "beads/n5.md"), beadText(["title: Note 5"], "A zebra now.\n"));
+    settle("beads/n5.md", OLD + 60);
+    expect(await ids("zebra")).toEqual(["n5"]);
+    expect(await ids("walrus")).not.toContain("n5");
+    expect(readFileSync(base).equals(baseBytes)).toBe(true);
+    expect(statSync(overlay).size).toBeLessThan(baseBytes.length);
+
+    rmSync(join(b.dir, "beads/n7.md"));
+    writeFileSync(join(b.dir, "beads/n12.md"), beadText(["title: Zebra crossing"], "\n"));
+    settle("beads/n12.md", OLD + 60);
+    expect(await ids("zebra")).toEqual(["n12", "n5"]);
+    expect(await ids("walrus")).toHaveLength(10);
+    expect(readFileSync(base).equals(baseBytes)).toBe(true);
+
+    // A torn overlay is never trusted: the changed beads are read again.
+    writeFileSync(overlay, readFileSync(overlay).subarray(0, 40));
+    expect(await ids("zebra")).toEqual(["n12", "n5"]);
+
+    for (const i of [0, 1, 2, 3, 4]) {
+      writeFileSync(join(b.dir, `beads/n${i}.md`), beadText([`title: Note ${i}`], "an okapi\n"));
+      settle(`beads/n${i}.md`, OLD + 120);
+    }
+    expect(await ids("okapi")).toEqual(["n0", "n1", "n2", "n3", "n4"]);
+    expect(readFileSync(base).equals(baseBytes)).toBe(false);
+    expect(existsSync(overlay)).toBe(false);
+    expect(await ids("zebra")).toEqual(["n12", "n5"]);
   });
 
   it("a corrupt or cut-off store is rebuilt from the files, never trusted", async () => {

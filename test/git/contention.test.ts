@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { freshContention, measuredFullRound, MAX_YIELD_MS, OTHERS_ACTIVE_MS, sawOthers, wonPush, yieldLeftMs } from "../../src/git/contention.js";
+import { freshContention, measuredFullRound, MAX_YIELD_MS, OTHERS_ACTIVE_MS, sawOthers, wonPush, yieldLeftMs } from "../../src/sync/contention.js";
 
 /** Clock values are plain numbers: the functions are pure, no timer runs. */
 describe("taking turns at the remote (contention.ts)", () => {

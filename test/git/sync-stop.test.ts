@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { claimAndPush, publish } from "../../src/claim/remote-claim.js";
 import { SyncStoppedError, type BeadboardError } from "../../src/errors.js";
-import { syncBoard } from "../../src/git/sync.js";
+import { syncBoard } from "../../src/sync/sync.js";
 import { beadFile, remoteFor, startSyncRig, type Clone, type SyncRig } from "./sync-support.js";
 
 let rig: SyncRig;

@@ -16,7 +16,7 @@ const BD = [
   { id: "bd-a1", title: "Parser", description: "Write the parser.", status: "closed", priority: 1, issue_type: "feature", labels: ["core"], created_at: "2025-01-01T10:00:00Z", close_reason: "shipped" },
   { id: "bd-b2", title: "CLI", description: "Wire the CLI.", acceptance_criteria: "- [ ] help text", status: "in_progress", priority: 0, issue_type: "task", assignee: "bob", dependencies: [{ issue_id: "bd-b2", depends_on_id: "bd-a1", type: "blocks" }, { issue_id: "bd-b2", depends_on_id: "bd-zz", type: "blocks" }], comments: [{ id: 1, issue_id: "bd-b2", author: "ann", text: "Use commander.", created_at: "2025-01-02T00:00:00Z" }] },
   { id: "bd-c3", title: "Deleted", status: "tombstone" },
-  { id: "bd-d4", title: "Follow-up", status: "open", priority: 3, issue_type: "bug", dependencies: [{ issue_id: "bd-d4", depends_on_id: "bd-a1", type: "discovered-from" }] },
+  { id: "bd-d4", title: "Follow-up", status: "open", priority: 3, issue_type: "bug", dependencies: [{ issue_id: "bd-d4", depends_on_id: "bd-a1", type: "discovered-from" }, { issue_id: "bd-d4", depends_on_id: "bd-b2", type: "related" }] },
 ]
   .map((issue) => JSON.stringify(issue))
   .join("\n");
@@ -70,6 +70,8 @@ describe("bead import --from beads (bd JSONL)", () => {
     expect(cli.comments).toEqual([{ author: "ann", at: "2025-01-02T00:00:00Z", text: "Use commander." }]);
     expect(cli.checklist).toEqual([{ n: 1, checked: false, text: "help text", acceptance: true }]);
     expect(await show("bd-d4")).toMatchObject({ type: "bug", discovered_from: "bd-a1", deps: [] });
+    // A `related` link is not a dep: kept as text, so nothing bd knew is lost.
+    expect(b.read("beads/bd-d4.md")).toContain("## Related in bd\n- bd-b2 (related)\n");
     expect((await b.bead(["show", "bd-c3"])).code).toBe(2);
     expect(JSON.parse((await b.bead(["import", file, "--from", "beads", "--json"])).stdout).imported).toEqual([]);
   });

@@ -12,6 +12,9 @@ import { beadText } from "../helpers/beads.js";
 import { gitEnv, makeTempBoard, type TempBoard } from "../helpers/temp-board.js";
 import { runBeadProcess } from "../helpers/cli.js";
 import { assertBuilt, BEAD_BIN } from "./support.js";
+import { boardPaths } from "../../src/board/paths.js";
+import { serveHttp } from "../../src/mcp/http.js";
+import { BOARD_COMMANDS } from "../../src/cli/mcp-server.js";
 
 const TOKEN = "t0ken-for-the-http-test-0123456789";
 let board: TempBoard;
@@ -81,5 +84,34 @@ describe("bead mcp --http", () => {
     const run = await runBeadProcess(["mcp", "--http", "0"], { cwd: board.dir, env: { BEAD_MCP_TOKEN: "short" } });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/--http needs a token of at least 16 characters in BEAD_MCP_TOKEN/);
+  });
+
+  it("closes a session left idle past its time at the next request; a session in use stays", async () => {
+    let now = 0;
+    const stop = new AbortController();
+    const bound = await new Promise<number>((resolve, reject) => {
+      serveHttp({ paths: boardPaths(board.dir), env: { ...gitEnv(), BEAD_HOST: "test" }, commands: BOARD_COMMANDS, as: "idle", version: "test" }, 0, TOKEN, stop.signal, resolve, { now: () => now, idleMs: 1000 }).catch(reject);
+    });
+    const local = new URL(`http://127.0.0.1:${bound}/mcp`);
+    const connect = async () => {
+      const client = new Client({ name: "idle-test", version: "1" });
+      const transport = new StreamableHTTPClientTransport(local, { requestInit: { headers: { Authorization: `Bearer ${TOKEN}` } } });
+      await client.connect(transport);
+      return { client, transport };
+    };
+    try {
+      const left = await connect();
+      const used = await connect();
+      now = 900;
+      expect((await used.client.listTools()).tools.length).toBeGreaterThan(0);
+      now = 1500; // `left` idle 1500 ms, `used` 600 ms
+      const third = await connect();
+      await expect(left.client.listTools()).rejects.toThrow(/404|unknown or expired session/);
+      expect((await used.client.listTools()).tools.length).toBeGreaterThan(0);
+      await third.client.close();
+      await used.client.close();
+    } finally {
+      stop.abort();
+    }
   });
 });

@@ -16,6 +16,8 @@ beforeAll(async () => {
     "beads/open-one.md": beadText(["title: Public work", "sensitivity: public"]),
     "beads/payroll.md": beadText(["title: Payroll run", "sensitivity: private"], "Salaries of the team.\n"),
     "beads/keys.md": beadText(["title: Rotate keys", "sensitivity: secret", "status: [broken"]),
+    // Declared public, but its result was built from a private bead: the marker makes it private.
+    "beads/summary.md": beadText(["title: Summarise the quarter", "sensitivity: public", "status: done"], "## Result\n<!-- sensitivity: private -->\nPayroll grew 4%.\n"),
     "memory/MEMORY.md": "# Shared memory\n\n## 2026-01-01\n\n- Public fact (open-one)\n",
     "memory/clerk.md": "# Memory of clerk\n\n## 2026-01-01\n\n- Salary bands live in payroll.xlsx (payroll)\n",
   });
@@ -41,6 +43,15 @@ describe("a remote MCP client", () => {
     await expect(remote.client.readResource({ uri: "bead://payroll" })).rejects.toThrow(/bead not found: payroll/);
   });
 
+  it("never gets a bead whose result derives from a private one, however it is declared", async () => {
+    expect(ids(structured(await remote.call("list", { status: ["done"] })))).toEqual([]);
+    expect(errorText(await remote.call("show", { id: "summary" }))).toMatch(/^E_NOT_FOUND: bead not found: summary/);
+    expect(structured<{ hits: unknown[] }>(await remote.call("search", { query: "payroll" })).hits).toEqual([]);
+    const { resources } = await remote.client.listResources();
+    expect(resources.map((resource) => resource.uri)).not.toContain("bead://summary");
+    await expect(remote.client.readResource({ uri: "bead://summary" })).rejects.toThrow(/bead not found: summary/);
+  });
+
   it("may not claim, update or depend on what it cannot see, and nothing is written", async () => {
     const before = board.git(["rev-parse", "HEAD"]);
     expect(errorText(await remote.call("claim", { id: "payroll" }))).toMatch(/^E_NOT_FOUND/);
@@ -57,7 +68,8 @@ describe("a remote MCP client", () => {
   it("a local client sees everything; a board policy makes every client remote", async () => {
     const local = await startMcp(board.dir, ["--as", "insider"]);
     try {
-      expect(ids(structured(await local.call("list")))).toEqual(["open-one", "payroll"]);
+      expect(ids(structured(await local.call("list")))).toEqual(["open-one", "payroll", "summary"]);
+      expect(structured<{ bead: { id: string } }>(await local.call("show", { id: "summary" })).bead.id).toBe("summary");
       expect(structured<{ text: string }>(await local.call("memory_read", { agent: "clerk" })).text).toContain("Salary bands");
     } finally {
       await local.close();

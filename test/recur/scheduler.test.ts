@@ -8,6 +8,7 @@ import { readyBeads } from "../../src/board/queries.js";
 import { writeContext } from "../../src/board/write.js";
 import { recurringTicker } from "../../src/recur/scheduler.js";
 import { beadText } from "../helpers/beads.js";
+import { runCli } from "../helpers/cli.js";
 import { cleanupTempBoards, gitEnv, makeTempBoard, runGitSync } from "../helpers/temp-board.js";
 
 afterEach(cleanupTempBoards);
@@ -32,6 +33,19 @@ describe("recurring beads", () => {
     const loaded = await loadBoard(boardPaths(board.dir));
     expect(readyBeads(loaded.beads, loaded.byId).map((bead) => bead.id)).toEqual(["standup-20261207-0900"]);
     expect(await t.tick(Date.parse("2026-12-08T09:00:05Z"))).toEqual(["standup-20261208-0900"]);
+  });
+
+  it("refuses to claim the template itself, naming why, and writes nothing; its slot beads are claimable", async () => {
+    const board = await makeTempBoard({ "beads/standup.md": TEMPLATE });
+    expect(await ticker(board.dir).tick(MONDAY_9)).toEqual(["standup-20261207-0900"]);
+    const env = { ...gitEnv(), BEAD_ACTOR: "Pat <pat@example.test>" };
+    const before = board.git(["rev-parse", "HEAD"]);
+    const refused = await runCli(["claim", "standup", "--as", "pat"], { cwd: board.dir, env });
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain("template for recurring beads");
+    expect(board.git(["rev-parse", "HEAD"])).toBe(before);
+    expect(board.read("beads/standup.md")).toBe(TEMPLATE);
+    expect((await runCli(["claim", "standup-20261207-0900", "--as", "pat"], { cwd: board.dir, env })).code).toBe(0);
   });
 
   it("logs a bad schedule once and makes nothing from it", async () => {

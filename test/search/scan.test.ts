@@ -42,6 +42,39 @@ describe("scanStore", () => {
     );
   });
 
+  it("agrees with the reference ranker when an overlay left texts out of row order, with stale bytes between them", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ title: phrase, body: phrase, stale: phrase }), { minLength: 1, maxLength: 8 }),
+        fc.array(fc.constantFrom(...WORDS, '"login cookie"'), { minLength: 1, maxLength: 3 }),
+        fc.integer({ min: 0, max: 1000 }),
+        (beads, query, seed) => {
+          const documents = beads.map((b, i) => ({ bead: makeBead(`b${i}`, { title: b.title || "t" }, i), body: b.body, bodyLine: 4 }));
+          // Lay the texts out in a shuffled order, each after the stale text of an earlier edit.
+          const order = documents.map((_, i) => i).sort((a, b) => ((a * 7919 + seed) % 13) - ((b * 7919 + seed) % 13) || a - b);
+          const parts: Buffer[] = [];
+          const rows = documents.map((document) => storeEntry(document.bead, "1:1:1", document.body, document.bodyLine));
+          const placed = new Array<{ textStart: number; beadStart: number }>(rows.length);
+          let at = 0;
+          for (const i of order) {
+            const stale = Buffer.from(`${beads[i]!.stale.toLowerCase()}\n`, "utf8");
+            const entry = rows[i]!;
+            placed[i] = { beadStart: at + stale.length, textStart: at + stale.length + entry.json.length };
+            parts.push(stale, entry.json, entry.text);
+            at += stale.length + entry.json.length + entry.text.length;
+          }
+          const storeRows = rows.map((entry, i) => ({ ...entry.row, ...placed[i]! }));
+          const viaOverlay = scanStore(storeRows, Buffer.concat(parts), parseSearchQuery(query.join(" ")))
+            .map((hit) => ({ ...hit, archived: false }))
+            .sort(compareHits)
+            .map((hit) => [hit.row.name.slice(0, -3), hit.score]);
+          expect(viaOverlay).toEqual(viaReference(documents, query.join(" ")));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it("does not credit a word that runs from one bead's text into the next", () => {
     const documents = [
       { bead: makeBead("a", { title: "x" }), body: "ends with log", bodyLine: 4 },

@@ -180,6 +180,46 @@ describe("bead serve: writes", () => {
     expect(board.read("beads/a.md")).toContain("escalation: approved");
     expect((await post("/api/bead/a/fields", { version: "f:0", fields: { claimed_by: "me" } })).status).toBe(400);
   });
+
+  it("merges a done bead's branch as `bead merge` does, refusing a branch that moved and a conflict with nothing changed", async () => {
+    const board = await makeTempBoard({ ...FILES, "notes.txt": "one\n" });
+    const main = board.git(["rev-parse", "--abbrev-ref", "HEAD"]).trim();
+    const workOn = (id: string, text: string) => {
+      board.git(["checkout", "-q", "-b", `bead/${id}`]);
+      board.write("notes.txt", text);
+      board.git(["commit", "-qam", `${id}: work`]);
+      board.git(["checkout", "-q", main]);
+      return board.git(["rev-parse", `bead/${id}`]).trim();
+    };
+    const headA = workOn("a", "one\ntwo\n");
+    const headB = workOn("b", "uno\n");
+    const server = await serve(board);
+    const post = await writer(server);
+
+    const moved = await post("/api/bead/a/merge", { head: headB });
+    expect(moved.status).toBe(409);
+    expect(JSON.parse(moved.body).error).toContain("moved since you looked");
+    expect((await post("/api/bead/a/merge", { head: "not-a-commit" })).status).toBe(400);
+    expect(board.git(["rev-parse", "bead/a"]).trim()).toBe(headA);
+
+    const merged = await post("/api/bead/a/merge", { head: headA });
+    expect(merged.status).toBe(200);
+    expect(JSON.parse(merged.body)).toMatchObject({ kind: "fast-forward", branch: "bead/a", files: ["notes.txt"], recorded: headA, branchKept: null });
+    expect(board.read("notes.txt")).toBe("one\ntwo\n");
+    expect(board.read("beads/a.md")).toContain(`merged: ${headA}`);
+    expect(board.git(["branch", "--list", "bead/a"]).trim()).toBe("");
+    expect(board.git(["status", "--porcelain"])).toBe("");
+
+    // bead/b changed the same line from the old base: a conflict, refused, nothing moved.
+    const before = board.git(["rev-parse", "HEAD"]).trim();
+    const conflict = await post("/api/bead/b/merge", { head: headB });
+    expect(conflict.status).toBe(409);
+    expect(JSON.parse(conflict.body)).toMatchObject({ code: "E_CONFLICT" });
+    expect(JSON.parse(conflict.body).error).toContain("notes.txt");
+    expect(board.git(["rev-parse", "HEAD"]).trim()).toBe(before);
+    expect(board.git(["rev-parse", "bead/b"]).trim()).toBe(headB);
+    expect(board.git(["status", "--porcelain"])).toBe("");
+  });
 });
 
 describe("bead serve: --host and token", () => {

@@ -21,6 +21,8 @@ const FILES: Record<string, string> = {
   "beads/a.md": beadText(["title: Fix the login form", "status: open", "priority: 1", "labels: [ui, auth]"], "The form **forgets** the user.\n"),
   "beads/b.md": beadText(["title: Ship it", "status: open", "priority: 2", "deps: [a]"], ""),
   "beads/e.md": beadText(["title: Summarise the interviews", "status: open", "priority: 2", "escalation: requested"], "Needs a bigger model.\n"),
+  "beads/m.md": beadText(["title: Count the notes", "status: done", "priority: 2"], ""),
+  "notes.txt": "one\n",
   "beads/x.md": beadText([`title: '${XSS}'`, "status: open", "priority: 3", `labels: ['<script>window.__pwned=2</script>']`], `${XSS}\n\n<script>window.__pwned=3</script>\n\n[click](javascript:window.__pwned=4)\n`),
 };
 
@@ -179,6 +181,51 @@ describe("bead serve in Chromium", () => {
     await page.waitForSelector(".notice.error");
     expect(await page.locator(".notice").textContent()).toContain("Conflict");
     expect(board.read("beads/b.md")).toBe(byHand);
+    await page.close();
+  });
+
+  it("merging a done bead's branch from the page does what `bead merge` does", async () => {
+    const leaveWork = (b: TempBoard) => {
+      const main = b.git(["rev-parse", "--abbrev-ref", "HEAD"]).trim();
+      b.git(["checkout", "-q", "-b", "bead/m"]);
+      b.write("notes.txt", "one\ntwo\n");
+      b.git(["commit", "-qam", "m: count to two"]);
+      b.git(["checkout", "-q", main]);
+    };
+    leaveWork(board);
+    leaveWork(twin);
+    const page = await open("#/bead/m");
+    await page.waitForSelector(".branch .diff");
+    await page.click("button[name=merge]");
+    await page.waitForSelector(".frontmatter th:has-text('merged')");
+    expect(await page.locator(".branch").count()).toBe(0);
+    await runCli(["merge", "m"], { cwd: twin.dir, env: ENV });
+    const hex = (text: string) => text.replace(/[0-9a-f]{40}/g, "<oid>").replace(/\([0-9a-f]{8}\)/g, "(<oid>)");
+    expect(board.read("notes.txt")).toBe("one\ntwo\n");
+    expect(hex(board.read("beads/m.md"))).toBe(hex(twin.read("beads/m.md")));
+    expect(hex(lastCommit(board))).toBe(hex(lastCommit(twin)));
+    expect(board.git(["branch", "--list", "bead/m"]).trim()).toBe("");
+    expect(board.git(["status", "--porcelain"])).toBe("");
+    await page.close();
+  });
+
+  it("shows why a conflicting branch was not merged, and changes nothing", async () => {
+    const main = board.git(["rev-parse", "--abbrev-ref", "HEAD"]).trim();
+    const first = board.git(["rev-list", "--max-parents=0", "HEAD"]).trim();
+    board.git(["checkout", "-q", "-b", "bead/e", first]);
+    board.write("notes.txt", "uno\n");
+    board.git(["commit", "-qam", "e: rewrite"]);
+    board.git(["checkout", "-q", main]);
+    await runCli(["close", "e"], { cwd: board.dir, env: ENV });
+    const head = board.git(["rev-parse", "HEAD"]).trim();
+    const page = await open("#/bead/e");
+    await page.waitForSelector(".branch .diff");
+    await page.click("button[name=merge]");
+    await page.waitForSelector(".notice.error");
+    expect(await page.locator(".notice").textContent()).toContain("conflicts with the board's branch in notes.txt");
+    expect(board.git(["rev-parse", "HEAD"]).trim()).toBe(head);
+    expect(board.git(["branch", "--list", "bead/e"]).trim()).toBe("bead/e");
+    expect(board.read("notes.txt")).toBe("one\ntwo\n");
     await page.close();
   });
 

@@ -81,14 +81,30 @@ function depsSection(bead, reload) {
     el("h3", {}, "Needed by"), bead.dependents.length ? el("ul", {}, bead.dependents.map(beadLink)) : el("p.none", {}, "nothing"));
 }
 
-function branchSection(branch) {
+function mergeButton(bead, reload) {
+  const branch = bead.branch;
+  if (bead.fields.status !== "done" || branch.files.length === 0) return el("p.small", {}, bead.fields.status === "done" ? "Nothing to merge." : "The branch can be merged once the bead is done.");
+  const merge = async () => {
+    try {
+      const answer = await post(`${beadUrl(bead.id)}/merge`, { head: branch.head });
+      for (const warning of answer.warnings ?? []) notice(warning);
+      reload();
+    } catch (error) {
+      notice(`Not merged: ${error.message}`);
+    }
+  };
+  return el("div.row", {}, el("button", { type: "button", name: "merge", onclick: merge }, `Merge ${branch.name} into the board's branch`));
+}
+
+function branchSection(bead, reload) {
+  const branch = bead.branch;
   const line = (text) => el(`span.dl${text[0] === "+" ? ".add" : text[0] === "-" ? ".del" : text[0] === "…" ? ".skip" : ""}`, {}, text, "\n");
   return el("section.branch", {}, el("h3", {}, "Branch ", el("code", {}, branch.name), el("code.small", {}, branch.head.slice(0, 10))),
     branch.files.length === 0 ? el("p.none", {}, "no changes against the board's branch") : branch.files.map((file) =>
       el("details", { open: branch.files.length <= 3 }, el("summary", {}, `${file.change} ${file.path}`),
         file.lines === null ? el("p.none", {}, "binary or too large to show") : el("pre.diff", {}, file.lines.map(line)))),
     branch.truncated ? el("p.none", {}, "(more changes than the page shows: see `git diff` on the branch)") : null,
-    el("p.small", {}, "Merging a branch from the page is not available yet (it waits on `bead merge`)."));
+    mergeButton(bead, reload));
 }
 
 /** The bead's page: fields, body, deps, result, history, transcript, branch. */
@@ -113,7 +129,7 @@ export async function renderBead(root, id, force = false) {
         bead.resultHtml ? el("section.result", {}, el("h3", {}, "Result"), el("div.markdown", {}, html(bead.resultHtml))) : null,
         bead.transcript ? el("section.transcript", {}, el("h3", {}, "Transcript"), bead.transcript.map((file) => el("details", {}, el("summary", {}, file.file), el("pre", {}, file.text)))) : null),
       el("div", {}, depsSection(bead, reload),
-        bead.branch ? branchSection(bead.branch) : null,
+        bead.branch ? branchSection(bead, reload) : null,
         el("section", {}, el("h3", {}, "Front-matter"), frontMatter(bead.fields)),
         el("section.history", {}, el("h3", {}, "History"), el("ol", {}, bead.history.map((c) => el("li", {}, el("code", {}, c.oid.slice(0, 8)), ` ${c.date.slice(0, 16).replace("T", " ")} ${c.author}: ${c.message.split("\n")[0]}`))))))));
 }
