@@ -30,7 +30,8 @@ export type ErrorCode =
   | "E_REQUEST_REFUSED"
   | "E_MODEL_DOWNLOAD"
   | "E_TOOL_REFUSED"
-  | "E_AGENT_RUNNING";
+  | "E_AGENT_RUNNING"
+  | "E_STOPPED";
 
 export class BeadboardError extends Error {
   readonly code: ErrorCode;
@@ -311,5 +312,16 @@ export class NoAgentsError extends ConfigError {
 export class AgentAlreadyRunningError extends BeadboardError {
   constructor(readonly agent: string, readonly holder: string) {
     super("E_AGENT_RUNNING", `agent ${agent} is already running on this board (${holder}); stop it first, or run another agent`, { agent, holder });
+  }
+}
+
+/**
+ * A sync, claim or push was stopped by the process's stop (SIGINT/SIGTERM) before it finished.
+ * Whatever was committed locally is kept and goes out with the next sync; a claim that was not
+ * confirmed by the remote is taken back.
+ */
+export class SyncStoppedError extends BeadboardError {
+  constructor(readonly url: string, step: string, data: Record<string, unknown> = {}) {
+    super("E_STOPPED", `${url}: stopped during ${step}; local commits are kept and go out with the next sync`, { url, step, ...data });
   }
 }

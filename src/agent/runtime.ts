@@ -18,6 +18,8 @@ import { workBead, type WorkOutcome, type WorkerEnv } from "./worker.js";
 import { writeKeptResults, type KeptWriteBackEnv } from "./kept-result.js";
 import { everyInterval, type IntervalTimer } from "../time/interval.js";
 import type { ServerGate } from "./server-gate.js";
+import type { Bead } from "../bead/fields.js";
+import { currentBranchRef, readRef } from "../git/refs.js";
 
 export interface RuntimeOptions {
   ctx: WriteContext;
@@ -45,6 +47,12 @@ export interface RuntimeOptions {
   route?: () => Promise<unknown>;
   /** Time for leases and back-off pauses (tests move it, and fire the wake-up, instead of waiting). */
   clock?: RuntimeClock;
+  /**
+   * Set on a synced board (other clones claim from the same beads): the order in which this
+   * agent tries ready beads (src/agent/claim-order.ts), and `--once` goes on after a pass whose
+   * claims were all lost while other clones move the board.
+   */
+  otherClones?: { claimOrder: (beads: Bead[]) => Bead[] };
 }
 
 export interface RuntimeClock {
@@ -63,6 +71,8 @@ const SYSTEM_CLOCK: RuntimeClock = {
 };
 
 const MAX_BACKOFF_MS = 60_000;
+/** --once on a synced board: passes in a row that won nothing, before the agent gives up. */
+export const MAX_RACED_PASSES = 20;
 const SAFETY_NET_MS = 60_000;
 
 /**
@@ -143,7 +153,8 @@ export class AgentRuntime {
     const board = await this.options.board.current();
     const me = takesOf(this.options.agent, this.options.locality);
     let added = 0;
-    for (const bead of beadsFor(me, this.options.everyone, board.beads, board.byId, Date.now(), this.options.config.policy.approve)) {
+    const ready = beadsFor(me, this.options.everyone, board.beads, board.byId, Date.now(), this.options.config.policy.approve);
+    for (const bead of this.options.otherClones ? this.options.otherClones.claimOrder(ready) : ready) {
       if (this.queued.has(bead.id) || this.held.has(bead.id)) continue;
       this.queued.add(bead.id);
       added++;
@@ -255,14 +266,32 @@ export class AgentRuntime {
 
   /** Work everything ready, then return (for --once). Stops early when the model server is unreachable. */
   async runOnce(): Promise<void> {
+    let racedPasses = 0;
     for (;;) {
       const progressBefore = this.progress();
+      const tipBefore = this.boardTip();
       const added = await this.reconcile();
       await this.queue.onIdle();
       if (added === 0 || this.backoffUntil > this.clock.now() || this.shutdown.signal.aborted) return;
-      // Everything we tried was taken by someone else: nothing more this agent can do now.
-      if (this.progress() === progressBefore) return;
+      if (this.progress() !== progressBefore) {
+        racedPasses = 0;
+        continue;
+      }
+      // Everything we tried was taken by someone else. On one board that is the end. On a
+      // synced board the claims may have lost races to clones that then moved on: while the
+      // board keeps moving (what the lost rounds fetched), beads still open on it are worth
+      // another pass; a board that stood still (server gone, nobody working) ends it.
+      if (!this.options.otherClones || this.boardTip() === tipBefore) return;
+      if (++racedPasses >= MAX_RACED_PASSES) {
+        this.options.metrics.record({ event: "guardrail", agent: this.name, reason: "once_raced_passes", passes: racedPasses });
+        this.options.log(`--once: stopping after ${racedPasses} passes in a row in which other clones took every bead tried`);
+        return;
+      }
     }
+  }
+
+  private boardTip(): string | null {
+    return readRef(this.options.ctx.paths.gitdir, this.options.ctx.branchRef ?? currentBranchRef(this.options.ctx.paths.gitdir));
   }
 
   private progress(): number {

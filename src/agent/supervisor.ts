@@ -19,7 +19,8 @@ import { providerFor } from "./provider-for.js";
 import type { GatePolicy } from "../policy/gate.js";
 import { localClaimer, remoteClaimer, type Claimer } from "./claimer.js";
 import { startBackground, syncer, type BackgroundOptions } from "./background.js";
-import { optionalRemote } from "../sync/remote.js";
+import { optionalRemote, type Remote } from "../sync/remote.js";
+import { takeTurnsAtRemote } from "../sync/sync.js";
 import { loadAgents } from "./load.js";
 import { MetricsLog } from "./metrics.js";
 import { buildRegistry } from "./registry.js";
@@ -33,6 +34,8 @@ import { ServerGate, profileFor } from "./server-gate.js";
 import { defaultProfile } from "../board/servers-config.js";
 import { loadedModels, modelFileSizes } from "../model/ollama-ps.js";
 import { readApiKey } from "../model/call.js";
+import { spreadClaimOrder } from "./claim-order.js";
+import { holderName } from "../claim/rules.js";
 
 export interface SuperviseOptions {
   paths: BoardPaths;
@@ -77,12 +80,19 @@ export async function supervise(options: SuperviseOptions): Promise<SuperviseRes
   const host = env.BEAD_HOST ?? hostname();
   const metrics = new MetricsLog(paths.stateDir);
   const gatePolicy: GatePolicy = { remoteMax: config.policy.remoteMax, localOnly: config.policy.localOnly || options.localOnly === true };
-  const remote = await optionalRemote(paths, env);
+  const boardRemote = await optionalRemote(paths, env);
+  // Every fetch, claim and push of this process stops with it (the HTTP request in flight too).
+  const remote = boardRemote && options.signal ? { ...boardRemote, signal: options.signal } : boardRemote;
   // Refused before any agent, timer or listener starts, so nothing is left running (issue 14, item 15).
   if (options.webhookPort !== undefined && remote) webhookSecretFor(env, env.BEAD_WEBHOOK_HOST ?? "0.0.0.0");
+  if (remote) takeTurnsAtRemote(ctx);
   const claimerOf = (writer: WriteContext): Claimer =>
     options.claimerFor ? options.claimerFor(writer, host, config) : remote ? remoteClaimer(writer, host, remote, log) : localClaimer(writer, host);
   const claimer = claimerOf(ctx);
+  // After the stop, what was released goes out once more on a remote without the stop signal,
+  // with a short bound: the stop must end within seconds, and what does not go out now stays
+  // committed here for the next sync.
+  const partingPublish = () => (remote?.signal && !options.claimerFor ? remoteClaimer(ctx, host, partingRemote(remote), log) : claimer).publish();
   const everyone = loaded.agents.map((agent) => takesOf(agent, agentLocality(agent, providerFor(agent, env)?.host, config.localityPins)));
   const registry = buildRegistry(loaded.agents, env, config.localityPins);
   // Routing, escalation requests and hand-overs: one pass per reconcile, shared by every runtime.
@@ -149,7 +159,7 @@ export async function supervise(options: SuperviseOptions): Promise<SuperviseRes
       // The agent's commits are authored by the agent; the committer stays this machine's identity.
       const agentCtx: WriteContext = { ...ctx, author: agentIdentity(agent.name, host) };
       runtimes.push(
-        new AgentRuntime({ ctx: agentCtx, board, config, agent, everyone, provider, locality, gatePolicy, claimer: claimerOf(agentCtx), metrics, serverQueue, ...(serverGate ? { serverGate } : {}), registry, route: () => router.run(), log: (line) => log(`${agent.name}: ${line}`) }),
+        new AgentRuntime({ ctx: agentCtx, board, config, agent, everyone, provider, locality, gatePolicy, claimer: claimerOf(agentCtx), metrics, serverQueue, ...(serverGate ? { serverGate } : {}), registry, route: () => router.run(), log: (line) => log(`${agent.name}: ${line}`), ...(remote ? { otherClones: { claimOrder: (beads) => spreadClaimOrder(beads, holderName(agent.name, host)) } } : {}) }),
       );
     }
     const sync = syncer({ ctx, remote, log, runtimes });
@@ -182,9 +192,9 @@ export async function supervise(options: SuperviseOptions): Promise<SuperviseRes
         log("stopping: no new claims; releasing beads in flight");
         await Promise.all(runtimes.map((runtime) => runtime.stop()));
       }
-      await claimer.publish();
+      await (stop.signal.aborted ? partingPublish() : claimer.publish());
     } else {
-      await runUntilStopped(runtimes, options, stop.signal, { ctx, board, config, env, metrics, log, runtimes, claimer, remote, webhookPort: options.webhookPort });
+      await runUntilStopped(runtimes, options, stop.signal, { ctx, board, config, env, metrics, log, runtimes, claimer, remote, webhookPort: options.webhookPort }, partingPublish);
     }
   } finally {
     options.signal?.removeEventListener("abort", stopNow);
@@ -204,7 +214,7 @@ function progressOf(runtimes: readonly AgentRuntime[]): number {
   return runtimes.reduce((sum, runtime) => sum + Object.entries(runtime.outcomes).reduce((n, [outcome, count]) => (outcome === "skipped" ? n : n + count), 0), 0);
 }
 
-async function runUntilStopped(runtimes: AgentRuntime[], options: SuperviseOptions, signal: AbortSignal, background: BackgroundOptions): Promise<void> {
+async function runUntilStopped(runtimes: AgentRuntime[], options: SuperviseOptions, signal: AbortSignal, background: BackgroundOptions, partingPublish: () => Promise<void>): Promise<void> {
   for (const runtime of runtimes) await runtime.start();
   const stopBackground = await startBackground(background);
   options.log(`${runtimes.length} agent(s) watching ${options.paths.root}: ${runtimes.map((runtime) => runtime.name).join(", ")}`);
@@ -215,7 +225,13 @@ async function runUntilStopped(runtimes: AgentRuntime[], options: SuperviseOptio
   options.log("stopping: no new claims; releasing beads in flight");
   await stopBackground();
   await Promise.all(runtimes.map((runtime) => runtime.stop()));
-  await background.claimer.publish();
+  await partingPublish();
+}
+
+/** The last push after a stop: the stop signal has fired, so a fresh bound of a few seconds for all of it. */
+const PARTING_MS = 4_000;
+function partingRemote(remote: Remote): Remote {
+  return { ...remote, timeoutMs: Math.min(remote.timeoutMs, PARTING_MS), signal: AbortSignal.timeout(PARTING_MS) };
 }
 
 /** Two processes running the same agent on one board would both believe they hold its claims. */

@@ -78,6 +78,8 @@ const EVENT_SCHEMAS = [
     /** `model_wait`: the model server a bead waited for past its age bound, and how long. */
     server: z.optional(z.string()),
     waited_ms: z.optional(count),
+    /** `once_raced_passes`: passes in a row whose claims all went to other clones. */
+    passes: z.optional(count),
   }),
   /** The server gate let a bead in whose model is not loaded: a model load on that server. */
   event("model_switch", { server: z.string(), model: z.string(), from: z.optional(z.nullable(z.string())) }),
@@ -100,7 +102,8 @@ const EVENT_SCHEMAS = [
   event("expire", { previous: z.optional(z.string()), attempts: z.optional(count), status: z.optional(z.string()) }),
   event("heartbeat", { queued: count, working: z.array(z.string()) }),
   event("tick_skipped", { timer: z.string(), running_ms: count }),
-  event("pack", { loose_before: count, loose_after: count }),
+  /** `by`: git's repack, or the isomorphic-git fallback when git is missing. */
+  event("pack", { loose_before: count, loose_after: count, by: z.optional(z.string()) }),
   event("route", { assigned: z.string(), rule: z.string(), tier: z.optional(z.string()) }),
   event("escalation", { state: z.enum(["requested", "handed-over"]), reason: z.optional(z.string()) }),
   event("plan", { children: z.array(z.string()) }),
