@@ -14,6 +14,7 @@ import { agentIdentity } from "../git/author.js";
 import { runExec, type ExecOutcome } from "../harness/exec-runner.js";
 import { isBoardPrivatePath } from "../harness/result-gate.js";
 import { fileTranscript, transcriptPath, type TranscriptSink } from "../harness/transcript.js";
+import { pushWorkBranch } from "./act-push.js";
 import { commitWorkspace, openWorkspace, removeWorkspace, type Workspace, type WorkspaceCommit } from "../workspace/workspace.js";
 import { gitText } from "../workspace/git-cli.js";
 import type { ActInput, ActOutcome } from "./act.js";
@@ -124,7 +125,9 @@ async function commitDone(ws: Workspace, env: WorkerEnv, message: string, result
   await removeWorkspace(ws);
   if (!commit) return { outcome: "done", result: `${result}\n\n(No files were changed.)` };
   const summary = `Branch \`${commit.branch}\`, commit ${commit.commit.slice(0, 12)}:\n\n\`\`\`\n${commit.diffstat}\n\`\`\``;
-  return { outcome: "done", result: `${result}\n\n${summary}`, fields: { branch: commit.branch } };
+  // As a tool agent's: a synced board gets the branch before the bead shows done.
+  const pushed = await pushWorkBranch(ws, env, commit.branch);
+  return { outcome: "done", result: `${result}\n\n${summary}${pushed}`, fields: { branch: commit.branch } };
 }
 
 /** A harness that commits by itself (Aider does unless told not to) left nothing to stage: its commits are the work. */

@@ -24,6 +24,7 @@ import { carriedReply, trackSeenLevel } from "./act-privacy.js";
 import { carryLevel } from "./derived-level.js";
 import { workspaceRepository } from "./act-workspace.js";
 import { actWithExec } from "./act-exec.js";
+import { pushWorkBranch, sameRepository } from "./act-push.js";
 import type { WorkerEnv } from "./worker.js";
 
 export interface ActInput {
@@ -108,23 +109,6 @@ async function commitDone(ws: Workspace, env: WorkerEnv, bead: BeadWithBody, res
   const summary = `Branch \`${commit.branch}\`${where}, commit ${commit.commit.slice(0, 12)}:\n\n\`\`\`\n${commit.diffstat}\n\`\`\``;
   const pushed = await pushWorkBranch(ws, env, commit.branch);
   return { outcome: "done", result: `${result}\n\n${summary}${pushed}`, fields: { branch: commit.branch } };
-}
-
-/**
- * A synced board's work branch goes to its remote before the done commit does, so whoever sees
- * the bead done can fetch the change. Only the board's own repository: a `workspace:` repository
- * has remotes of its own that are not the board's to push to. Returns a line for the result.
- */
-async function pushWorkBranch(ws: Workspace, env: WorkerEnv, branch: string): Promise<string> {
-  if (!env.claimer.publishBranch || !sameRepository(ws.repoDir, env.ctx.paths.root)) return "";
-  const notPushed = await env.claimer.publishBranch(branch);
-  if (notPushed === null) return `\n\nPushed \`${branch}\` to the board's remote.`;
-  env.log(`${ws.beadId}: ${branch} not pushed (${notPushed}); \`git push origin ${branch}\` sends it`);
-  return `\n\n\`${branch}\` is not pushed yet (${notPushed}).`;
-}
-
-function sameRepository(a: string, b: string): boolean {
-  return realpathSync(a) === realpathSync(b);
 }
 
 /** finish's memory and follow-ups, in today's reply shape; a malformed set is dropped, never written. */

@@ -11,7 +11,8 @@ import { makeTempBoard, type TempBoard } from "../helpers/temp-board.js";
 
 export type HarnessMode = "edit" | "fail" | "hang" | "env" | "noop" | "flood" | "commit" | "commit-fail";
 
-const HARNESS = `
+/** The harness script; write it outside any worktree and name it in execAgentFile's folder. */
+export const HARNESS = `
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";

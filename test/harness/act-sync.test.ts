@@ -9,6 +9,11 @@ import { startOllamaDouble, type OllamaDouble } from "../helpers/ollama-double.j
 import { startSyncRig, TOKEN, type SyncRig } from "../git/sync-support.js";
 import { superviseOnce } from "../agent/support.js";
 import { FIXED, PROJECT, actingAgent, call, fixBead } from "./act-support.js";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beadText } from "../helpers/beads.js";
+import { HARNESS, execAgentFile } from "../agent/exec-support.js";
 
 let double: OllamaDouble;
 let rig: SyncRig | undefined;
@@ -51,6 +56,24 @@ describe("a synced board and the work branch", () => {
     const basic = Buffer.from(`x:${TOKEN}`).toString("base64");
     await b.git(["-c", `http.extraHeader=Authorization: Basic ${basic}`, "fetch", "-q", "origin", "bead/bb-fix:bead/bb-fix"]);
     expect(await b.git(["show", "bead/bb-fix:sum.mjs"])).toBe(FIXED);
+  });
+
+  it("an outside harness's branch (provider: exec) is pushed the same way", async () => {
+    const outside = mkdtempSync(join(tmpdir(), "exec-push-"));
+    try {
+      const seen = join(outside, "seen");
+      mkdirSync(seen);
+      writeFileSync(join(outside, "harness.mjs"), HARNESS);
+      rig = await startSyncRig({ "agents/outside.md": execAgentFile("edit", seen), "beads/bb-1.md": beadText(["title: Fix the app", "labels: [code]"], "Make src/app.txt say fixed.\n"), "src/app.txt": "broken\n" });
+      const a = await rig.clone("a");
+      const { outcomes, logs } = await superviseOnce(a.dir, { env: SYNC_ENV });
+      expect(outcomes, logs.join("\n")).toEqual({ outside: { done: 1 } });
+      expect(await serverRef(rig, "refs/heads/bead/bb-1")).toBe((await a.git(["rev-parse", "bead/bb-1"])).trim());
+      expect(await runGit(rig.server.barePath(rig.repo), ["show", "bead/bb-1:src/app.txt"])).toBe("fixed\n");
+      expect(await rig.serverFile("beads/bb-1.md")).toContain("Pushed `bead/bb-1` to the board's remote.");
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 
   it("BEAD_PUSH=0 keeps the branch local and says so in the result", async () => {
