@@ -65,11 +65,12 @@ export async function runTask(task: EvalTask, options: TaskRunOptions): Promise<
   const started = performance.now();
   const base = { id: task.id, category: task.category, source: task.source };
   const entries: TranscriptEntry[] = [];
+  const tokens = { tokensIn: 0, tokensOut: 0 };
   let sandbox;
   try {
     sandbox = await makeSandbox(task.files, options.signal);
   } catch (error) {
-    return { ...base, passed: false, failures: [], stop: "error", steps: 0, toolCalls: 0, durationMs: performance.now() - started, error: `could not set up the repository: ${(error as Error).message}` };
+    return { ...base, passed: false, failures: [], stop: "error", steps: 0, toolCalls: 0, ...tokens, durationMs: performance.now() - started, error: `could not set up the repository: ${(error as Error).message}` };
   }
   try {
     const tools: Record<string, LoopTool> = { ...HARNESS_TOOLS, run: makeRunTool({ timeoutMs: options.runTimeoutMs ?? TASK_RUN_TIMEOUT_MS }) };
@@ -85,6 +86,10 @@ export async function runTask(task: EvalTask, options: TaskRunOptions): Promise<
       signal: options.signal,
       gate: options.gate,
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+      onReply: (reply) => {
+        tokens.tokensIn += reply.tokensIn;
+        tokens.tokensOut += reply.tokensOut;
+      },
       ...(options.modelOptions ? { options: options.modelOptions } : {}),
       transcript: (entry) => {
         entries.push(entry);
@@ -109,13 +114,14 @@ export async function runTask(task: EvalTask, options: TaskRunOptions): Promise<
       ...(reply ? { outcome: reply.outcome } : {}),
       steps: outcome.steps,
       toolCalls: trace.calls.filter((call) => call.tool !== "finish").length,
+      ...tokens,
       durationMs: performance.now() - started,
     };
   } catch (error) {
     // No server at all says nothing about the model: the whole evaluation stops (run-eval.ts).
     if (isBeadboardError(error) && error.code === "E_MODEL_UNREACHABLE") throw error;
     // The model server failed on this task (an HTTP error, a reply too large): it could not be judged, so it fails.
-    return { ...base, passed: false, failures: [], stop: "error", steps: 0, toolCalls: traceOf(entries).calls.length, durationMs: performance.now() - started, error: (error as Error).message };
+    return { ...base, passed: false, failures: [], stop: "error", steps: 0, toolCalls: traceOf(entries).calls.length, ...tokens, durationMs: performance.now() - started, error: (error as Error).message };
   } finally {
     sandbox.remove();
   }

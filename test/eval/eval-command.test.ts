@@ -45,6 +45,7 @@ describe("bead eval", () => {
     // The model really worked through the harness: its calls reached the double, one request per step.
     const steps = result?.tasks.reduce((sum, t) => sum + t.steps, 0) ?? 0;
     expect(double?.requests.filter((r) => r.path === "/api/chat")).toHaveLength(steps);
+    expect(result?.tasks.every((t) => t.tokensIn > 0 && t.tokensOut >= 0)).toBe(true); // counted from the server's replies
     const ambiguous = readFileSync(join(board.dir, ".git/beadboard/eval-transcripts/tester/ambiguous-edit.jsonl"), "utf8");
     expect(ambiguous).toContain("matches"); // the first edit_file was refused for its two matches, and the task still passed
     // The model got what the worker sends an acting agent: its persona, the bead heading, the prompt, the tool note.
