@@ -76,6 +76,9 @@ describe("bead eval", () => {
     expect(broken.code).toBe(1);
     expect(broken.stderr).toContain("evals/broken.md:6: unknown key result_contain under expect");
     expect(broken.stderr).toContain("checks: outcome, result_contains");
+    const lint = await runCli(["lint"], { cwd: board.dir });
+    expect(lint.code).toBe(1);
+    expect(lint.stdout).toContain("evals/broken.md:6: unknown key result_contain under expect");
     board.write("evals/broken.md", "---\ncategory: tools\ntitle: Broken\nexpect:\n  outcome: done\n---\nDo it.\n");
     const category = await runCli(["eval", "tester"], { cwd: board.dir, env: SERVER_TAKES_4 });
     expect(category.stderr).toContain("evals/broken.md:2: category: category must be one of tool-choice, read-before-edit");
