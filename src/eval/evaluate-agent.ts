@@ -14,7 +14,7 @@ import type { BoardConfig } from "../board/config.js";
 import type { BoardPaths } from "../board/paths.js";
 import { InvalidArgumentError } from "../errors.js";
 import { sensitivityResultGate } from "../harness/result-gate.js";
-import { providerFor } from "../model/factory.js";
+import { providerFor } from "../agent/provider-for.js";
 import type { Provider } from "../model/provider.js";
 import { appendEvalResult } from "./results-file.js";
 import { runEval } from "./run-eval.js";
