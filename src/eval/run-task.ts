@@ -12,6 +12,7 @@ import type { ChatMessage, Provider } from "../model/provider.js";
 import { runAllowed } from "../policy/run.js";
 import { isBeadboardError } from "../errors.js";
 import * as z from "../schema/zod.js";
+import { TOOL_NOTE } from "../agent/act.js";
 import { buildContext } from "../agent/context.js";
 import type { BeadWithBody } from "../bead/fields.js";
 import { beadFieldsSchema } from "../bead/schema.js";
@@ -27,10 +28,8 @@ const PASSES_TIMEOUT_MS = 60_000;
 /** No memory goes in, so the budget only has to hold the prompt. */
 const CONTEXT_BUDGET_TOKENS = 8192;
 
-/** The note act.ts adds for an acting agent, word for word: the model is measured on what the worker sends it. */
-export const EVAL_TOOL_NOTE =
-  "You work in a git worktree of the repository (paths are relative to its root). Use the tools to look, change and test; " +
-  "when the work is finished, call finish with your result and outcome. Your changes are committed for you.";
+/** The note act.ts adds for an acting agent: the model is measured on what the worker sends it. */
+export const EVAL_TOOL_NOTE = TOOL_NOTE;
 
 export interface TaskRunOptions {
   provider: Provider;
