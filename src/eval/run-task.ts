@@ -45,8 +45,6 @@ export interface TaskRunOptions {
   onEvent?: (event: LoopEvent) => void;
   /** Told of every transcript line, e.g. to keep it in a file. */
   onTranscriptLine?: (line: string) => void;
-  /** Injected for tests. */
-  runTimeoutMs?: number;
 }
 
 /**
@@ -72,7 +70,7 @@ export async function runTask(task: EvalTask, options: TaskRunOptions): Promise<
     return { ...base, passed: false, failures: [], stop: "error", steps: 0, toolCalls: 0, ...tokens, durationMs: performance.now() - started, error: `could not set up the repository: ${(error as Error).message}` };
   }
   try {
-    const tools: Record<string, LoopTool> = { ...HARNESS_TOOLS, run: makeRunTool({ timeoutMs: options.runTimeoutMs ?? TASK_RUN_TIMEOUT_MS }) };
+    const tools: Record<string, LoopTool> = { ...HARNESS_TOOLS, run: makeRunTool({ timeoutMs: TASK_RUN_TIMEOUT_MS }) };
     const outcome = await runToolLoop({
       provider: options.provider,
       model: options.model,
