@@ -102,10 +102,13 @@ export async function runTask(task: EvalTask, options: TaskRunOptions): Promise<
       passesExit = ran.timedOut ? null : ran.exitCode;
       passesOutput = `${ran.stdout}\n${ran.stderr}`;
     }
-    const verdict = judge(task, { trace, reply, after: snapshot(sandbox.root), ...(passesExit !== undefined ? { passesExit } : {}), ...(passesOutput !== undefined ? { passesOutput } : {}) });
+    const after = snapshot(sandbox.root);
+    const verdict = judge(task, { trace, reply, after: after.files, ...(passesExit !== undefined ? { passesExit } : {}), ...(passesOutput !== undefined ? { passesOutput } : {}) });
+    // A model that floods the repository with files cannot be judged on what was read back: it fails.
+    if (after.truncated) verdict.failures.push("the repository has too many files afterwards to check them all");
     return {
       ...base,
-      passed: verdict.passed,
+      passed: verdict.failures.length === 0,
       failures: verdict.failures,
       stop: outcome.stop,
       ...(reply ? { outcome: reply.outcome } : {}),
