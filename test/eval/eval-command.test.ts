@@ -70,6 +70,9 @@ describe("bead eval", () => {
     const run = await runCli(["eval", "--no-builtin", "--json"], { cwd: board.dir, env: SERVER_TAKES_4 });
     const [result] = JSON.parse(run.stdout) as AgentEval[];
     expect(result?.tasks.map((t) => [t.id, t.source, t.passed])).toEqual([["name-author", "evals/name-author.md", true]]);
+    const list = await runCli(["eval", "--list", "--only", "tool-choice"], { cwd: board.dir });
+    expect(list.stdout.split("\n").map((line) => line.split(" ")[0])).toEqual(["find-port", "find-todo", "list-tests", "name-author", ""]);
+    expect(list.stdout).toContain("name-author            tool-choice      Name the author (evals/name-author.md)");
 
     board.write("evals/broken.md", "---\ncategory: tool-choice\ntitle: Broken\nexpect:\n  outcome: done\n  result_contain: x\n---\nDo it.\n");
     const broken = await runCli(["eval", "tester"], { cwd: board.dir, env: SERVER_TAKES_4 });
