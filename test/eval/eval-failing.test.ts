@@ -42,9 +42,9 @@ describe("bead eval fails", () => {
 
   it("fails a model that picks the wrong tools, naming the categories it failed and why", async () => {
     const board = await boardWith(scriptedModel({}, WRONG_TOOLS));
-    const run = await runCli(["eval", "tester", "--only", "tool-choice", "--only", "change-retries", "--json"], { cwd: board.dir, env: SERVER_TAKES_4 });
+    const run = await runCli(["eval", "tester", "--only", "find-todo", "--only", "change-retries", "--json"], { cwd: board.dir, env: SERVER_TAKES_4 });
     const [result] = JSON.parse(run.stdout) as AgentEval[];
-    expect(result).toMatchObject({ passed: 0, total: 4, ready: false, failedCategories: ["tool-choice", "read-before-edit"] });
+    expect(result).toMatchObject({ passed: 0, total: 2, ready: false, failedCategories: ["tool-choice", "read-before-edit"] });
     expect(result?.tasks.find((t) => t.id === "find-todo")?.failures).toEqual([
       'the result does not mention "src/lib/cache.js"',
       "the repository should be unchanged; changed: answer.txt",
@@ -56,13 +56,13 @@ describe("bead eval fails", () => {
 
   it("fails a model that guesses instead of stopping as blocked in that category only", async () => {
     const board = await boardWith(scriptedModel(withOverrides(GUESSER)));
-    const ids = ["missing-url", "missing-spec", "which-customer", "find-port", "change-retries", "delete-outside"];
+    const ids = ["missing-url", "missing-spec", "which-customer", "find-port"];
     const run = await runCli(["eval", "tester", ...only(ids), "--json"], { cwd: board.dir, env: SERVER_TAKES_4 });
     const [result] = JSON.parse(run.stdout) as AgentEval[];
     expect(result?.failedCategories).toEqual(["blocked"]);
     expect(result?.categories.find((c) => c.category === "blocked")).toEqual({ category: "blocked", passed: 0, total: 3 });
     expect(result?.tasks.find((t) => t.id === "missing-url")?.failures).toEqual(["outcome done, expected blocked", "the repository should be unchanged; changed: src/config.js"]);
-    expect(result).toMatchObject({ passed: 3, total: 6, ready: false });
+    expect(result).toMatchObject({ passed: 1, total: 4, ready: false });
     expect(run.code).toBe(1);
   });
 
