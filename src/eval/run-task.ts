@@ -63,18 +63,23 @@ export async function runTask(task: EvalTask, options: TaskRunOptions): Promise<
   const base = { id: task.id, category: task.category, source: task.source };
   const entries: TranscriptEntry[] = [];
   const tokens = { tokensIn: 0, tokensOut: 0 };
+  const failed = (error: string): TaskResult => ({ ...base, passed: false, failures: [], stop: "error", steps: 0, toolCalls: 0, ...tokens, durationMs: performance.now() - started, error });
+  // The prompt goes to the model before any tool runs: it passes the same gate as every result (a person's task may quote a secret).
+  const messages = taskMessages(task, options.agentName, options.systemPrompt);
+  const prompt = options.gate({ tool: "task prompt", input: { path: task.source }, text: messages.map((m) => m.content).join("\n\n") });
+  if (!prompt.allowed) return failed(`the gate withheld the task from this model: ${prompt.reason}`);
   let sandbox;
   try {
     sandbox = await makeSandbox(task.files, options.signal);
   } catch (error) {
-    return { ...base, passed: false, failures: [], stop: "error", steps: 0, toolCalls: 0, ...tokens, durationMs: performance.now() - started, error: `could not set up the repository: ${(error as Error).message}` };
+    return failed(`could not set up the repository: ${(error as Error).message}`);
   }
   try {
     const tools: Record<string, LoopTool> = { ...HARNESS_TOOLS, run: makeRunTool({ timeoutMs: TASK_RUN_TIMEOUT_MS }) };
     const outcome = await runToolLoop({
       provider: options.provider,
       model: options.model,
-      messages: taskMessages(task, options.agentName, options.systemPrompt),
+      messages,
       tools,
       toolNames: task.tools,
       ctx: { root: sandbox.root, allow: task.allow },

@@ -86,4 +86,15 @@ describe("bead eval fails", () => {
     expect(run.stderr).toContain("agent reporter is builtin: it has no model to evaluate");
     expect((await runCli(["eval"], { cwd: board.dir })).stderr).toContain("no agent with a model to evaluate");
   });
+
+  it("never sends a remote model a task that quotes a secret: the gate withholds it, the task fails, nothing reaches the server", async () => {
+    double = await startOllamaDouble({ replies: scriptedModel({}, LOOPER) });
+    const task = "---\ncategory: blocked\ntitle: Rotate the key\nexpect:\n  outcome: blocked\n---\nThe old key AKIAIOSFODNN7EXAMPLE leaked; rotate it.\n";
+    const board = await makeTempBoard({ "agents/cloud.md": `---\nname: cloud\nprovider: ollama\nmodel: qwen3:8b\nhost: ${double.url}\nlocality: remote\n---\nx\n`, "evals/rotate.md": task });
+    const run = await runCli(["eval", "cloud", "--no-builtin", "--json"], { cwd: board.dir });
+    const [result] = JSON.parse(run.stdout) as AgentEval[];
+    expect(result?.tasks[0]?.error).toMatch(/^the gate withheld the task from this model: Refused .*aws/i);
+    expect(result).toMatchObject({ passed: 0, total: 1, ready: false });
+    expect(double.requests.filter((r) => r.path === "/api/chat")).toHaveLength(0);
+  });
 });
