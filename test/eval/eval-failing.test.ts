@@ -85,6 +85,9 @@ describe("bead eval fails", () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("agent reporter is builtin: it has no model to evaluate");
     expect((await runCli(["eval"], { cwd: board.dir })).stderr).toContain("no agent with a model to evaluate");
+    expect((await runCli(["eval", "--parallel", "0"], { cwd: board.dir })).stderr).toContain("--parallel takes a whole number from 1 to 64, got 0");
+    expect((await runCli(["eval", "--min-pass", "1.5"], { cwd: board.dir })).stderr).toContain("--min-pass takes a share of tasks such as 0.75 or 75%, got 1.5");
+    expect((await runCli(["eval", "--only", "nope"], { cwd: board.dir })).stderr).toContain("--only nope: no such task or category");
   });
 
   it("never sends a remote model a task that quotes a secret: the gate withholds it, the task fails, nothing reaches the server", async () => {
