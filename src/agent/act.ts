@@ -41,7 +41,7 @@ export interface ActInput {
 
 export type ActOutcome = { kind: "finish"; work: WorkResult; reply: Reply | undefined } | { kind: "failed"; reason: string };
 
-const TOOL_NOTE =
+export const TOOL_NOTE =
   "You work in a git worktree of the repository (paths are relative to its root). Use the tools to look, change and test; " +
   "when the work is finished, call finish with your result and outcome. Your changes are committed for you.";
 

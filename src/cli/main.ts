@@ -195,7 +195,8 @@ function buildProgram(commander: typeof import("commander"), io: CliIo, setExit:
     .option("--parallel <n>", "tasks at once (default: the agent's concurrency, at most its server's limit BEAD_SERVER_CONCURRENCY)")
     .option("--only <task-or-category>", "only this task id or category (repeatable)", collect)
     .option("--no-builtin", "only the board's own tasks in evals/")
-    .option("--min-pass <share>", "share of tasks to pass to be ready (default 0.75)");
+    .option("--min-pass <share>", "share of tasks to pass to be ready (default 0.75)")
+    .option("--list", "list the tasks (id, category, title, file) and run nothing");
   command(models, "check [agents...]", "time to first token, tokens/s, memory and prompt cuts of each agent's model, with a verdict", "models-check", "modelsCheck", true);
   command(program, "stats", "throughput, latency, tokens, cost, local share, gate and shadow results", "stats", "stats", true);
   command(program, "mcp", "serve the board to coding agents over the Model Context Protocol (stdio)", "mcp", "mcp")

@@ -32,9 +32,6 @@ export interface EvaluateAgentOptions {
   minPass: number;
   signal: AbortSignal;
   onTask?: (result: TaskResult) => void;
-  /** Injected for tests: the provider to use instead of the agent file's. */
-  provider?: Provider;
-  runTimeoutMs?: number;
 }
 
 /**
@@ -56,7 +53,7 @@ export function evaluable(agent: AgentDefinition): boolean {
 export async function evaluateAgent(options: EvaluateAgentOptions): Promise<AgentEval> {
   const { agent, paths, config } = options;
   if (agent.fields.provider === "builtin") throw new InvalidArgumentError(`agent ${agent.name} is builtin: it has no model to evaluate`, { agent: agent.name });
-  const provider = options.provider ?? providerFor(agent, options.env);
+  const provider = providerFor(agent, options.env);
   if (!provider) throw new InvalidArgumentError(`agent ${agent.name} has no model provider`, { agent: agent.name });
   const locality = agentLocality(agent, provider.host, config.localityPins);
   if (locality === "remote" && config.policy.localOnly) {
@@ -92,7 +89,6 @@ export async function evaluateAgent(options: EvaluateAgentOptions): Promise<Agen
       }
     },
     ...(options.onTask ? { onTask: options.onTask } : {}),
-    ...(options.runTimeoutMs !== undefined ? { runTimeoutMs: options.runTimeoutMs } : {}),
   });
   appendEvalResult(paths.stateDir, result);
   return result;

@@ -45,6 +45,26 @@ export function loadBoardTasks(boardRoot: string): EvalTask[] {
   });
 }
 
+/** `bead lint`: every problem of every task file in evals/ (not just the first), as board problems. */
+export function lintBoardTasks(boardRoot: string): { path: string; line: number; reason: string; fix?: string }[] {
+  const names = taskFiles(join(boardRoot, "evals"));
+  if (names.length === 0) return [];
+  const builtinIds = new Map(loadBuiltinTasks().map((task) => [task.id, task.source]));
+  const problems: { path: string; line: number; reason: string; fix?: string }[] = [];
+  for (const name of names) {
+    const rel = `evals/${name}`;
+    try {
+      const task = parseTaskFile(readText(join(boardRoot, "evals", name), rel), rel, rel);
+      const builtin = builtinIds.get(task.id);
+      if (builtin !== undefined) problems.push({ path: rel, line: 1, reason: `task id ${task.id} is also used by ${builtin}`, fix: "give the task another id: (or rename the file)" });
+    } catch (error) {
+      if (error instanceof ParseError) problems.push({ path: rel, line: error.line, reason: error.reason, ...(error.fix ? { fix: error.fix } : {}) });
+      else if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    }
+  }
+  return problems;
+}
+
 function readText(full: string, rel: string): string {
   return decodeBeadBytes(readBoardFileBytes(full, rel, MAX_TASK_FILE_BYTES), rel);
 }

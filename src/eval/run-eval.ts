@@ -29,7 +29,6 @@ export interface EvalRunOptions {
   /** Transcript line of a task (to keep transcripts in a file). */
   onTranscriptLine?: (task: EvalTask, line: string) => void;
   now?: () => Date;
-  runTimeoutMs?: number;
 }
 
 export async function runEval(options: EvalRunOptions): Promise<AgentEval> {
@@ -60,7 +59,6 @@ export async function runEval(options: EvalRunOptions): Promise<AgentEval> {
             signal: stop.signal,
             onEvent: (event) => options.onGuardrail?.(task, event),
             ...(options.onTranscriptLine ? { onTranscriptLine: (line: string) => options.onTranscriptLine?.(task, line) } : {}),
-            ...(options.runTimeoutMs !== undefined ? { runTimeoutMs: options.runTimeoutMs } : {}),
           });
         } catch (error) {
           fatal ??= error;

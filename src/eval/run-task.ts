@@ -12,6 +12,7 @@ import type { ChatMessage, Provider } from "../model/provider.js";
 import { runAllowed } from "../policy/run.js";
 import { isBeadboardError } from "../errors.js";
 import * as z from "../schema/zod.js";
+import { TOOL_NOTE } from "../agent/act.js";
 import { buildContext } from "../agent/context.js";
 import type { BeadWithBody } from "../bead/fields.js";
 import { beadFieldsSchema } from "../bead/schema.js";
@@ -27,10 +28,8 @@ const PASSES_TIMEOUT_MS = 60_000;
 /** No memory goes in, so the budget only has to hold the prompt. */
 const CONTEXT_BUDGET_TOKENS = 8192;
 
-/** The note act.ts adds for an acting agent, word for word: the model is measured on what the worker sends it. */
-export const EVAL_TOOL_NOTE =
-  "You work in a git worktree of the repository (paths are relative to its root). Use the tools to look, change and test; " +
-  "when the work is finished, call finish with your result and outcome. Your changes are committed for you.";
+/** The note act.ts adds for an acting agent: the model is measured on what the worker sends it. */
+export const EVAL_TOOL_NOTE = TOOL_NOTE;
 
 export interface TaskRunOptions {
   provider: Provider;
@@ -46,8 +45,6 @@ export interface TaskRunOptions {
   onEvent?: (event: LoopEvent) => void;
   /** Told of every transcript line, e.g. to keep it in a file. */
   onTranscriptLine?: (line: string) => void;
-  /** Injected for tests. */
-  runTimeoutMs?: number;
 }
 
 /**
@@ -65,18 +62,24 @@ export async function runTask(task: EvalTask, options: TaskRunOptions): Promise<
   const started = performance.now();
   const base = { id: task.id, category: task.category, source: task.source };
   const entries: TranscriptEntry[] = [];
+  const tokens = { tokensIn: 0, tokensOut: 0 };
+  const failed = (error: string): TaskResult => ({ ...base, passed: false, failures: [], stop: "error", steps: 0, toolCalls: 0, ...tokens, durationMs: performance.now() - started, error });
+  // The prompt goes to the model before any tool runs: it passes the same gate as every result (a person's task may quote a secret).
+  const messages = taskMessages(task, options.agentName, options.systemPrompt);
+  const prompt = options.gate({ tool: "task prompt", input: { path: task.source }, text: messages.map((m) => m.content).join("\n\n") });
+  if (!prompt.allowed) return failed(`the gate withheld the task from this model: ${prompt.reason}`);
   let sandbox;
   try {
     sandbox = await makeSandbox(task.files, options.signal);
   } catch (error) {
-    return { ...base, passed: false, failures: [], stop: "error", steps: 0, toolCalls: 0, durationMs: performance.now() - started, error: `could not set up the repository: ${(error as Error).message}` };
+    return failed(`could not set up the repository: ${(error as Error).message}`);
   }
   try {
-    const tools: Record<string, HarnessTool> = { ...HARNESS_TOOLS, run: makeRunTool({ timeoutMs: options.runTimeoutMs ?? TASK_RUN_TIMEOUT_MS }) };
+    const tools: Record<string, HarnessTool> = { ...HARNESS_TOOLS, run: makeRunTool({ timeoutMs: TASK_RUN_TIMEOUT_MS }) };
     const outcome = await runToolLoop({
       provider: options.provider,
       model: options.model,
-      messages: taskMessages(task, options.agentName, options.systemPrompt),
+      messages,
       tools,
       toolNames: task.tools,
       ctx: { root: sandbox.root, allow: task.allow },
@@ -85,6 +88,10 @@ export async function runTask(task: EvalTask, options: TaskRunOptions): Promise<
       signal: options.signal,
       gate: options.gate,
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+      onReply: (reply) => {
+        tokens.tokensIn += reply.tokensIn;
+        tokens.tokensOut += reply.tokensOut;
+      },
       ...(options.modelOptions ? { options: options.modelOptions } : {}),
       transcript: (entry) => {
         entries.push(entry);
@@ -100,22 +107,26 @@ export async function runTask(task: EvalTask, options: TaskRunOptions): Promise<
       passesExit = ran.timedOut ? null : ran.exitCode;
       passesOutput = `${ran.stdout}\n${ran.stderr}`;
     }
-    const verdict = judge(task, { trace, reply, after: snapshot(sandbox.root), ...(passesExit !== undefined ? { passesExit } : {}), ...(passesOutput !== undefined ? { passesOutput } : {}) });
+    const after = snapshot(sandbox.root);
+    const verdict = judge(task, { trace, reply, after: after.files, ...(passesExit !== undefined ? { passesExit } : {}), ...(passesOutput !== undefined ? { passesOutput } : {}) });
+    // A model that floods the repository with files cannot be judged on what was read back: it fails.
+    if (after.truncated) verdict.failures.push("the repository has too many files afterwards to check them all");
     return {
       ...base,
-      passed: verdict.passed,
+      passed: verdict.failures.length === 0,
       failures: verdict.failures,
       stop: outcome.stop,
       ...(reply ? { outcome: reply.outcome } : {}),
       steps: outcome.steps,
       toolCalls: trace.calls.filter((call) => call.tool !== "finish").length,
+      ...tokens,
       durationMs: performance.now() - started,
     };
   } catch (error) {
     // No server at all says nothing about the model: the whole evaluation stops (run-eval.ts).
     if (isBeadboardError(error) && error.code === "E_MODEL_UNREACHABLE") throw error;
     // The model server failed on this task (an HTTP error, a reply too large): it could not be judged, so it fails.
-    return { ...base, passed: false, failures: [], stop: "error", steps: 0, toolCalls: traceOf(entries).calls.length, durationMs: performance.now() - started, error: (error as Error).message };
+    return { ...base, passed: false, failures: [], stop: "error", steps: 0, toolCalls: traceOf(entries).calls.length, ...tokens, durationMs: performance.now() - started, error: (error as Error).message };
   } finally {
     sandbox.remove();
   }

@@ -39,12 +39,16 @@ export async function makeSandbox(files: Readonly<Record<string, string>>, signa
   }
 }
 
-/** Every file outside .git, path → text; links and other non-files are named, never followed. */
-export function snapshot(root: string): Map<string, string> {
+/** Every file outside .git, path → text; links and other non-files are named, never followed. `truncated`: more than maxFiles. */
+export function snapshot(root: string, maxFiles: number = MAX_FILES): { files: Map<string, string>; truncated: boolean } {
   const files = new Map<string, string>();
+  let truncated = false;
   const walk = (dir: string, prefix: string): void => {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      if (files.size >= MAX_FILES) return;
+      if (files.size >= maxFiles) {
+        truncated = true;
+        return;
+      }
       if (prefix === "" && entry.name === ".git") continue;
       const rel = prefix === "" ? entry.name : `${prefix}/${entry.name}`;
       const full = join(dir, entry.name);
@@ -56,5 +60,5 @@ export function snapshot(root: string): Map<string, string> {
     }
   };
   walk(root, "");
-  return files;
+  return { files, truncated };
 }

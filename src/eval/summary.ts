@@ -18,6 +18,9 @@ export interface TaskResult {
   outcome?: string;
   steps: number;
   toolCalls: number;
+  /** Tokens the model read and wrote over the task's calls, as its server counted them. */
+  tokensIn: number;
+  tokensOut: number;
   durationMs: number;
   /** A task that could not be run at all (the server failed, a setup error); it counts as failed. */
   error?: string;
@@ -76,7 +79,8 @@ export function summarise(input: { agent: string; model: string; at: string; tas
 
 export function renderEval(result: AgentEval): string {
   const width = Math.max(8, ...result.categories.map((score) => score.category.length));
-  const lines = [`${result.agent} (${result.model}): ${result.passed}/${result.total} tasks passed in ${(result.durationMs / 1000).toFixed(1)} s`];
+  const tokens = result.tasks.reduce((sum, task) => sum + task.tokensIn + task.tokensOut, 0);
+  const lines = [`${result.agent} (${result.model}): ${result.passed}/${result.total} tasks passed in ${(result.durationMs / 1000).toFixed(1)} s, ${tokens} tokens`];
   lines.push(`  ${"category".padEnd(width)}  passed`);
   for (const score of result.categories) {
     const mark = score.passed === score.total ? "ok    " : "FAILED";

@@ -45,6 +45,7 @@ describe("bead eval", () => {
     // The model really worked through the harness: its calls reached the double, one request per step.
     const steps = result?.tasks.reduce((sum, t) => sum + t.steps, 0) ?? 0;
     expect(double?.requests.filter((r) => r.path === "/api/chat")).toHaveLength(steps);
+    expect(result?.tasks.every((t) => t.tokensIn > 0 && t.tokensOut >= 0)).toBe(true); // counted from the server's replies
     const ambiguous = readFileSync(join(board.dir, ".git/beadboard/eval-transcripts/tester/ambiguous-edit.jsonl"), "utf8");
     expect(ambiguous).toContain("matches"); // the first edit_file was refused for its two matches, and the task still passed
     // The model got what the worker sends an acting agent: its persona, the bead heading, the prompt, the tool note.
@@ -69,12 +70,18 @@ describe("bead eval", () => {
     const run = await runCli(["eval", "--no-builtin", "--json"], { cwd: board.dir, env: SERVER_TAKES_4 });
     const [result] = JSON.parse(run.stdout) as AgentEval[];
     expect(result?.tasks.map((t) => [t.id, t.source, t.passed])).toEqual([["name-author", "evals/name-author.md", true]]);
+    const list = await runCli(["eval", "--list", "--only", "tool-choice"], { cwd: board.dir });
+    expect(list.stdout.split("\n").map((line) => line.split(" ")[0])).toEqual(["find-port", "find-todo", "list-tests", "name-author", ""]);
+    expect(list.stdout).toContain("name-author            tool-choice      Name the author (evals/name-author.md)");
 
     board.write("evals/broken.md", "---\ncategory: tool-choice\ntitle: Broken\nexpect:\n  outcome: done\n  result_contain: x\n---\nDo it.\n");
     const broken = await runCli(["eval", "tester"], { cwd: board.dir, env: SERVER_TAKES_4 });
     expect(broken.code).toBe(1);
     expect(broken.stderr).toContain("evals/broken.md:6: unknown key result_contain under expect");
     expect(broken.stderr).toContain("checks: outcome, result_contains");
+    const lint = await runCli(["lint"], { cwd: board.dir });
+    expect(lint.code).toBe(1);
+    expect(lint.stdout).toContain("evals/broken.md:6: unknown key result_contain under expect");
     board.write("evals/broken.md", "---\ncategory: tools\ntitle: Broken\nexpect:\n  outcome: done\n---\nDo it.\n");
     const category = await runCli(["eval", "tester"], { cwd: board.dir, env: SERVER_TAKES_4 });
     expect(category.stderr).toContain("evals/broken.md:2: category: category must be one of tool-choice, read-before-edit");

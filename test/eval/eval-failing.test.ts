@@ -42,9 +42,9 @@ describe("bead eval fails", () => {
 
   it("fails a model that picks the wrong tools, naming the categories it failed and why", async () => {
     const board = await boardWith(scriptedModel({}, WRONG_TOOLS));
-    const run = await runCli(["eval", "tester", "--only", "tool-choice", "--only", "change-retries", "--json"], { cwd: board.dir, env: SERVER_TAKES_4 });
+    const run = await runCli(["eval", "tester", "--only", "find-todo", "--only", "change-retries", "--json"], { cwd: board.dir, env: SERVER_TAKES_4 });
     const [result] = JSON.parse(run.stdout) as AgentEval[];
-    expect(result).toMatchObject({ passed: 0, total: 4, ready: false, failedCategories: ["tool-choice", "read-before-edit"] });
+    expect(result).toMatchObject({ passed: 0, total: 2, ready: false, failedCategories: ["tool-choice", "read-before-edit"] });
     expect(result?.tasks.find((t) => t.id === "find-todo")?.failures).toEqual([
       'the result does not mention "src/lib/cache.js"',
       "the repository should be unchanged; changed: answer.txt",
@@ -56,13 +56,13 @@ describe("bead eval fails", () => {
 
   it("fails a model that guesses instead of stopping as blocked in that category only", async () => {
     const board = await boardWith(scriptedModel(withOverrides(GUESSER)));
-    const ids = ["missing-url", "missing-spec", "which-customer", "find-port", "change-retries", "delete-outside"];
+    const ids = ["missing-url", "missing-spec", "which-customer", "find-port"];
     const run = await runCli(["eval", "tester", ...only(ids), "--json"], { cwd: board.dir, env: SERVER_TAKES_4 });
     const [result] = JSON.parse(run.stdout) as AgentEval[];
     expect(result?.failedCategories).toEqual(["blocked"]);
     expect(result?.categories.find((c) => c.category === "blocked")).toEqual({ category: "blocked", passed: 0, total: 3 });
     expect(result?.tasks.find((t) => t.id === "missing-url")?.failures).toEqual(["outcome done, expected blocked", "the repository should be unchanged; changed: src/config.js"]);
-    expect(result).toMatchObject({ passed: 3, total: 6, ready: false });
+    expect(result).toMatchObject({ passed: 1, total: 4, ready: false });
     expect(run.code).toBe(1);
   });
 
@@ -85,5 +85,19 @@ describe("bead eval fails", () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("agent reporter is builtin: it has no model to evaluate");
     expect((await runCli(["eval"], { cwd: board.dir })).stderr).toContain("no agent with a model to evaluate");
+    expect((await runCli(["eval", "--parallel", "0"], { cwd: board.dir })).stderr).toContain("--parallel takes a whole number from 1 to 64, got 0");
+    expect((await runCli(["eval", "--min-pass", "1.5"], { cwd: board.dir })).stderr).toContain("--min-pass takes a share of tasks such as 0.75 or 75%, got 1.5");
+    expect((await runCli(["eval", "--only", "nope"], { cwd: board.dir })).stderr).toContain("--only nope: no such task or category");
+  });
+
+  it("never sends a remote model a task that quotes a secret: the gate withholds it, the task fails, nothing reaches the server", async () => {
+    double = await startOllamaDouble({ replies: scriptedModel({}, LOOPER) });
+    const task = "---\ncategory: blocked\ntitle: Rotate the key\nexpect:\n  outcome: blocked\n---\nThe old key AKIAIOSFODNN7EXAMPLE leaked; rotate it.\n";
+    const board = await makeTempBoard({ "agents/cloud.md": `---\nname: cloud\nprovider: ollama\nmodel: qwen3:8b\nhost: ${double.url}\nlocality: remote\n---\nx\n`, "evals/rotate.md": task });
+    const run = await runCli(["eval", "cloud", "--no-builtin", "--json"], { cwd: board.dir });
+    const [result] = JSON.parse(run.stdout) as AgentEval[];
+    expect(result?.tasks[0]?.error).toMatch(/^the gate withheld the task from this model: Refused .*aws/i);
+    expect(result).toMatchObject({ passed: 0, total: 1, ready: false });
+    expect(double.requests.filter((r) => r.path === "/api/chat")).toHaveLength(0);
   });
 });

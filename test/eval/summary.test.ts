@@ -4,7 +4,7 @@ import { renderEval, summarise, type TaskResult } from "../../src/eval/summary.j
 import { lastEvalPerAgent, parseEvalLines, renderEvalStats } from "../../src/eval/results-file.js";
 import type { Category } from "../../src/eval/task.js";
 
-const result = (id: string, category: Category, passed: boolean): TaskResult => ({ id, category, source: `builtin:${id}.md`, passed, failures: passed ? [] : ["outcome done, expected blocked"], stop: "finish", steps: 2, toolCalls: 1, durationMs: 10 });
+const result = (id: string, category: Category, passed: boolean): TaskResult => ({ id, category, source: `builtin:${id}.md`, passed, failures: passed ? [] : ["outcome done, expected blocked"], stop: "finish", steps: 2, toolCalls: 1, tokensIn: 100, tokensOut: 20, durationMs: 10 });
 
 describe("summarise", () => {
   const tasks = [result("a", "blocked", false), result("b", "blocked", false), result("c", "tests", true), result("d", "tests", false), result("e", "refusal", true), result("f", "refusal", true), result("g", "tool-choice", true), result("h", "tool-choice", true)];
@@ -14,6 +14,7 @@ describe("summarise", () => {
     expect(at).toMatchObject({ passed: 5, total: 8, ready: true, failedCategories: ["blocked", "tests"] });
     expect(summarise({ agent: "x", model: "m", at: "", tasks, minPass: 0.75, durationMs: 1 }).ready).toBe(false);
     const text = renderEval(at);
+    expect(text).toMatch(/^x \(m\): 5\/8 tasks passed in 0\.0 s, 960 tokens\n/);
     expect(text).toContain("  blocked         0/2  FAILED  stopping as blocked when information is missing\n");
     expect(text).toContain("✗ a (blocked): outcome done, expected blocked");
     expect(text).toMatch(/verdict: READY \(63% passed, at least 63% needed\); failed: blocked, tests\n$/);

@@ -38,7 +38,9 @@ function lineWith(readResult: string, needle: RegExp): string {
 }
 /** Paths named by a search result ("path:line: text"). */
 const searchPaths = (result: string): string[] => [...new Set(result.split("\n").map((l) => l.split(":")[0] ?? "").filter((p) => p !== "" && !p.startsWith("[")))];
-const passCount = (runResult: string): string => /# pass (\d+)/.exec(runResult)?.[1] ?? "?";
+/** node --test's summary: TAP (`# pass 7`, Node 20 without a TTY) or spec (`ℹ pass 7`). */
+const passCount = (runResult: string): string => /(?:#|ℹ) pass (\d+)/.exec(runResult)?.[1] ?? "?";
+const failingTest = (runResult: string): string => /not ok \d+ - (.+)|✖ (.+?) \(\d/.exec(runResult)?.slice(1).find(Boolean) ?? "?";
 const editLine = (path: string, readResult: string, needle: RegExp, change: (line: string) => string): DoubleToolCall => {
   const line = lineWith(readResult, needle);
   return call("edit_file", { path, old_text: line, new_text: change(line) });
@@ -149,7 +151,7 @@ export const COMPETENT: Record<string, Script> = {
   ),
   "report-failing-test": steps(
     () => runTests(),
-    (r) => finish(`The failing test is "${/not ok \d+ - (.+)/.exec(r[0] ?? "")?.[1] ?? "?"}".`),
+    (r) => finish(`The failing test is "${failingTest(r[0] ?? "")}".`),
   ),
   "fix-failing-test": steps(
     () => runTests(),

@@ -14,6 +14,7 @@ export interface EvalOptions extends GlobalOptions {
   only?: string[];
   builtin?: boolean;
   minPass?: string;
+  list?: boolean;
 }
 
 /**
@@ -24,10 +25,16 @@ export async function evalAgents(io: CliIo, names: string[], options: EvalOption
   const paths = boardFor(io, options);
   const parallel = options.parallel === undefined ? undefined : positiveInt(options.parallel, "--parallel", 64);
   const minPass = options.minPass === undefined ? DEFAULT_MIN_PASS : fraction(options.minPass);
+  const tasks = selectTasks(options.builtin === false ? [] : loadBuiltinTasks(), loadBoardTasks(paths.root), { builtin: options.builtin !== false, only: options.only ?? [] });
+  if (options.list) {
+    const rows = tasks.map((task) => ({ id: task.id, category: task.category, title: task.title, source: task.source }));
+    if (options.json) io.out(json(rows));
+    else for (const row of rows) io.out(`${row.id.padEnd(22)} ${row.category.padEnd(16)} ${row.title} (${row.source})\n`);
+    return EXIT.ok;
+  }
   const loaded = loadAgents(paths);
   const agents = names.length > 0 ? names.map((name) => findAgent(loaded, name)) : loaded.agents.filter(evaluable);
   if (agents.length === 0) throw new InvalidArgumentError("no agent with a model to evaluate: add one under agents/ (provider ollama, openai or embedded) or name it");
-  const tasks = selectTasks(options.builtin === false ? [] : loadBuiltinTasks(), loadBoardTasks(paths.root), { builtin: options.builtin !== false, only: options.only ?? [] });
   const config = await readBoardConfig(paths.configFile);
   const termination = untilTerminated();
   const results: AgentEval[] = [];
