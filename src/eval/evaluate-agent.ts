@@ -11,6 +11,8 @@ import type { AgentDefinition } from "../agent/schema.js";
 import { MetricsLog } from "../agent/metrics.js";
 import { agentLocality } from "../agent/select.js";
 import type { BoardConfig } from "../board/config.js";
+import { defaultProfile } from "../board/servers-config.js";
+import { profileFor } from "../agent/server-gate.js";
 import type { BoardPaths } from "../board/paths.js";
 import { InvalidArgumentError } from "../errors.js";
 import { sensitivityResultGate } from "../harness/result-gate.js";
@@ -36,13 +38,12 @@ export interface EvaluateAgentOptions {
 
 /**
  * Tasks at once without --parallel: the agent's concurrency, but no more than its server takes at
- * once — the same per-server limit `bead up` applies (BEAD_SERVER_CONCURRENCY, default 1).
- * An embedded model has no server to share.
+ * once — the same per-server limit `bead up` applies: the server's `servers:` profile in
+ * .beadboard.yml, else BEAD_SERVER_CONCURRENCY (default 1). An embedded model has no server to share.
  */
-export function defaultParallel(agent: AgentDefinition, provider: Provider, env: NodeJS.ProcessEnv): number {
+export function defaultParallel(agent: AgentDefinition, provider: Provider, env: NodeJS.ProcessEnv, servers?: BoardConfig["servers"]): number {
   if (provider.host === undefined || agent.fields.provider === "embedded") return agent.fields.concurrency;
-  const server = Number(env.BEAD_SERVER_CONCURRENCY);
-  return Math.min(agent.fields.concurrency, Number.isInteger(server) && server > 0 ? server : 1);
+  return Math.min(agent.fields.concurrency, profileFor(provider.host, servers, defaultProfile(env)).parallel);
 }
 
 /** An agent whose model can be evaluated: one with a model provider, not a router. */
@@ -70,7 +71,7 @@ export async function evaluateAgent(options: EvaluateAgentOptions): Promise<Agen
     systemPrompt: agent.prompt,
     modelOptions: agent.fields.options,
     tasks: options.tasks,
-    parallel: options.parallel ?? defaultParallel(agent, provider, options.env),
+    parallel: options.parallel ?? defaultParallel(agent, provider, options.env, config.servers),
     minPass: options.minPass,
     // Task repositories are made up, so declared public; the secret detectors still read every result.
     gate: sensitivityResultGate({ beadId: "eval", agent: agent.name, locality, policy: { remoteMax: config.policy.remoteMax, localOnly: config.policy.localOnly }, declared: "public" }),

@@ -14,6 +14,10 @@ describe("defaultParallel", () => {
     expect(defaultParallel(agent("model: m\nconcurrency: 4"), server, { BEAD_SERVER_CONCURRENCY: "3" })).toBe(3);
     expect(defaultParallel(agent("model: m\nconcurrency: 2"), server, { BEAD_SERVER_CONCURRENCY: "8" })).toBe(2);
     expect(defaultParallel(agent("model: m\nconcurrency: 2"), server, { BEAD_SERVER_CONCURRENCY: "lots" })).toBe(1);
+    // A `servers:` profile for the agent's host decides, as it does for `bead up`.
+    const profile = { parallel: 3, maxModels: 2, maxWaitMs: 60_000 };
+    expect(defaultParallel(agent("model: m\nconcurrency: 4"), server, {}, { [server.host!]: profile })).toBe(3);
+    expect(defaultParallel(agent("model: m\nconcurrency: 4"), server, { BEAD_SERVER_CONCURRENCY: "8" }, { "other:11434": profile })).toBe(4);
   });
 
   it("an embedded model has no server: the agent's concurrency", () => {
