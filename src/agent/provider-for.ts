@@ -3,7 +3,8 @@ import { createOllamaProvider } from "../model/ollama.js";
 import { createOpenAIProvider } from "../model/openai.js";
 import type { Provider } from "../model/provider.js";
 import { createEmbeddedProvider } from "../model/embedded.js";
-import { pullCommandFor, resolveModelFile } from "../model/model-ref.js";
+import { isHfUri, pullCommandFor, resolveModelFile } from "../model/model-ref.js";
+import { autoPuller } from "../model/pull-model.js";
 import { ConfigError } from "../errors.js";
 
 /** The provider an agent file asks for. Builtin agents have none: they do their work without a model. */
@@ -31,9 +32,21 @@ export function providerFor(agent: AgentDefinition, env: NodeJS.ProcessEnv): Pro
       // Ollama's option names, so one agent file reads the same on either: num_gpu layers on the GPU, num_thread threads.
       const gpuLayers = wholeNumber(fields.options.num_gpu);
       const threads = wholeNumber(fields.options.num_thread);
-      return createEmbeddedProvider({ boardRoot, resolveModel: (model) => resolveModelFile(model, boardRoot, env), ...(gpuLayers === undefined ? {} : { gpuLayers }), ...(threads === undefined ? {} : { threads }) }, pullCommandFor);
+      const autoPull = fields.pull === "auto" && isHfUri(fields.model) ? { autoPull: autoPullerFor(env) } : {};
+      return createEmbeddedProvider({ boardRoot, resolveModel: (model) => resolveModelFile(model, boardRoot, env), ...autoPull, ...(gpuLayers === undefined ? {} : { gpuLayers }), ...(threads === undefined ? {} : { threads }) }, pullCommandFor);
     }
   }
+}
+
+/** One puller per process and environment, so agents on one model share its download. */
+const pullers = new WeakMap<NodeJS.ProcessEnv, ReturnType<typeof autoPuller>>();
+function autoPullerFor(env: NodeJS.ProcessEnv): ReturnType<typeof autoPuller> {
+  let puller = pullers.get(env);
+  if (!puller) {
+    puller = autoPuller(env, (line) => process.stderr.write(`bead: pull: auto: ${line}\n`));
+    pullers.set(env, puller);
+  }
+  return puller;
 }
 
 function wholeNumber(value: unknown): number | undefined {

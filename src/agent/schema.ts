@@ -54,6 +54,8 @@ export const agentFieldsSchema = z.looseObject({
   workspace: z.optional(z.string().check(z.minLength(1))),
   /** Acting agents: `json` = one schema-constrained JSON action per turn, for models without native tool calling (default native; a server that refuses tools switches by itself). */
   tool_calls: z.optional(z.enum(["native", "json"], { error: "tool_calls is native or json" })),
+  /** provider embedded: `auto` lets `bead up` fetch a missing hf: model on first use (default never: `bead models pull` does it). */
+  pull: z.optional(z.enum(["auto", "never"], { error: "pull is auto or never" })),
   /** provider exec: the outside harness's argv, no shell; {prompt}, {prompt_file} and {workspace} are filled in. */
   command: z.optional(z.array(z.string(), { error: "command is a list of strings: [program, args…]" }).check(z.minLength(1, "command needs at least the program"))),
 });

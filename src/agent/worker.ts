@@ -306,7 +306,7 @@ function modelUnusable(env: WorkerEnv, error: unknown): { what: string; hint: st
   const model = fields.model ?? "<model>";
   const ollama = fields.provider === "ollama";
   if (error instanceof ModelFileMissingError) {
-    return { what: error.message, hint: error.fetchCommand ? "bead up never downloads; `bead doctor` lists every missing model" : `put the model file at ${error.modelPath}`, reason: "model file missing" };
+    return { what: error.message, hint: error.fetchCommand ? "bead up downloads only for an agent with `pull: auto`; `bead doctor` lists every missing model" : `put the model file at ${error.modelPath}`, reason: "model file missing" };
   }
   if (error instanceof ModelUnreachableError) {
     return { what: error.message, hint: ollama ? `start it with \`ollama serve\`, then \`ollama pull ${model}\`` : "start the model server", reason: "model unreachable" };

@@ -2,6 +2,7 @@
  * `provider: embedded`: llama.cpp inside this process through node-llama-cpp, loaded lazily so
  * the CLI (and a lean install without the optional dependency) never pays for it. Always local.
  */
+import { existsSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
@@ -21,6 +22,8 @@ export interface EmbeddedOptions {
   boardRoot: string;
   /** Maps an agent's `model:` to a file (hf: URIs to the model cache); default: relative to boardRoot. */
   resolveModel?: (model: string) => string;
+  /** `pull: auto`: fetches a missing model before it is loaded (model/pull-model.ts autoPuller). */
+  autoPull?: (model: string, signal?: AbortSignal) => Promise<void>;
   contextSize?: number;
   gpuLayers?: number;
   threads?: number;
@@ -137,6 +140,14 @@ export function createEmbeddedProvider(options: EmbeddedOptions, fetchCommandFor
     async chat(request: ChatRequest): Promise<ChatReply> {
       const started = performance.now();
       const path = options.resolveModel ? options.resolveModel(request.model) : resolveModelPath(request.model, options.boardRoot);
+      if (options.autoPull && !existsSync(path)) {
+        try {
+          await options.autoPull(request.model, request.signal);
+        } catch (error) {
+          // Not fetched: the bead is released as for any missing model, with why the pull failed.
+          throw new ModelFileMissingError(path, `model file ${path} not found, and pull: auto could not fetch it: ${(error as Error).message}`, fetchCommandFor(request.model), { cause: error });
+        }
+      }
       const loaded = await loadModel(path, options, fetchCommandFor(request.model));
       provider.lastLoadMs = loaded.loadMs;
       const { engine, llama } = await loadEngine((options.gpuLayers ?? 0) > 0);

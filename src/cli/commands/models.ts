@@ -2,35 +2,17 @@ import { readdir, rm, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { loadAgents } from "../../agent/load.js";
 import { ConfigError, NotFoundError } from "../../errors.js";
-import { formatBytes, progressReporter } from "../../model/download-progress.js";
-import { downloadModel, hfBaseUrl, locateHfModel } from "../../model/model-cache.js";
+import { formatBytes } from "../../model/download-progress.js";
+import { pullModel } from "../../model/pull-model.js";
 import { cachedFileName, isHfUri, modelsDir, parseHfUri, resolveModelFile } from "../../model/model-ref.js";
 import { boardFor, type CliIo, type GlobalOptions } from "../io.js";
 import { json } from "../output.js";
 
 /** `bead models pull <hf:uri>`: fetch a model into the cache (size first, progress, resumable). */
 export async function modelsPull(io: CliIo, uri: string, options: GlobalOptions): Promise<void> {
-  const ref = parseHfUri(uri);
-  const dest = join(modelsDir(io.env), cachedFileName(ref));
-  const existing = await stat(dest).catch(() => undefined);
-  if (existing?.isFile()) {
-    io.out(options.json ? json({ uri, file: dest, bytes: existing.size, already: true }) : `${uri} is already in the cache: ${dest} (${formatBytes(existing.size)})\n`);
-    return;
-  }
-  const remote = await locateHfModel(ref, hfBaseUrl(io.env));
-  const reporter = progressReporter(io.isTTY, () => performance.now(), (text) => io.err(text));
-  const bytes = await downloadModel(uri, remote, dest, {
-    start: (total, from) => {
-      io.err(`${uri}: ${formatBytes(total)} (${total} bytes) from ${remote.url}${from > 0 ? `, resuming at ${formatBytes(from)}` : ""}\n`);
-      reporter.begin(from);
-    },
-    progress: (done, total) => reporter.update(done, total),
-    resume: (from, reason) => {
-      io.err(`${io.isTTY ? "\n" : ""}connection dropped (${reason}); resuming at ${from} bytes\n`);
-      reporter.begin(from);
-    },
-  });
-  io.out(options.json ? json({ uri, file: dest, bytes, already: false }) : `${uri}: saved ${dest} (${formatBytes(bytes)})\n`);
+  const pulled = await pullModel(uri, io.env, (text) => io.err(text), { tty: io.isTTY });
+  if (options.json) io.out(json({ uri, ...pulled }));
+  else io.out(pulled.already ? `${uri} is already in the cache: ${pulled.file} (${formatBytes(pulled.bytes)})\n` : `${uri}: saved ${pulled.file} (${formatBytes(pulled.bytes)})\n`);
 }
 
 interface CachedModel {
