@@ -129,7 +129,12 @@ export interface EngineSettings {
   threads: number;
 }
 
-export type EmbeddedProvider = Provider & { lastLoadMs?: number; readonly engineSettings: EngineSettings };
+export type EmbeddedProvider = Provider & {
+  lastLoadMs?: number;
+  readonly engineSettings: EngineSettings;
+  /** VRAM in use on the GPU (total minus free), or undefined when this agent runs on the CPU (no layers on the GPU). */
+  vramUsed(): Promise<number | undefined>;
+};
 
 export function createEmbeddedProvider(options: EmbeddedOptions, fetchCommandFor: (model: string) => string | undefined = () => undefined): EmbeddedProvider {
   let callCount = 0;
@@ -137,6 +142,12 @@ export function createEmbeddedProvider(options: EmbeddedOptions, fetchCommandFor
     kind: "embedded",
     host: undefined,
     engineSettings: { gpuLayers: options.gpuLayers ?? 0, threads: options.threads ?? 1 },
+    async vramUsed() {
+      if ((options.gpuLayers ?? 0) === 0) return undefined;
+      const { llama } = await loadEngine(true);
+      const state = await llama.getVramState().catch(() => undefined);
+      return state === undefined ? undefined : state.total - state.free;
+    },
     async chat(request: ChatRequest): Promise<ChatReply> {
       const started = performance.now();
       const path = options.resolveModel ? options.resolveModel(request.model) : resolveModelPath(request.model, options.boardRoot);

@@ -6,6 +6,7 @@
 import { estimateTokens } from "./tokens.js";
 import { loadedModels, sameModel } from "./ollama-ps.js";
 import type { Provider } from "./provider.js";
+import type { EmbeddedProvider } from "./embedded.js";
 import { measureReply, type ProbeResult } from "./readiness.js";
 
 export interface ProbeTarget {
@@ -37,7 +38,10 @@ export async function runProbe(target: ProbeTarget, context: ProbeResult["contex
 }
 
 async function memoryOf(target: ProbeTarget, signal: AbortSignal | undefined): Promise<ProbeResult["memory"]> {
-  if (target.provider.kind === "embedded") return { rss: process.memoryUsage().rss };
+  if (target.provider.kind === "embedded") {
+    const vram = await (target.provider as EmbeddedProvider).vramUsed?.().catch(() => undefined);
+    return { rss: process.memoryUsage().rss, ...(vram === undefined ? {} : { sizeVram: vram }) };
+  }
   if (target.provider.kind !== "ollama" || target.provider.host === undefined) return undefined;
   try {
     const found = (await loadedModels(target.provider.host, { ...(target.headers ? { headers: target.headers } : {}), ...(signal ? { signal } : {}) })).find((m) => sameModel(m.name, target.model));

@@ -21,4 +21,8 @@ describe("providerFor with provider: embedded", () => {
     expect((providerFor(embeddedAgent('{ num_gpu: "many", num_thread: 2.5 }'), {}) as EmbeddedProvider).engineSettings).toEqual({ gpuLayers: 0, threads: 1 });
     expect((providerFor(embeddedAgent("{ num_gpu: -1, num_thread: -3 }"), {}) as EmbeddedProvider).engineSettings).toEqual({ gpuLayers: 0, threads: 1 });
   });
+
+  it("an agent on the CPU reports no VRAM, without starting the engine", async () => {
+    expect(await (providerFor(embeddedAgent("{}"), {}) as EmbeddedProvider).vramUsed()).toBeUndefined();
+  });
 });

@@ -92,7 +92,7 @@ function renderCheck(record: CheckRecord): string {
   for (const p of record.probes) {
     const rate = (n: number | undefined) => (n === undefined ? "?" : `${Math.round(n * 10) / 10}`);
     const load = p.loadMs !== undefined && p.loadMs > 0 ? ` (load ${seconds(p.loadMs)})` : "";
-    const memory = p.memory?.size !== undefined ? `, memory ${gigabytes(p.memory.size)} (VRAM ${gigabytes(p.memory.sizeVram ?? 0)})` : p.memory?.rss !== undefined ? `, RSS ${gigabytes(p.memory.rss)}` : "";
+    const memory = p.memory?.size !== undefined ? `, memory ${gigabytes(p.memory.size)} (VRAM ${gigabytes(p.memory.sizeVram ?? 0)})` : p.memory?.rss !== undefined ? `, RSS ${gigabytes(p.memory.rss)}${p.memory.sizeVram === undefined ? " (CPU)" : `, VRAM in use ${gigabytes(p.memory.sizeVram)}`}` : "";
     lines.push(
       `  ${p.context.padEnd(5)} ${String(p.sentTokens).padStart(6)} tokens sent, ${p.promptTokens} read${p.cut ? " (CUT)" : ""}: first token ${seconds(p.firstTokenMs)}${load}, prompt ${rate(p.promptTokensPerSecond)} tokens/s, generation ${rate(p.evalTokensPerSecond)} tokens/s${memory} [${p.source}]`,
     );
