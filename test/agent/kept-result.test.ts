@@ -114,3 +114,43 @@ describe("result kept at write-back", () => {
     expect(existsSync(attemptsDir(r2))).toBe(true);
   });
 });
+
+describe("a result finished after HEAD moved to a person's branch", () => {
+  it("is kept (never committed on the person's branch) and written back on main by the next look there", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const { workBead } = await import("../../src/agent/worker.js");
+    const { writeKeptResults } = await import("../../src/agent/kept-result.js");
+    const { workerEnvFor, HOST } = await import("./support.js");
+    const { localClaimer } = await import("../../src/agent/claimer.js");
+    let dir = "";
+    const r = (rig = await makeRig(
+      ({ local }) => ({
+        "agents/homebody.md": agentFile({ name: "homebody", host: local, takes: "{ labels: [home] }" }),
+        "beads/bb-1.md": beadFile(["title: Write the summary", "labels: [home]"], "Summarise.\n"),
+      }),
+      {
+        local: () => {
+          execFileSync("git", ["checkout", "-q", "-b", "other"], { cwd: dir });
+          return replyJson("THE-VALUABLE-RESULT");
+        },
+      },
+    ));
+    dir = r.board.dir;
+    const env = await workerEnvFor(dir, "homebody");
+    const mainCtx = { ...env.ctx, branchRef: "refs/heads/main" };
+    const onMain = { ...env, ctx: mainCtx, claimer: localClaimer(mainCtx, HOST) };
+    const logs: string[] = [];
+    onMain.log = (line) => logs.push(line);
+    await workBead(onMain, "bb-1", new AbortController().signal);
+    expect(r.board.git(["log", "-1", "--format=%s", "other"]).trim()).toBe("claim bb-1 by homebody");
+    expect(logs.join("\n")).toMatch(/bb-1: result not written: HEAD moved from refs\/heads\/main to refs\/heads\/other.*kept in .*The next bead up on the board's branch writes it back/);
+    expect(pendingFiles(r)).toEqual(["bb-1.homebody.pending.json"]);
+
+    r.board.git(["checkout", "-q", "main"]);
+    const written = await writeKeptResults({ stateDir: onMain.ctx.paths.stateDir, root: dir, agent: "homebody", writeBack: (id, agent, work) => onMain.claimer.writeBack(id, agent, work), publish: async () => undefined, log: (line) => logs.push(line), metrics: onMain.metrics, said: new Set() });
+    expect(written).toBe(1);
+    expect(r.board.read("beads/bb-1.md")).toMatch(/^status: done$/m);
+    expect(r.board.git(["show", "main:beads/bb-1.md"])).toContain("THE-VALUABLE-RESULT");
+    expect(r.board.git(["log", "-1", "--format=%s", "other"]).trim()).toBe("claim bb-1 by homebody");
+  });
+});
