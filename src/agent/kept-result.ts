@@ -11,7 +11,7 @@
  */
 import { mkdirSync, readdirSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
-import { writeFileAtomic } from "../board/atomic-write.js";
+import { writeFileAtomic } from "../os/atomic-write.js";
 import { beadPath } from "../board/paths.js";
 import { parseBeadFile } from "../board/read-bead.js";
 import { readBoardFileText } from "../board/safe-read.js";

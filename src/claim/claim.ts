@@ -15,7 +15,7 @@ import { hashObject } from "../git/objects.js";
 import { ClaimRefusedError, ConflictError, GitError, NotHolderError, ParseError } from "../errors.js";
 import { releaseOnBranch } from "./release-on-branch.js";
 import { checkClaimable, holderName, isHeldBy } from "./rules.js";
-import { assertHolderName, assertLease } from "./holder-rules.js";
+import { assertHolderName, assertLease } from "../bead/holder-rules.js";
 
 export interface ClaimOptions {
   agent: string;

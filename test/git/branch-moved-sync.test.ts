@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { claimBead, releaseBead } from "../../src/claim/claim.js";
 import { publish } from "../../src/claim/remote-claim.js";
 import { GitError } from "../../src/errors.js";
-import { syncBoard } from "../../src/git/sync.js";
+import { syncBoard } from "../../src/sync/sync.js";
 import { beadFile, startSyncRig, type SyncRig } from "./sync-support.js";
 
 let rig: SyncRig | undefined;
