@@ -51,6 +51,12 @@ describe("result kept at write-back", () => {
     expect(pendingFiles(r)).toEqual(["bb-1.homebody.pending.json"]);
     expect(r.logs.join("\n")).toMatch(/bb-1: result not written: .*kept in .*attempts.*Fix beads\/bb-1\.md.*written back and the claim ended as soon as the file reads again/);
     expect(r.board.read("beads/bb-1.md")).toBe(BROKEN); // the person's save is untouched
+    // doctor says what waits, and how to go on; once written back, it says none.
+    const { runCli } = await import("../helpers/cli.js");
+    const doctor = await runCli(["doctor", "--json"], { cwd: r.board.dir, env: gitEnv() });
+    const waiting = (JSON.parse(doctor.stdout) as Array<{ name: string; ok: boolean; detail: string }>).find((check) => check.name === "kept results");
+    expect(waiting).toMatchObject({ ok: false });
+    expect(waiting?.detail).toMatch(/^bb-1 \(homebody\): kept in .*attempts\/bb-1-.*\.md; make the bead file readable/);
   });
 
   it("the next bead up writes it back once the person fixed the file: done, the claim ended, nothing asked twice", async () => {
@@ -68,6 +74,8 @@ describe("result kept at write-back", () => {
     expect(pendingFiles(r)).toEqual([]);
     expect(r.logs.join("\n")).toMatch(/bb-1: the file reads again; the kept result is written back \(done\) and the claim ended/);
     expect(r.metrics().filter((m) => m.event === "result_restored")).toHaveLength(1);
+    const { listPendingWriteBacks } = await import("../../src/agent/kept-result.js");
+    expect(listPendingWriteBacks(join(r.board.dir, ".git", "beadboard"))).toEqual([]); // what doctor lists
   });
 
   it("a running bead up writes it back as soon as the file is fixed, long before the lease lapses", async () => {
