@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { getLlama, LlamaChatSession } from "node-llama-cpp";
 import { createEmbeddedProvider } from "../dist/model/embedded.js";
+import { disposeIdleContexts } from "../dist/model/embedded-contexts.js";
 
 const runs = Number(process.argv[3] ?? 5);
 const tokens = Number(process.argv[4] ?? 128);
@@ -46,10 +47,13 @@ for (let run = 0; run < runs; run++) {
   directRates.push(sequence.tokenMeter.usedOutputTokens / (ms / 1000));
   firstTokenMs.push(first ?? ms);
   await context.dispose();
+  // The provider keeps its context, and this prompt repeats: start it fresh too, as the direct side is.
+  await disposeIdleContexts();
   const reply = await provider.chat({ model, messages: [{ role: "user", content: prompt }], options: { num_predict: tokens } });
   providerRates.push(reply.tokensPerSecond);
   providerLoadMs = reply.loadMs;
 }
+await disposeIdleContexts();
 const ratio = median(providerRates) / median(directRates);
 console.log(`model ${model}${process.argv[2] ? "" : " (tiny random-weight test model)"}; ${runs} runs of ${tokens} tokens, CPU, 1 thread`);
 console.log(`direct node-llama-cpp: ${median(directRates).toFixed(1)} tokens/s median, load ${directLoadMs.toFixed(0)} ms, first token ${median(firstTokenMs).toFixed(1)} ms median`);

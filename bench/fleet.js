@@ -63,7 +63,7 @@ const exits = await Promise.all(
         child.stderr.setEncoding("utf8").on("data", (d) => (err += d));
         // A bound on the whole run: SIGTERM (a clean stop) after BENCH_LIMIT_S.
         const limit = setTimeout(() => child.kill("SIGTERM"), Number(process.env.BENCH_LIMIT_S ?? 240) * 1000);
-        child.on("exit", (code) => (clearTimeout(limit), resolve({ code, out: out.trim(), err: err.split("\n").slice(-8).join("\n") })));
+        child.on("exit", (code) => (clearTimeout(limit), resolve({ code, out: out.trim(), err: process.env.BENCH_FULL ? err : err.split("\n").slice(-8).join("\n") })));
       }),
   ),
 );

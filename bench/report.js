@@ -239,7 +239,7 @@ export function renderResults(results) {
     out.push("");
   }
   if (results.routing) out.push(...renderRouting(results.routing));
-  for (const key of ["agent", "sync"]) {
+  for (const key of ["agent", "sync", "harness"]) {
     if (results[`${key}Markdown`]) out.push(results[`${key}Markdown`], "");
     else if (results[key]?.error) out.push(`## ${key} benchmarks`, "", `Not measured: ${results[key].error}`, "");
   }

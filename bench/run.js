@@ -440,6 +440,7 @@ async function main() {
   for (const [key, file, fn] of [
     ["agent", "./agent.js", "runAgentBench"],
     ["sync", "./sync.js", "runSyncBench"],
+    ["harness", "./harness.js", "runHarnessBench"],
   ]) {
     try {
       log(`${key} bench (bench/${file.slice(2)})`);

@@ -71,3 +71,9 @@ await build({
 // `bead serve`'s page (src/serve/page/: HTML, CSS, browser JS) is shipped as it is, next to the
 // code that serves it (src/serve/static.ts looks in dist/page/).
 cpSync(join(root, "src", "serve", "page"), join(root, "dist", "page"), { recursive: true });
+
+// `bead eval`'s built-in tasks (src/eval/tasks/*.md) are data read at run time, found next to
+// the evaluating module (src/eval/load-tasks.ts looks in dist/eval-tasks/).
+// Removed first, so a task deleted from the sources does not live on in dist/.
+rmSync(join(root, "dist", "eval-tasks"), { recursive: true, force: true });
+cpSync(join(root, "src", "eval", "tasks"), join(root, "dist", "eval-tasks"), { recursive: true });

@@ -29,7 +29,9 @@ export type ErrorCode =
   | "E_REMOTE_UNREACHABLE"
   | "E_REQUEST_REFUSED"
   | "E_MODEL_DOWNLOAD"
-  | "E_TOOL_REFUSED";
+  | "E_TOOL_REFUSED"
+  | "E_AGENT_RUNNING"
+  | "E_STOPPED";
 
 export class BeadboardError extends Error {
   readonly code: ErrorCode;
@@ -289,5 +291,37 @@ export class MergeOverUnsavedEditError extends BeadboardError {
 export class ModelDownloadError extends BeadboardError {
   constructor(readonly uri: string, reason: string, options?: { cause?: unknown }) {
     super("E_MODEL_DOWNLOAD", `${uri}: ${reason}`, { uri, reason }, options);
+  }
+}
+
+/** An agent's new_bead past the board's follow-up limits (per bead, depth, per hour). The message is written for the model to read. */
+export class FollowupLimitError extends ToolRefusedError {
+  constructor(reason: string, data: Record<string, unknown> = {}) {
+    super("new_bead", `${reason}; no bead was created. Name the follow-up in finish's result instead`, data);
+  }
+}
+
+/** `bead up` / `bead agent start` on a board whose agents/ holds no agent that loads. */
+export class NoAgentsError extends ConfigError {
+  constructor() {
+    super("this board has no valid agents in agents/; add one (see agents/reporter.md) or run `bead init`");
+  }
+}
+
+/** Another bead process already runs this agent on this board: two would both believe they hold its claims. */
+export class AgentAlreadyRunningError extends BeadboardError {
+  constructor(readonly agent: string, readonly holder: string) {
+    super("E_AGENT_RUNNING", `agent ${agent} is already running on this board (${holder}); stop it first, or run another agent`, { agent, holder });
+  }
+}
+
+/**
+ * A sync, claim or push was stopped by the process's stop (SIGINT/SIGTERM) before it finished.
+ * Whatever was committed locally is kept and goes out with the next sync; a claim that was not
+ * confirmed by the remote is taken back.
+ */
+export class SyncStoppedError extends BeadboardError {
+  constructor(readonly url: string, step: string, data: Record<string, unknown> = {}) {
+    super("E_STOPPED", `${url}: stopped during ${step}; local commits are kept and go out with the next sync`, { url, step, ...data });
   }
 }

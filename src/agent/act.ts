@@ -7,19 +7,24 @@
  */
 import { realpathSync } from "node:fs";
 import { hostname } from "node:os";
-import { resolve } from "node:path";
 import * as z from "../schema/zod.js";
 import type { BeadWithBody, Sensitivity } from "../bead/fields.js";
 import type { WorkResult } from "../claim/write-back.js";
 import { agentIdentity } from "../git/author.js";
-import type { LoopTool } from "../harness/calls.js";
 import { runToolLoop, type FinishReply, type LoopEvent } from "../harness/loop.js";
+import { replySchema, type Reply } from "../harness/reply.js";
 import { sensitivityResultGate } from "../harness/result-gate.js";
+import type { HarnessTool } from "../harness/tool.js";
 import { HARNESS_TOOLS } from "../harness/tools/index.js";
-import { fileTranscript, transcriptPath } from "../harness/transcript.js";
+import { fileTranscript, nextTranscriptAttempt, transcriptPath } from "../harness/transcript.js";
 import type { ChatMessage } from "../model/provider.js";
 import { commitWorkspace, openWorkspace, removeWorkspace, type Workspace } from "../workspace/workspace.js";
-import { replySchema, type Reply } from "../harness/reply.js";
+import { followupFactory } from "./act-followups.js";
+import { carriedReply, trackSeenLevel } from "./act-privacy.js";
+import { carryLevel } from "./derived-level.js";
+import { workspaceRepository } from "./act-workspace.js";
+import { actWithExec } from "./act-exec.js";
+import { pushWorkBranch, sameRepository } from "./act-push.js";
 import type { WorkerEnv } from "./worker.js";
 
 export interface ActInput {
@@ -31,51 +36,63 @@ export interface ActInput {
   sensitivity: Sensitivity;
   signal: AbortSignal;
   /** The tools by name; default the harness's (a test may pass its own). */
-  tools?: Record<string, LoopTool>;
+  tools?: Record<string, HarnessTool>;
 }
 
 export type ActOutcome = { kind: "finish"; work: WorkResult; reply: Reply | undefined } | { kind: "failed"; reason: string };
 
-const TOOL_NOTE =
+export const TOOL_NOTE =
   "You work in a git worktree of the repository (paths are relative to its root). Use the tools to look, change and test; " +
   "when the work is finished, call finish with your result and outcome. Your changes are committed for you.";
 
 export async function actOnBead(input: ActInput): Promise<ActOutcome> {
   const { env, bead, signal } = input;
+  if (env.agent.fields.provider === "exec") return actWithExec(input);
   const { agent, metrics } = env;
   const id = bead.id;
-  const repoDir = agent.fields.workspace === undefined ? env.ctx.paths.root : resolve(env.ctx.paths.root, agent.fields.workspace);
+  const repoDir = workspaceRepository(agent, env.ctx.paths.root);
   const ws = await openWorkspace({ repoDir, beadId: id, signal });
+  const declared = bead.fields.sensitivity;
+  const seen = trackSeenLevel(sensitivityResultGate({ beadId: id, agent: agent.name, locality: env.locality, policy: env.gatePolicy, declared: input.sensitivity, privatePaths: env.config.policy.privatePaths ?? [] }), input.sensitivity);
   try {
     const started = performance.now();
+    const tokens = { in: 0, out: 0 };
     const outcome = await runToolLoop({
       provider: env.provider ?? missingProvider(),
       model: agent.fields.model ?? "",
       messages: [...input.messages, { role: "system", content: TOOL_NOTE }],
       tools: input.tools ?? HARNESS_TOOLS,
-      toolNames: agent.fields.tools ?? [],
-      ctx: { root: realpathSync(ws.dir), allow: agent.fields.allow },
+      toolNames: offeredTools(agent.fields.tools ?? []),
+      ctx: { root: realpathSync(ws.dir), allow: agent.fields.allow, newBead: followupFactory(env, id, { derived: seen.level, declared }) },
       maxSteps: agent.fields.max_steps,
       timeoutMs: agent.fields.timeout,
       signal,
       options: agent.fields.options,
-      gate: sensitivityResultGate({ beadId: id, agent: agent.name, locality: env.locality, policy: env.gatePolicy, declared: input.sensitivity }),
+      gate: seen.gate,
       onEvent: (event) => recordEvent(env, id, event),
-      onReply: (reply) => metrics.record({ event: "model_call", agent: agent.name, bead: id, model: reply.model, tokens_in: reply.tokensIn, tokens_out: reply.tokensOut, latency_ms: Math.round(reply.durationMs), locality: env.locality }),
-      transcript: fileTranscript(transcriptPath(env.ctx.paths.gitdir, id, bead.fields.attempts + 1)),
+      ...(agent.fields.tool_calls === undefined ? {} : { actionMode: agent.fields.tool_calls }),
+      onNote: (line) => env.log(`${id}: ${line}`),
+      onReply: (reply) => {
+        tokens.in += reply.tokensIn;
+        tokens.out += reply.tokensOut;
+        metrics.record({ event: "model_call", agent: agent.name, bead: id, model: reply.model, tokens_in: reply.tokensIn, tokens_out: reply.tokensOut, latency_ms: Math.round(reply.durationMs), locality: env.locality, ...(reply.loadMs === undefined ? {} : { load_ms: Math.round(reply.loadMs), tokens_per_s: reply.tokensPerSecond }) });
+      },
+      transcript: fileTranscript(transcriptPath(env.ctx.paths.gitdir, id, nextTranscriptAttempt(env.ctx.paths.gitdir, id, bead.fields.attempts + 1))),
     });
-    const stats = { model: agent.fields.model ?? "", durationMs: performance.now() - started };
+    const stats = { model: agent.fields.model ?? "", tokensIn: tokens.in, tokensOut: tokens.out, durationMs: performance.now() - started };
     if (outcome.stop === "aborted") throw signal.reason instanceof Error ? signal.reason : new Error("the work was stopped");
     if (!outcome.reply) {
       await removeWorkspace(ws);
       return { kind: "failed", reason: `guardrail ${outcome.stop}: ${outcome.reason}` };
     }
-    const reply = validReply(outcome.reply);
+    // What comes back is as sensitive as everything the model saw on the way.
+    const reply = carriedReply(validReply(outcome.reply), seen.level(), declared);
+    const result = carryLevel(outcome.reply.result, seen.level(), declared);
     if (outcome.reply.outcome !== "done") {
       await removeWorkspace(ws);
-      return { kind: "finish", work: { outcome: outcome.reply.outcome, result: outcome.reply.result, stats }, reply };
+      return { kind: "finish", work: { outcome: outcome.reply.outcome, result, stats }, reply };
     }
-    return { kind: "finish", work: { ...(await commitDone(ws, env, bead, outcome.reply.result)), stats }, reply };
+    return { kind: "finish", work: { ...(await commitDone(ws, env, bead, result)), stats }, reply };
   } catch (error) {
     await removeWorkspace(ws).catch(() => undefined); // the first error is the one worth reporting
     throw error;
@@ -87,8 +104,11 @@ async function commitDone(ws: Workspace, env: WorkerEnv, bead: BeadWithBody, res
   const commit = await commitWorkspace(ws, { author: agentIdentity(env.agent.name, hostname()), message: `${bead.id}: ${bead.fields.title}` });
   await removeWorkspace(ws);
   if (!commit) return { outcome: "done", result: `${result}\n\n(No files were changed.)` };
-  const summary = `Branch \`${commit.branch}\`, commit ${commit.commit.slice(0, 12)}:\n\n\`\`\`\n${commit.diffstat}\n\`\`\``;
-  return { outcome: "done", result: `${result}\n\n${summary}`, fields: { branch: commit.branch } };
+  // A `workspace:` repository's branch is merged there (git merge), not with `bead merge`: say where it is.
+  const where = sameRepository(ws.repoDir, env.ctx.paths.root) ? "" : ` in ${ws.repoDir}`;
+  const summary = `Branch \`${commit.branch}\`${where}, commit ${commit.commit.slice(0, 12)}:\n\n\`\`\`\n${commit.diffstat}\n\`\`\``;
+  const pushed = await pushWorkBranch(ws, env, commit.branch);
+  return { outcome: "done", result: `${result}\n\n${summary}${pushed}`, fields: { branch: commit.branch } };
 }
 
 /** finish's memory and follow-ups, in today's reply shape; a malformed set is dropped, never written. */
@@ -104,6 +124,11 @@ function recordEvent(env: WorkerEnv, id: string, event: LoopEvent): void {
   env.log(`${id}: ${event.event === "gate" ? "gate" : event.category}: ${event.reason}`);
 }
 
+/** finish is how every acting loop ends, so it is offered whether or not the agent file lists it. */
+export function offeredTools(listed: readonly string[]): string[] {
+  return [...new Set([...listed, "finish"])];
+}
+
 function missingProvider(): never {
-  throw new Error("an acting agent needs a model provider (provider: ollama or openai)");
+  throw new Error("an acting agent needs a model provider (provider: ollama, openai or embedded)");
 }

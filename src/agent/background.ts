@@ -70,8 +70,8 @@ export async function startBackground(options: BackgroundOptions): Promise<() =>
     timer("packing", PACK_EVERY_MS, async () => {
       const packed = await packLooseObjects(options.ctx.paths.root, options.ctx.paths.gitdir, { signal: stop.signal });
       if (packed.action === "packed") {
-        metrics.record({ event: "pack", agent: "background", loose_before: packed.looseBefore, loose_after: packed.looseAfter });
-        log(`packed ${packed.looseBefore - packed.looseAfter} loose objects`);
+        metrics.record({ event: "pack", agent: "background", loose_before: packed.looseBefore, loose_after: packed.looseAfter, by: packed.by });
+        log(`packed ${packed.looseBefore - packed.looseAfter} loose objects (${packed.by})`);
       } else if (packed.reason !== "few loose objects") log(`packing skipped: ${packed.reason}`);
     }),
   );

@@ -3,7 +3,8 @@ import { claimAndPush, publish } from "../claim/remote-claim.js";
 import { writeBack, type WorkResult, type WriteBackOutcome } from "../claim/write-back.js";
 import type { WriteContext } from "../board/write.js";
 import { isBeadboardError } from "../errors.js";
-import type { Remote } from "../sync/remote.js";
+import { pushRef, type Remote } from "../sync/remote.js";
+import { repoOf } from "../sync/sync.js";
 
 /**
  * How an agent claims and writes back. The local claimer commits to the board's branch; on a
@@ -17,6 +18,8 @@ export interface Claimer {
   writeBack(id: string, agent: string, work: WorkResult): Promise<WriteBackOutcome>;
   /** Publish local commits (push) after a write; a no-op without a remote. */
   publish(): Promise<void>;
+  /** Push an acting agent's work branch (bead/<id>) to the board's remote; absent without one. Resolves to why it was not pushed, or null. */
+  publishBranch?(branch: string): Promise<string | null>;
 }
 
 export function localClaimer(ctx: WriteContext, host: string): Claimer {
@@ -57,5 +60,18 @@ export function remoteClaimer(ctx: WriteContext, host: string, remote: Remote, l
     },
     writeBack: (id, agent, work) => local.writeBack(id, agent, work),
     publish: push,
+    publishBranch: (branch) => pushWorkBranch(ctx, remote, branch),
   };
+}
+
+/** BEAD_PUSH=0 keeps it local, as for every other write; a rejected or failed push is a note, not a failure. */
+async function pushWorkBranch(ctx: WriteContext, remote: Remote, branch: string): Promise<string | null> {
+  if (remote.env.BEAD_PUSH === "0") return "BEAD_PUSH=0";
+  try {
+    const pushed = await pushRef(repoOf(ctx), remote, `refs/heads/${branch}`);
+    return pushed.ok ? null : pushed.reason;
+  } catch (error) {
+    if (!isBeadboardError(error)) throw error;
+    return error.message;
+  }
 }

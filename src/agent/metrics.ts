@@ -1,37 +1,10 @@
 import { appendFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
+import type { MetricEvent, MetricInput } from "../stats/events.js";
 
-export type MetricEvent =
-  | "claim"
-  | "result_kept"
-  | "start"
-  | "model_call"
-  | "done"
-  | "failed"
-  | "blocked"
-  | "retry"
-  | "release"
-  | "late"
-  | "guardrail"
-  | "gate"
-  | "memory"
-  | "followup"
-  | "expire"
-  | "heartbeat"
-  | "shadow"
-  | "route"
-  | "escalation"
-  | "plan"
-  | "tick_skipped"
-  | "pack"
-  | "result_restored";
-
-export interface Metric {
-  event: MetricEvent;
-  agent: string;
-  bead?: string;
-  [key: string]: unknown;
-}
+/** A metric as a writer records it: one of the events declared, with their fields, in src/stats/events.ts. */
+export type Metric = MetricInput;
+export type { MetricEvent };
 
 /**
  * Append-only event log in .git/beadboard/metrics.jsonl (local state: never committed or

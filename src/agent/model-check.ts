@@ -1,4 +1,5 @@
 import { isBeadboardError } from "../errors.js";
+import { findProgram } from "../harness/exec-program.js";
 import { providerFor } from "./provider-for.js";
 import type { AgentDefinition } from "./schema.js";
 
@@ -18,6 +19,7 @@ export async function agentChecks(agent: AgentDefinition, env: NodeJS.ProcessEnv
   } catch (error) {
     return [{ name, ok: false, detail: isBeadboardError(error) ? error.message : String(error) }];
   }
+  if (agent.fields.provider === "exec") return [execProgramCheck(agent, env)];
   if (!provider) return [{ name, ok: true, detail: `builtin ${agent.fields.action ?? ""} (no model needed)` }];
   const model = agent.fields.model ?? "";
   let models;
@@ -37,4 +39,13 @@ export async function agentChecks(agent: AgentDefinition, env: NodeJS.ProcessEnv
     return [{ name, ok: false, detail: `num_ctx ${numCtx} exceeds ${model}'s context length ${found.contextLength}; lower it in ${agent.path}` }];
   }
   return [{ name, ok: true, detail: `${provider.host} has ${model}${found.contextLength ? ` (context ${found.contextLength})` : ""}` }];
+}
+
+/** An exec agent's harness must be installed where spawn (no shell) will look for it. */
+function execProgramCheck(agent: AgentDefinition, env: NodeJS.ProcessEnv): Check {
+  const program = agent.fields.command?.[0] ?? "";
+  const found = findProgram(program, env, agent.boardRoot ?? process.cwd());
+  return found
+    ? { name: `agent ${agent.name}`, ok: true, detail: `exec: ${program} is ${found}` }
+    : { name: `agent ${agent.name}`, ok: false, detail: `exec: ${program} is not an executable on PATH; install it or fix command: in ${agent.path}` };
 }

@@ -1,7 +1,9 @@
 import { splitFrontMatter } from "../bead/frontmatter.js";
 import { parseFrontMatterYaml } from "../bead/parse.js";
 import { ParseError } from "../errors.js";
+import { execAgentProblem } from "./exec-fields.js";
 import { agentFieldsSchema, type AgentDefinition } from "./schema.js";
+import { toolAgentProblem } from "./tool-fields.js";
 
 /** Parse agents/<name>.md; every problem is a ParseError naming the file and line. */
 export function parseAgent(text: string, path: string): AgentDefinition {
@@ -18,8 +20,12 @@ export function parseAgent(text: string, path: string): AgentDefinition {
   }
   const fields = result.data;
   if (fields.name !== stem) throw new ParseError(path, findKeyLine(split.yaml, "name", split.yamlLine), `name ${fields.name} does not match the file name ${stem}.md`, "rename the file or fix name:");
-  if (fields.provider !== "builtin" && !fields.model) throw new ParseError(path, findKeyLine(split.yaml, "provider", split.yamlLine), `provider ${fields.provider} needs a model`, "add e.g. `model: qwen3:8b`");
+  const execProblem = execAgentProblem(fields);
+  if (execProblem) throw new ParseError(path, findKeyLine(split.yaml, execProblem.key, split.yamlLine), execProblem.message, execProblem.hint);
+  if (fields.provider !== "builtin" && fields.provider !== "exec" && !fields.model) throw new ParseError(path, findKeyLine(split.yaml, "provider", split.yamlLine), `provider ${fields.provider} needs a model`, "add e.g. `model: qwen3:8b`");
   if (fields.provider === "builtin" && !fields.action) throw new ParseError(path, findKeyLine(split.yaml, "provider", split.yamlLine), "a builtin agent needs an action", "add `action: report` (or write, run)");
+  const toolProblem = toolAgentProblem(fields);
+  if (toolProblem) throw new ParseError(path, findKeyLine(split.yaml, toolProblem.key, split.yamlLine), toolProblem.message, toolProblem.hint);
   return { name: fields.name, path, fields, prompt: split.body.trim() };
 }
 

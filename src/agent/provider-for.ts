@@ -12,6 +12,7 @@ export function providerFor(agent: AgentDefinition, env: NodeJS.ProcessEnv): Pro
   const keyEnv = fields.api_key_env === undefined ? {} : { apiKeyEnv: fields.api_key_env };
   switch (fields.provider) {
     case "builtin":
+    case "exec": // an outside harness brings its own model client
       return undefined;
     case "ollama":
       return createOllamaProvider({ ...(fields.host === undefined ? {} : { host: fields.host }), ...keyEnv, env });
@@ -27,7 +28,14 @@ export function providerFor(agent: AgentDefinition, env: NodeJS.ProcessEnv): Pro
       } catch (error) {
         throw new ConfigError(`${agent.path}: ${(error as Error).message}`, { file: agent.path, key: "model" });
       }
-      return createEmbeddedProvider({ boardRoot, resolveModel: (model) => resolveModelFile(model, boardRoot, env) }, pullCommandFor);
+      // Ollama's option names, so one agent file reads the same on either: num_gpu layers on the GPU, num_thread threads.
+      const gpuLayers = wholeNumber(fields.options.num_gpu);
+      const threads = wholeNumber(fields.options.num_thread);
+      return createEmbeddedProvider({ boardRoot, resolveModel: (model) => resolveModelFile(model, boardRoot, env), ...(gpuLayers === undefined ? {} : { gpuLayers }), ...(threads === undefined ? {} : { threads }) }, pullCommandFor);
     }
   }
+}
+
+function wholeNumber(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : undefined;
 }

@@ -17,6 +17,9 @@ import { beadsFor, takesOf } from "./select.js";
 import { workBead, type WorkOutcome, type WorkerEnv } from "./worker.js";
 import { writeKeptResults, type KeptWriteBackEnv } from "./kept-result.js";
 import { everyInterval, type IntervalTimer } from "../time/interval.js";
+import type { ServerGate } from "./server-gate.js";
+import type { Bead } from "../bead/fields.js";
+import { currentBranchRef, readRef } from "../git/refs.js";
 
 export interface RuntimeOptions {
   ctx: WriteContext;
@@ -33,13 +36,43 @@ export interface RuntimeOptions {
   log: (line: string) => void;
   /** One limit shared by every agent that talks to the same model server. */
   serverQueue: PQueue | undefined;
+  /**
+   * The model-aware gate of this agent's server (agent/server-gate.ts), shared by every agent using
+   * it; replaces serverQueue. Every ready bead is handed to it, and it keeps the agent's concurrency.
+   */
+  serverGate?: ServerGate;
   /** Every agent of the board, resolved (shadow mode, planner, escalation). */
   registry?: AgentRegistry;
   /** Assign unrouted beads (commits) before looking for work: src/agent/route.ts. */
   route?: () => Promise<unknown>;
+  /** Time for leases and back-off pauses (tests move it, and fire the wake-up, instead of waiting). */
+  clock?: RuntimeClock;
+  /**
+   * Set on a synced board (other clones claim from the same beads): the order in which this
+   * agent tries ready beads (src/agent/claim-order.ts), and `--once` goes on after a pass whose
+   * claims were all lost while other clones move the board.
+   */
+  otherClones?: { claimOrder: (beads: Bead[]) => Bead[] };
 }
 
+export interface RuntimeClock {
+  now(): number;
+  /** Call `wake` once, `ms` from now; returns the cancel. */
+  wakeAfter(ms: number, wake: () => void): () => void;
+}
+
+const SYSTEM_CLOCK: RuntimeClock = {
+  now: () => Date.now(),
+  wakeAfter: (ms, wake) => {
+    const timer = setTimeout(wake, ms);
+    timer.unref();
+    return () => clearTimeout(timer);
+  },
+};
+
 const MAX_BACKOFF_MS = 60_000;
+/** --once on a synced board: passes in a row that won nothing, before the agent gives up. */
+export const MAX_RACED_PASSES = 20;
 const SAFETY_NET_MS = 60_000;
 
 /**
@@ -63,7 +96,8 @@ export class AgentRuntime {
   private reconcileTimer: NodeJS.Timeout | undefined;
   private reconciling: Promise<number> | undefined;
   private reconcileAgain = false;
-  private wakeTimer: NodeJS.Timeout | undefined;
+  private cancelWake: (() => void) | undefined;
+  private readonly clock: RuntimeClock;
   private lastHintAt = 0;
   private lastTimedLookAt = 0;
   /** A watcher hint arrived while every slot was busy: reconcile when one frees up. */
@@ -72,7 +106,10 @@ export class AgentRuntime {
 
   constructor(private readonly options: RuntimeOptions) {
     this.name = options.agent.name;
-    this.queue = new PQueue({ concurrency: options.agent.fields.concurrency });
+    this.clock = options.clock ?? SYSTEM_CLOCK;
+    // With a gate, every ready bead waits there, so the gate can choose among all of them.
+    this.queue = new PQueue({ concurrency: options.serverGate ? Number.POSITIVE_INFINITY : options.agent.fields.concurrency });
+    options.serverGate?.setAgentLimit(this.name, options.agent.fields.concurrency);
   }
 
   get status(): { queued: number; working: string[]; backoffUntil: number } {
@@ -110,13 +147,14 @@ export class AgentRuntime {
   }
 
   private async reconcileNow(): Promise<number> {
-    if (this.shutdown.signal.aborted || Date.now() < this.backoffUntil) return 0;
+    if (this.shutdown.signal.aborted || this.clock.now() < this.backoffUntil) return 0;
     await this.options.route?.().catch((error: unknown) => this.options.log(`routing failed: ${error instanceof Error ? error.message : String(error)}`));
     await writeKeptResults(this.keptEnv()).catch((error: unknown) => this.options.log(`could not write back a kept result: ${error instanceof Error ? error.message : String(error)}`));
     const board = await this.options.board.current();
     const me = takesOf(this.options.agent, this.options.locality);
     let added = 0;
-    for (const bead of beadsFor(me, this.options.everyone, board.beads, board.byId, Date.now(), this.options.config.policy.approve)) {
+    const ready = beadsFor(me, this.options.everyone, board.beads, board.byId, Date.now(), this.options.config.policy.approve);
+    for (const bead of this.options.otherClones ? this.options.otherClones.claimOrder(ready) : ready) {
       if (this.queued.has(bead.id) || this.held.has(bead.id)) continue;
       this.queued.add(bead.id);
       added++;
@@ -127,9 +165,17 @@ export class AgentRuntime {
 
   private async work(id: string): Promise<void> {
     try {
-      if (this.shutdown.signal.aborted || Date.now() < this.backoffUntil) return;
+      if (this.shutdown.signal.aborted || this.clock.now() < this.backoffUntil) return;
       const run = () => workBead(this.workerEnv(), id, this.shutdown.signal);
-      const outcome = (await (this.options.serverQueue ? this.options.serverQueue.add(run) : run())) as WorkOutcome;
+      let outcome: WorkOutcome;
+      const gate = this.options.serverGate;
+      if (gate) {
+        // The wait at the gate can be long: a back-off or a stop meanwhile means the bead is not started.
+        const whenLetIn = () => (this.shutdown.signal.aborted || Date.now() < this.backoffUntil ? Promise.resolve<WorkOutcome>("skipped") : run());
+        const gated = await gate.run({ agent: this.name, model: this.options.agent.fields.model ?? "", bead: id }, whenLetIn, this.shutdown.signal);
+        if (!gated.ran) return;
+        outcome = gated.value;
+      } else outcome = (await (this.options.serverQueue ? this.options.serverQueue.add(run) : run())) as WorkOutcome;
       this.outcomes[outcome] = (this.outcomes[outcome] ?? 0) + 1;
       if (outcome === "unreachable") this.backOff(id);
       else if (outcome !== "skipped" && outcome !== "released") this.backoffMs = 0;
@@ -147,17 +193,15 @@ export class AgentRuntime {
 
   private backOff(id: string): void {
     this.backoffMs = Math.min(MAX_BACKOFF_MS, this.backoffMs === 0 ? 5_000 : this.backoffMs * 2);
-    this.backoffUntil = Date.now() + this.backoffMs;
+    this.backoffUntil = this.clock.now() + this.backoffMs;
     this.queue.clear();
+    this.options.serverGate?.cancel(this.name);
     this.queued.clear();
     const why = this.lastUnusable ?? { what: `model server ${this.options.provider?.host ?? "?"} unreachable`, hint: "" };
     this.lastUnusable = undefined;
     // Look again as soon as the pause is over, not at the next periodic reconcile.
-    clearTimeout(this.wakeTimer);
-    if (this.watcher) {
-      this.wakeTimer = setTimeout(() => void this.reconcileSafely(), this.backoffMs + 10);
-      this.wakeTimer.unref();
-    }
+    this.cancelWake?.();
+    if (this.watcher) this.cancelWake = this.clock.wakeAfter(this.backoffMs + 10, () => void this.reconcileSafely());
     this.options.log(`${why.what}: released ${id}, pausing ${Math.round(this.backoffMs / 1000)} s before claiming again${why.hint ? ` (${why.hint})` : ""}`);
   }
 
@@ -203,7 +247,7 @@ export class AgentRuntime {
       hold.renewing = true;
       try {
         const until = Date.parse(await this.leaseUntil(id));
-        if (Number.isNaN(until) || until - Date.now() < leaseMs / 2) await this.options.claimer.renew(id, this.name, leaseMs);
+        if (Number.isNaN(until) || until - this.clock.now() < leaseMs / 2) await this.options.claimer.renew(id, this.name, leaseMs);
       } catch (error) {
         if (hold.settling) continue; // the write-back overtook the renewal: nothing was lost
         this.options.log(`${id}: lease renewal failed (${error instanceof Error ? error.message : String(error)}); stopping work on it`);
@@ -222,14 +266,32 @@ export class AgentRuntime {
 
   /** Work everything ready, then return (for --once). Stops early when the model server is unreachable. */
   async runOnce(): Promise<void> {
+    let racedPasses = 0;
     for (;;) {
       const progressBefore = this.progress();
+      const tipBefore = this.boardTip();
       const added = await this.reconcile();
       await this.queue.onIdle();
-      if (added === 0 || this.backoffUntil > Date.now() || this.shutdown.signal.aborted) return;
-      // Everything we tried was taken by someone else: nothing more this agent can do now.
-      if (this.progress() === progressBefore) return;
+      if (added === 0 || this.backoffUntil > this.clock.now() || this.shutdown.signal.aborted) return;
+      if (this.progress() !== progressBefore) {
+        racedPasses = 0;
+        continue;
+      }
+      // Everything we tried was taken by someone else. On one board that is the end. On a
+      // synced board the claims may have lost races to clones that then moved on: while the
+      // board keeps moving (what the lost rounds fetched), beads still open on it are worth
+      // another pass; a board that stood still (server gone, nobody working) ends it.
+      if (!this.options.otherClones || this.boardTip() === tipBefore) return;
+      if (++racedPasses >= MAX_RACED_PASSES) {
+        this.options.metrics.record({ event: "guardrail", agent: this.name, reason: "once_raced_passes", passes: racedPasses });
+        this.options.log(`--once: stopping after ${racedPasses} passes in a row in which other clones took every bead tried`);
+        return;
+      }
     }
+  }
+
+  private boardTip(): string | null {
+    return readRef(this.options.ctx.paths.gitdir, this.options.ctx.branchRef ?? currentBranchRef(this.options.ctx.paths.gitdir));
   }
 
   private progress(): number {
@@ -301,7 +363,7 @@ export class AgentRuntime {
   async stop(): Promise<void> {
     this.shutdown.abort(new Error("agent stopping"));
     clearTimeout(this.reconcileTimer);
-    clearTimeout(this.wakeTimer);
+    this.cancelWake?.();
     await Promise.all(this.timers.map((timer) => timer.stopped));
     this.timers = [];
     await this.watcher?.close();

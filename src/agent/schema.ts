@@ -19,7 +19,7 @@ const duration = (fallback: string) =>
 
 const list = z.optional(z.pipe(z.transform((value) => (typeof value === "string" ? [value] : value)), z.array(z.string())));
 
-export const PROVIDERS = ["ollama", "openai", "builtin", "embedded"] as const;
+export const PROVIDERS = ["ollama", "openai", "builtin", "embedded", "exec"] as const;
 export const BUILTIN_ACTIONS = ["report", "write", "run"] as const;
 
 /** agents/<name>.md front-matter (DESIGN §3, extended). The body is the system prompt. */
@@ -52,6 +52,10 @@ export const agentFieldsSchema = z.looseObject({
   max_steps: z._default(z.int().check(z.gte(1), z.lte(200)), 30),
   /** Acting agents: path of the local repo worked on (default the board's repo). */
   workspace: z.optional(z.string().check(z.minLength(1))),
+  /** Acting agents: `json` = one schema-constrained JSON action per turn, for models without native tool calling (default native; a server that refuses tools switches by itself). */
+  tool_calls: z.optional(z.enum(["native", "json"], { error: "tool_calls is native or json" })),
+  /** provider exec: the outside harness's argv, no shell; {prompt}, {prompt_file} and {workspace} are filled in. */
+  command: z.optional(z.array(z.string(), { error: "command is a list of strings: [program, args…]" }).check(z.minLength(1, "command needs at least the program"))),
 });
 
 export type AgentFields = z.output<typeof agentFieldsSchema>;

@@ -4,19 +4,20 @@ import { StallWatch } from "./stall-watch.js";
 import { webhookSecretFor } from "../sync/webhook.js";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import PQueue from "p-queue";
 import lockfile from "proper-lockfile";
+import PQueue from "p-queue";
 import { readBoardConfig, type BoardConfig } from "../board/config.js";
 import type { BoardPaths } from "../board/paths.js";
 import { writeContext, type WriteContext } from "../board/write.js";
 import { agentIdentity } from "../git/author.js";
-import { BeadboardError, GitError, NotFoundError } from "../errors.js";
+import { AgentAlreadyRunningError, BeadboardError, GitError, NoAgentsError, NotFoundError } from "../errors.js";
 import { guardBranch, headMovedMessage } from "./branch-guard.js";
 import { providerFor } from "./provider-for.js";
 import type { GatePolicy } from "../policy/gate.js";
 import { localClaimer, remoteClaimer, type Claimer } from "./claimer.js";
 import { startBackground, syncer, type BackgroundOptions } from "./background.js";
-import { optionalRemote } from "../sync/remote.js";
+import { optionalRemote, type Remote } from "../sync/remote.js";
+import { takeTurnsAtRemote } from "../sync/sync.js";
 import { loadAgents } from "./load.js";
 import { MetricsLog } from "./metrics.js";
 import { buildRegistry } from "./registry.js";
@@ -26,6 +27,12 @@ import { AgentRuntime, sweepExpired } from "./runtime.js";
 import { currentHolder, forgetHolder, recordHolder, removeIfHolderDead } from "../os/lock-holder.js";
 import { describeHolder } from "../os/process-identity.js";
 import { agentLocality, takesOf } from "./select.js";
+import { ServerGate, profileFor } from "./server-gate.js";
+import { defaultProfile } from "../board/servers-config.js";
+import { loadedModels, modelFileSizes } from "../model/ollama-ps.js";
+import { readApiKey } from "../model/call.js";
+import { spreadClaimOrder } from "./claim-order.js";
+import { holderName } from "../claim/rules.js";
 
 export interface SuperviseOptions {
   paths: BoardPaths;
@@ -64,18 +71,25 @@ export async function supervise(options: SuperviseOptions): Promise<SuperviseRes
       throw loaded.problems.find((problem) => problem.file === `agents/${name}.md`) ?? new NotFoundError("agent", name, `no file agents/${name}.md`);
     }
   }
-  if (wanted.length === 0) throw new BeadboardError("E_CONFIG", "this board has no valid agents in agents/; add one (see agents/reporter.md) or run `bead init`");
+  if (wanted.length === 0) throw new NoAgentsError();
   // Agents work on the branch checked out now; a person's checkout elsewhere stops their commits.
   const ctx = { ...writeContext(paths, env), branchRef: currentBranchRef(paths.gitdir) };
   const host = env.BEAD_HOST ?? hostname();
   const metrics = new MetricsLog(paths.stateDir);
   const gatePolicy: GatePolicy = { remoteMax: config.policy.remoteMax, localOnly: config.policy.localOnly || options.localOnly === true };
-  const remote = await optionalRemote(paths, env);
+  const boardRemote = await optionalRemote(paths, env);
+  // Every fetch, claim and push of this process stops with it (the HTTP request in flight too).
+  const remote = boardRemote && options.signal ? { ...boardRemote, signal: options.signal } : boardRemote;
   // Refused before any agent, timer or listener starts, so nothing is left running (issue 14, item 15).
   if (options.webhookPort !== undefined && remote) webhookSecretFor(env, env.BEAD_WEBHOOK_HOST ?? "0.0.0.0");
+  if (remote) takeTurnsAtRemote(ctx);
   const claimerOf = (writer: WriteContext): Claimer =>
     options.claimerFor ? options.claimerFor(writer, host, config) : remote ? remoteClaimer(writer, host, remote, log) : localClaimer(writer, host);
   const claimer = claimerOf(ctx);
+  // After the stop, what was released goes out once more on a remote without the stop signal,
+  // with a short bound: the stop must end within seconds, and what does not go out now stays
+  // committed here for the next sync.
+  const partingPublish = () => (remote?.signal && !options.claimerFor ? remoteClaimer(ctx, host, partingRemote(remote), log) : claimer).publish();
   const everyone = loaded.agents.map((agent) => takesOf(agent, agentLocality(agent, providerFor(agent, env)?.host, config.localityPins)));
   const registry = buildRegistry(loaded.agents, env, config.localityPins);
   // Routing, escalation requests and hand-overs: one pass per reconcile, shared by every runtime.
@@ -106,7 +120,8 @@ export async function supervise(options: SuperviseOptions): Promise<SuperviseRes
     },
   });
   void options.stopSignal?.then(stopNow);
-  const serverQueues = new Map<string, PQueue>();
+  const serverGates = new Map<string, ServerGate>();
+  const firstCome = new Map<string, PQueue>();
   const runtimes: AgentRuntime[] = [];
   const releases: Array<() => Promise<void>> = [];
   try {
@@ -118,15 +133,34 @@ export async function supervise(options: SuperviseOptions): Promise<SuperviseRes
         continue;
       }
       releases.push(await singleInstance(paths, agent.name));
+      // One model-aware gate per server, shared by every agent using it, within the server's profile.
+      let serverGate: ServerGate | undefined;
       let serverQueue: PQueue | undefined;
-      if (provider?.host) {
-        serverQueue = serverQueues.get(provider.host) ?? new PQueue({ concurrency: Number(env.BEAD_SERVER_CONCURRENCY) || 1 });
-        serverQueues.set(provider.host, serverQueue);
+      const serverHost = provider?.host;
+      if (serverHost && env.BEAD_SCHEDULE === "first-come") {
+        // What bead up did before model-aware scheduling: first come, first served, `parallel` at
+        // once, models unchecked. Kept so bench/models.js can compare both in one run.
+        serverQueue = firstCome.get(serverHost) ?? new PQueue({ concurrency: profileFor(serverHost, config.servers, defaultProfile(env)).parallel });
+        firstCome.set(serverHost, serverQueue);
+      } else if (serverHost) {
+        serverGate = serverGates.get(serverHost);
+        if (!serverGate) {
+          const profile = profileFor(serverHost, config.servers, defaultProfile(env));
+          const key = readApiKey(agent.fields.api_key_env, env);
+          const headers: Record<string, string> = key === undefined ? {} : { Authorization: `Bearer ${key}` };
+          // Only a local server is asked what it holds: a remote host gets no request but the
+          // gated work itself (the policy tests prove zero requests to a remote host).
+          const ollama = provider.kind === "ollama" && locality === "local";
+          const asks = ollama ? { askLoaded: () => loadedModels(serverHost, { headers, signal: stop.signal }), ...(profile.memoryBytes === undefined ? {} : { askSizes: () => modelFileSizes(serverHost, { headers, signal: stop.signal }) }) } : {};
+          serverGate = new ServerGate({ host: serverHost, profile, metrics, log, ...asks });
+          serverGates.set(serverHost, serverGate);
+          if (config.servers !== undefined) log(`model server ${serverHost}: ${profile.preset ?? "own"} profile, ${profile.parallel} request(s) and ${profile.maxModels} model(s) at once`);
+        }
       }
       // The agent's commits are authored by the agent; the committer stays this machine's identity.
       const agentCtx: WriteContext = { ...ctx, author: agentIdentity(agent.name, host) };
       runtimes.push(
-        new AgentRuntime({ ctx: agentCtx, board, config, agent, everyone, provider, locality, gatePolicy, claimer: claimerOf(agentCtx), metrics, serverQueue, registry, route: () => router.run(), log: (line) => log(`${agent.name}: ${line}`) }),
+        new AgentRuntime({ ctx: agentCtx, board, config, agent, everyone, provider, locality, gatePolicy, claimer: claimerOf(agentCtx), metrics, serverQueue, ...(serverGate ? { serverGate } : {}), registry, route: () => router.run(), log: (line) => log(`${agent.name}: ${line}`), ...(remote ? { otherClones: { claimOrder: (beads) => spreadClaimOrder(beads, holderName(agent.name, host)) } } : {}) }),
       );
     }
     const sync = syncer({ ctx, remote, log, runtimes });
@@ -159,9 +193,9 @@ export async function supervise(options: SuperviseOptions): Promise<SuperviseRes
         log("stopping: no new claims; releasing beads in flight");
         await Promise.all(runtimes.map((runtime) => runtime.stop()));
       }
-      await claimer.publish();
+      await (stop.signal.aborted ? partingPublish() : claimer.publish());
     } else {
-      await runUntilStopped(runtimes, options, stop.signal, { ctx, board, config, env, metrics, log, runtimes, claimer, remote, webhookPort: options.webhookPort });
+      await runUntilStopped(runtimes, options, stop.signal, { ctx, board, config, env, metrics, log, runtimes, claimer, remote, webhookPort: options.webhookPort }, partingPublish);
     }
   } finally {
     options.signal?.removeEventListener("abort", stopNow);
@@ -181,7 +215,7 @@ function progressOf(runtimes: readonly AgentRuntime[]): number {
   return runtimes.reduce((sum, runtime) => sum + Object.entries(runtime.outcomes).reduce((n, [outcome, count]) => (outcome === "skipped" ? n : n + count), 0), 0);
 }
 
-async function runUntilStopped(runtimes: AgentRuntime[], options: SuperviseOptions, signal: AbortSignal, background: BackgroundOptions): Promise<void> {
+async function runUntilStopped(runtimes: AgentRuntime[], options: SuperviseOptions, signal: AbortSignal, background: BackgroundOptions, partingPublish: () => Promise<void>): Promise<void> {
   for (const runtime of runtimes) await runtime.start();
   const stopBackground = await startBackground(background);
   options.log(`${runtimes.length} agent(s) watching ${options.paths.root}: ${runtimes.map((runtime) => runtime.name).join(", ")}`);
@@ -192,7 +226,13 @@ async function runUntilStopped(runtimes: AgentRuntime[], options: SuperviseOptio
   options.log("stopping: no new claims; releasing beads in flight");
   await stopBackground();
   await Promise.all(runtimes.map((runtime) => runtime.stop()));
-  await background.claimer.publish();
+  await partingPublish();
+}
+
+/** The last push after a stop: the stop signal has fired, so a fresh bound of a few seconds for all of it. */
+const PARTING_MS = 4_000;
+function partingRemote(remote: Remote): Remote {
+  return { ...remote, timeoutMs: Math.min(remote.timeoutMs, PARTING_MS), signal: AbortSignal.timeout(PARTING_MS) };
 }
 
 /** Two processes running the same agent on one board would both believe they hold its claims. */
@@ -213,7 +253,7 @@ async function singleInstance(paths: BoardPaths, agent: string): Promise<() => P
       // A holder killed with kill -9 is seen at once (pid and start time), not after 10 s.
       if (tries === 0 && removeIfHolderDead(lockDir)) continue;
       const holder = currentHolder(lockDir);
-      throw new BeadboardError("E_CONFIG", `agent ${agent} is already running on this board (${holder ? describeHolder(holder) : `another bead process holds ${lockDir}`})`);
+      throw new AgentAlreadyRunningError(agent, holder ? describeHolder(holder) : `another bead process holds ${lockDir}`);
     }
   }
 }

@@ -1,21 +1,16 @@
 import { existsSync } from "node:fs";
-import { ParseError } from "../errors.js";
+import { ConfigError, ParseError } from "../errors.js";
 import { keepPendingWriteBack, keepResult } from "./kept-result.js";
 import { readBoardFileText } from "../board/safe-read.js";
 import { carryLevel, carryNoteLevel, memoryCeiling } from "./derived-level.js";
 import { notesVisibleAt } from "./memory-notes-visible.js";
 import { join } from "node:path";
-import { randomInt } from "node:crypto";
 import { getSection } from "../bead/edit.js";
 import type { BeadWithBody, Sensitivity } from "../bead/fields.js";
-import { generateId } from "../bead/ids.js";
 import type { BoardConfig } from "../board/config.js";
-import { listBeadFiles } from "../board/bead-files.js";
-import { newBeadText } from "../board/new-bead.js";
 import { beadPath } from "../board/paths.js";
 import { parseBeadFile } from "../board/read-bead.js";
-import { createBead, type WriteContext } from "../board/write.js";
-import { setFields } from "../bead/edit-yaml.js";
+import type { WriteContext } from "../board/write.js";
 import type { WorkResult } from "../claim/write-back.js";
 import { ClaimRefusedError, GitError, isBeadboardError, ModelError, ModelFileMissingError, ModelUnreachableError } from "../errors.js";
 import { decide, type GatePolicy } from "../policy/gate.js";
@@ -23,6 +18,7 @@ import type { Provider } from "../model/provider.js";
 import { actOnBead } from "./act.js";
 import { askModel } from "./ask-model.js";
 import { admitFollowups, countFollowups } from "./followup-limit.js";
+import { createFollowUp } from "./followup-bead.js";
 import { loadBoard } from "../board/load.js";
 import { runBuiltin } from "./builtin/index.js";
 import type { Claimer } from "./claimer.js";
@@ -55,6 +51,8 @@ export interface WorkerEnv {
   unreachable?: (why: { what: string; hint: string }) => void;
   /** Every agent of the board, resolved: for shadow mode, the planner and escalation. */
   registry?: AgentRegistry;
+  /** The environment an exec agent's harness inherits (less the board's secrets); default process.env. */
+  processEnv?: NodeJS.ProcessEnv;
 }
 
 export type WorkOutcome = "done" | "failed" | "blocked" | "released" | "skipped" | "late" | "unreachable" | "planned";
@@ -111,7 +109,7 @@ async function workClaimed(env: WorkerEnv, id: string, signal: AbortSignal): Pro
     await env.claimer.publish();
     return "planned";
   }
-  if (!env.provider) return finish(env, id, await runBuiltin(env.ctx, agent, bead, signal), undefined, started);
+  if (!env.provider && agent.fields.provider !== "exec") return finish(env, id, await runBuiltin(env.ctx, agent, bead, signal), undefined, started);
   // Memory per note: the notes this provider may not see are left out, not the whole file.
   const ceiling = memoryCeiling(env.locality, env.gatePolicy);
   const visible = (path: string) => {
@@ -137,15 +135,16 @@ async function workClaimed(env: WorkerEnv, id: string, signal: AbortSignal): Pro
   // Memory is as sensitive as the beads its notes came from (memory-level.ts).
   const parts = withMemoryLevels(context.parts, (beadId) => beadLevel(env, beadId));
   const gate = decide({ beadId: id, inputs: parts, provider: { name: agent.name, locality: env.locality } }, env.gatePolicy);
-  metrics.record({ event: "gate", agent: agent.name, bead: id, provider: env.provider.host, locality: env.locality, sensitivity: gate.sensitivity, decision: gate.allowed ? "allow" : "block", reason: gate.reason, bytes: gate.allowed ? gate.bytes : 0 });
+  metrics.record({ event: "gate", agent: agent.name, bead: id, provider: env.provider?.host ?? agent.fields.provider, locality: env.locality, sensitivity: gate.sensitivity, decision: gate.allowed ? "allow" : "block", reason: gate.reason, bytes: gate.allowed ? gate.bytes : 0 });
   if (!gate.allowed) {
     env.log(`${id}: sensitivity gate refused ${env.locality} model ${agent.fields.model}: ${gate.reason}`);
     return finish(env, id, { outcome: "blocked", result: `Not sent to ${agent.name}: ${gate.reason}. Assign a local agent (agent: <name>) or remove the sensitive content, then reopen.`, reason: `sensitivity gate: ${gate.reason}` }, undefined, started);
   }
-  if (agent.fields.tools !== undefined && agent.fields.tools.length > 0) {
+  if (agent.fields.provider === "exec" || (agent.fields.tools !== undefined && agent.fields.tools.length > 0)) {
     const acted = await actOnBead({ env, bead, messages: context.messages, sensitivity: gate.sensitivity, signal });
     return acted.kind === "failed" ? finishFailedTry(env, id, acted.reason) : finish(env, id, acted.work, acted.reply, started);
   }
+  if (!env.provider) throw new ConfigError(`${agent.path}: provider ${agent.fields.provider} has no model client`);
   const answer = await askModel({
     provider: env.provider,
     model: agent.fields.model ?? "",
@@ -239,16 +238,6 @@ async function recordSideEffects(env: WorkerEnv, id: string, reply: Reply): Prom
   }
 }
 
-async function createFollowUp(env: WorkerEnv, parentId: string, followup: Reply["followups"][number]): Promise<string> {
-  const { paths } = env.ctx;
-  const count = listBeadFiles(paths.beadsDir).length;
-  for (;;) {
-    const childId = generateId(env.config.prefix, (candidate) => existsSync(join(paths.root, beadPath(candidate))), count, randomInt);
-    const text = newBeadText({ title: followup.title.slice(0, 200) || "Follow-up", priority: followup.priority, labels: followup.labels, discovered_from: parentId, sensitivity: inheritedLevel(env, parentId) }, followup.body, new Date(), setFields);
-    if ((await createBead(env.ctx, childId, text, `new ${childId}: follow-up of ${parentId} by ${env.agent.name}`)) !== false) return childId;
-  }
-}
-
 async function summarizeMemory(env: WorkerEnv, text: string): Promise<string> {
   if (!env.provider || env.locality === "remote") throw new Error("memory is summarised by local models only");
   const reply = await env.provider.chat({
@@ -335,10 +324,4 @@ function beadLevel(env: WorkerEnv, id: string): Sensitivity | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Follow-ups repeat what their parent said: a private parent has private follow-ups. */
-function inheritedLevel(env: WorkerEnv, parentId: string): Sensitivity | undefined {
-  const level = beadLevel(env, parentId);
-  return level === "private" || level === "secret" ? level : undefined;
 }

@@ -3,6 +3,7 @@ import { parse as parseYaml } from "yaml";
 import { ConfigError, ParseError } from "../errors.js";
 import { parseDuration } from "../time/duration.js";
 import { SENSITIVITIES, type Sensitivity } from "../bead/fields.js";
+import { parseModelCheck, parseServers, type ReadinessThresholds, type ServerProfile } from "./servers-config.js";
 
 /** Bounds on follow-up beads agents create; the rule that applies them is agent/followup-limit.ts. */
 export interface FollowupLimits {
@@ -21,7 +22,7 @@ export interface BoardConfig {
   prefix: string;
   remote?: { url: string; branch: string; tokenEnv: string; username: string };
   /** approve: bead categories (labels, `type:<t>`, `*`) remote agents may take without a person's `escalation: approved`. */
-  policy: { remoteMax: Sensitivity; localOnly: boolean; approve?: string[] };
+  policy: { remoteMax: Sensitivity; localOnly: boolean; approve?: string[]; privatePaths?: string[] };
   memoryCapBytes: number;
   tokenBudget: number;
   maxAttempts: number;
@@ -31,7 +32,7 @@ export interface BoardConfig {
   localityPins?: Record<string, "local" | "remote">;
   /** `max_lease: 8h`: the longest lease a claim may take (default 24 h). */
   maxLeaseMs?: number;
-  /** `claim_as: git-identity`: `bead claim`/`release` only in the committer's own name (claim/holder-rules.ts). Default any. */
+  /** `claim_as: git-identity`: `bead claim`/`release` only in the committer's own name (bead/holder-rules.ts). Default any. */
   claimAs?: "any" | "git-identity";
   /** `max_reply_bytes`: a model reply past this is aborted (default 4 MiB). */
   maxReplyBytes?: number;
@@ -39,6 +40,10 @@ export interface BoardConfig {
   followups: FollowupLimits;
   /** `mcp: { remote: true }`: every `bead mcp` client of this board is treated as remote (sees up to policy.remote_max). */
   mcpRemote?: boolean;
+  /** `servers:`: a profile (parallel requests, models, memory, max wait) per model server host, as written (board/servers-config.ts). */
+  servers?: Record<string, ServerProfile>;
+  /** `model_check:`: the thresholds of `bead models check`. */
+  modelCheck?: ReadinessThresholds;
 }
 
 export const DEFAULT_CONFIG: BoardConfig = {
@@ -64,10 +69,10 @@ export async function readBoardConfig(configFile: string): Promise<BoardConfig> 
   } catch (error) {
     throw new ConfigError(`${configFile}: invalid YAML: ${(error as Error).message.split("\n")[0]}`, { file: configFile });
   }
-  return toConfig(raw, configFile);
+  return toConfig(raw, configFile, text);
 }
 
-function toConfig(raw: unknown, file: string): BoardConfig {
+function toConfig(raw: unknown, file: string, text: string): BoardConfig {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new ConfigError(`${file}: expected key: value settings`, { file });
   const record = raw as Record<string, unknown>;
   const config = structuredClone(DEFAULT_CONFIG);
@@ -90,6 +95,7 @@ function toConfig(raw: unknown, file: string): BoardConfig {
     }
     config.policy.approve = approve.map(String);
   }
+  if (policy.private_paths !== undefined) config.policy.privatePaths = privatePaths(policy.private_paths, file);
   if (record.locality !== undefined) {
     const pins = asRecord(record.locality, "locality", file);
     const out: Record<string, "local" | "remote"> = {};
@@ -129,6 +135,8 @@ function toConfig(raw: unknown, file: string): BoardConfig {
     if (mcp.remote !== undefined && typeof mcp.remote !== "boolean") throw new ConfigError(`${file}: mcp.remote must be true or false`, { file, key: "mcp.remote" });
     if (mcp.remote === true) config.mcpRemote = true;
   }
+  if (record.servers !== undefined) config.servers = parseServers(record.servers, text, file);
+  if (record.model_check !== undefined) config.modelCheck = parseModelCheck(record.model_check, text, file);
   if (record.remote !== undefined) {
     const remote = typeof record.remote === "string" ? { url: record.remote } : asRecord(record.remote, "remote", file);
     config.remote = {
@@ -139,6 +147,17 @@ function toConfig(raw: unknown, file: string): BoardConfig {
     };
   }
   return config;
+}
+
+/** policy.private_paths: globs (`*` within a name; `dir/` a directory) a remote model never reads, on top of the defaults. */
+function privatePaths(value: unknown, file: string): string[] {
+  const list = typeof value === "string" ? [value] : value;
+  // At most four `*` each: a glob becomes a regular expression, and many stars backtrack.
+  const valid = (entry: unknown): entry is string => typeof entry === "string" && entry.trim() !== "" && entry.length <= 200 && !entry.includes("\0") && entry.split("*").length <= 5;
+  if (!Array.isArray(list) || list.length > 100 || !list.every(valid)) {
+    throw new ConfigError(`${file}: policy.private_paths must be a list of at most 100 path patterns (up to 200 characters and four * each), e.g. ["config/prod.*", "*.p12", "private/"]`, { file, key: "policy.private_paths" });
+  }
+  return list.map((entry) => entry.trim());
 }
 
 function asRecord(value: unknown, key: string, file: string): Record<string, unknown> {

@@ -115,3 +115,20 @@ export const VSCODE_SETTINGS = `{
   }
 }
 `;
+
+/** agents/tiny.md of `bead init --embedded` (and of the example board): a model inside bead, no server. */
+export const EMBEDDED_AGENT = (model: string, size: string) => `---
+name: tiny
+provider: embedded
+# The demo's embedded model (${size}, runs on the CPU inside \`bead\`): fetch it with
+# \`bead models pull ${model}\` (npm run demo does).
+model: ${model}
+takes: { labels: [tiny] }
+concurrency: 1
+lease: 15m
+timeout: 10m
+options: { num_ctx: 4096, num_predict: 512, temperature: 0.2 }
+clearance: private
+---
+You are Tiny, a small model running inside beadboard itself. Answer briefly and plainly.
+`;

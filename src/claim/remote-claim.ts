@@ -18,7 +18,7 @@ import { claimBeadLocked, type ClaimOptions, type ClaimOutcome } from "./claim.j
 import { holderName } from "./rules.js";
 import type { WriteContext } from "../board/write.js";
 import { ClaimRefusedError, isBeadboardError, PushKeepsLosingError } from "../errors.js";
-import { redactUrl, type Remote } from "../sync/remote.js";
+import { pauseUnlessStopped, redactUrl, stopIfAborted, type Remote } from "../sync/remote.js";
 import { currentBranchRef, readRef } from "../git/refs.js";
 import { rollbackTipLocked } from "../sync/rollback.js";
 import { backoffMs, integrateLocked, pushLocked, syncBoard, withNetworkRound, type SyncOptions, type SyncResult } from "../sync/sync.js";
@@ -50,10 +50,10 @@ export async function claimAndPush(ctx: WriteContext, id: string, options: Claim
   const maxAttempts = options.maxAttempts ?? 10;
   let lastReason = "";
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    const round = await withNetworkRound(ctx, () => claimRoundLocked(ctx, id, options, remote, attempt === 1));
+    const round = await withNetworkRound(ctx, () => claimRoundLocked(ctx, id, options, remote, attempt === 1), remote);
     if (round.ok) return { ...round.outcome, pushed: round.pushed, attempts: attempt };
     lastReason = round.reason;
-    if (attempt < maxAttempts) await sleep(backoffMs(attempt, options.retryDelayMs));
+    if (attempt < maxAttempts) await pauseUnlessStopped(remote, backoffMs(attempt, options.retryDelayMs), `a claim of ${id}, between rounds`);
   }
   throw new PushKeepsLosingError(redactUrl(remote.url), maxAttempts, lastReason, { id });
 }
@@ -76,6 +76,8 @@ async function claimRoundLocked(ctx: WriteContext, id: string, options: ClaimOpt
   }
   let pushed;
   try {
+    // Stopping now: the claim is taken back below, as after a failed push.
+    stopIfAborted(remote, `a claim of ${id}, before pushing`);
     pushed = await pushLocked(ctx, remote);
   } catch (error) {
     const rollback = outcome.commit ? await rollbackTipLocked(ctx, outcome.commit) : { rolledBack: false, kept: [] };
@@ -121,10 +123,14 @@ function refuseIfTaken(ctx: WriteContext, id: string, options: ClaimOptions): vo
  */
 export async function publish(ctx: WriteContext, remote: Remote, options: RetryOptions = {}): Promise<SyncResult> {
   // Optimistic first: when nobody pushed since our last fetch, one push is all it takes.
-  const first = await withNetworkRound(ctx, async () => {
-    const before = readRef(ctx.paths.gitdir, currentBranchRef(ctx.paths.gitdir));
-    return { before, pushed: await pushLocked(ctx, remote) };
-  });
+  const first = await withNetworkRound(
+    ctx,
+    async () => {
+      const before = readRef(ctx.paths.gitdir, currentBranchRef(ctx.paths.gitdir));
+      return { before, pushed: await pushLocked(ctx, remote) };
+    },
+    remote,
+  );
   if (first.pushed.ok) {
     const head = first.before;
     const pushed = first.pushed.pushed !== null;
@@ -135,6 +141,3 @@ export async function publish(ctx: WriteContext, remote: Remote, options: RetryO
   return syncBoard(ctx, remote, sync);
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

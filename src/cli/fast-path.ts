@@ -1,41 +1,21 @@
-import { STATUSES } from "../bead/fields.js";
+import { FAST_COMMANDS, type FastCommandName, type FastCommandSpec } from "./fast-commands.js";
+
+export type { FastCommandName };
 
 /**
  * The commands people, scripts and agents run most, in their plain spellings, parsed without
  * commander: loading and building commander's program costs ~20 ms, a sizeable share of these
  * commands' budgets (DESIGN §10). Each gets the same arguments and options object commander
- * would pass. Anything else (help, `--opt=value`, a value starting with '-', an unknown or
- * missing option, an invalid --status, a wrong number of arguments) returns null, and commander
- * parses it as always, with its own messages.
+ * would pass; both read the one table in fast-commands.ts. Anything else (help, `--opt=value`,
+ * a value starting with '-', an unknown or missing option, a value not among the choices, a
+ * wrong number of arguments) returns null, and commander parses it as always, with its own
+ * messages.
  */
-export type FastCommandName = keyof typeof FAST_COMMANDS;
-
 export interface FastCommand {
   name: FastCommandName;
   args: unknown[];
   options: Record<string, string | string[] | boolean>;
 }
-
-interface FastSpec {
-  /** How many positional words; with `variadic`, the last one collects the rest (at least one). */
-  words: number;
-  variadic?: boolean;
-  flags?: readonly string[];
-  values?: readonly string[];
-  /** Repeatable options, collected into arrays; allowed values where commander checks choices. */
-  lists?: Readonly<Record<string, readonly string[] | null>>;
-  required?: readonly string[];
-  defaults?: Readonly<Record<string, string>>;
-}
-
-/** Must match the options main.ts's buildProgram gives the same commands. */
-const FAST_COMMANDS = {
-  ls: { words: 0, flags: ["json"], values: ["agent"], lists: { status: STATUSES, label: null } },
-  ready: { words: 0, flags: ["json"], values: ["agent"] },
-  set: { words: 2, variadic: true },
-  search: { words: 1, variadic: true, flags: ["json", "all"], values: ["limit"] },
-  claim: { words: 1, flags: ["json"], values: ["as", "lease"], required: ["as"], defaults: { lease: "15m" } },
-} as const satisfies Record<string, FastSpec>;
 
 /**
  * `bead -C <board> <command> …`, as in `git -C`: the board option given before the command is
@@ -60,8 +40,9 @@ export function withBoardOptionAfterCommand(argv: readonly string[]): string[] {
 export function fastCommand(argv: readonly string[]): FastCommand | null {
   const [name, ...rest] = argv;
   if (name === undefined || !Object.hasOwn(FAST_COMMANDS, name)) return null;
-  const spec: FastSpec = FAST_COMMANDS[name as FastCommandName];
-  const options: Record<string, string | string[] | boolean> = { ...spec.defaults };
+  const spec: FastCommandSpec = FAST_COMMANDS[name as FastCommandName];
+  const options: Record<string, string | string[] | boolean> = {};
+  for (const row of spec.options) if (row.default !== undefined) options[row.name] = row.default;
   const words: string[] = [];
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
@@ -70,20 +51,32 @@ export function fastCommand(argv: readonly string[]): FastCommand | null {
       continue;
     }
     const option = arg === "-C" ? "dir" : arg.startsWith("--") ? arg.slice(2) : "";
-    if (spec.flags?.includes(option)) {
+    const row = spec.options.find((candidate) => candidate.name === option);
+    if ((option === "json" && spec.json) || row?.kind === "flag") {
       options[option] = true;
       continue;
     }
     const value = rest[++i];
     if (value === undefined || value.startsWith("-")) return null;
-    const allowed = spec.lists?.[option];
-    if (option === "dir" || spec.values?.includes(option)) options[option] = value;
-    else if (allowed !== undefined && (allowed === null || allowed.includes(value))) options[option] = [...((options[option] as string[] | undefined) ?? []), value];
+    if (option === "dir" || row?.kind === "value") options[option] = value;
+    else if (row?.kind === "list" && (row.choices === undefined || row.choices.includes(value))) options[option] = [...((options[option] as string[] | undefined) ?? []), value];
     else return null;
   }
-  if (spec.required?.some((option) => options[option] === undefined)) return null;
-  if (spec.variadic ? words.length < spec.words : words.length !== spec.words) return null;
-  // commander passes a variadic argument as one array after the fixed ones.
-  const args: unknown[] = spec.variadic ? [...words.slice(0, spec.words - 1), words.slice(spec.words - 1)] : words;
-  return { name: name as FastCommandName, args, options };
+  if (spec.options.some((row) => row.required === true && options[row.name] === undefined)) return null;
+  const args = positionalArgs(spec.args, words);
+  return args && { name: name as FastCommandName, args, options };
+}
+
+/** The words as commander hands them over: one each, a variadic last one as an array; null when they do not fit. */
+function positionalArgs(declared: readonly string[], words: string[]): unknown[] | null {
+  const last = declared.at(-1);
+  if (last === undefined || !(last.endsWith("...>") || last.endsWith("...]"))) {
+    const required = declared.filter((arg) => arg.startsWith("<")).length;
+    if (words.length < required || words.length > declared.length) return null;
+    // commander hands a missing optional argument over as undefined, in its place.
+    return [...words, ...new Array<undefined>(declared.length - words.length).fill(undefined)];
+  }
+  const fixed = declared.length - 1;
+  const least = last.startsWith("<") ? fixed + 1 : fixed;
+  return words.length < least ? null : [...words.slice(0, fixed), words.slice(fixed)];
 }

@@ -2,6 +2,7 @@ import type { Status } from "../bead/fields.js";
 import { answerSignature, storedAnswer } from "../board/answer-cache.js";
 import { lsAnswerKey, readyAnswerKey } from "./answer-keys.js";
 import { loadBundle } from "./code-cache.js";
+import { FAST_COMMANDS, type OptionRow } from "./fast-commands.js";
 import { fastCommand, withBoardOptionAfterCommand, type FastCommand } from "./fast-path.js";
 import { boardFor, processIo, type CliIo } from "./io.js";
 
@@ -37,6 +38,10 @@ export async function launch(given: string[], options: LaunchOptions): Promise<n
 function quickAnswer(argv: string[], io: CliIo): Buffer | undefined {
   const fast = fastCommand(argv);
   if (!fast || fast.options.json !== true || (fast.name !== "ls" && fast.name !== "ready")) return undefined;
+  // An option outside the answer's key (ls --text, say) is answered by the CLI, never from the store.
+  const rows: readonly OptionRow[] = FAST_COMMANDS[fast.name].options;
+  const keyed = new Set<string>(["json", "dir", ...rows.filter((row) => row.inAnswerKey === true).map((row) => row.name)]);
+  if (Object.keys(fast.options).some((option) => !keyed.has(option))) return undefined;
   try {
     const paths = boardFor(io, { ...(typeof fast.options.dir === "string" ? { dir: fast.options.dir } : {}) });
     const signature = answerSignature(paths);
@@ -47,11 +52,12 @@ function quickAnswer(argv: string[], io: CliIo): Buffer | undefined {
 }
 
 function answerKey(fast: FastCommand): string {
-  const { status, agent, label } = fast.options;
+  const { status, agent, label, escalated } = fast.options;
   const query = {
     ...(Array.isArray(status) ? { status: status as Status[] } : {}),
     ...(typeof agent === "string" ? { agent } : {}),
     ...(Array.isArray(label) ? { label } : {}),
+    ...(escalated === true ? { escalated } : {}),
   };
   return fast.name === "ls" ? lsAnswerKey(query) : readyAnswerKey(query);
 }

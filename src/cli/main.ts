@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { describeError, EXIT, exitCodeFor } from "./exit-codes.js";
 import { processIo, type CliIo } from "./io.js";
-import { STATUSES } from "../bead/fields.js";
+import { FAST_COMMANDS, usageOf, type FastCommandName, type FastCommandSpec } from "./fast-commands.js";
 import { fastCommand, withBoardOptionAfterCommand } from "./fast-path.js";
 
 /**
@@ -72,10 +72,12 @@ const COMMAND_FILES = {
   search: () => import("./commands/search.js"),
   doctor: () => import("./commands/doctor.js"),
   models: () => import("./commands/models.js"),
+  "models-check": () => import("./commands/models-check.js"),
   up: () => import("./commands/up.js"),
   sync: () => import("./commands/sync.js"),
   stats: () => import("./commands/stats.js"),
   serve: () => import("./commands/serve.js"),
+  eval: () => import("./commands/eval.js"),
 } as const;
 type CommandFile = keyof typeof COMMAND_FILES;
 
@@ -104,13 +106,28 @@ function buildProgram(commander: typeof import("commander"), io: CliIo, setExit:
 
   const collect = (value: string, previous: string[] = []) => [...previous, value];
   // A custom argParser replaces commander's choices() check, so the collector checks the choice itself.
-  const collectStatus = (value: string, previous: string[] = []) => {
-    if (!(STATUSES as readonly string[]).includes(value)) throw new InvalidArgumentError(`Allowed choices are ${STATUSES.join(", ")}.`);
+  const collectChoice = (choices: readonly string[]) => (value: string, previous: string[] = []) => {
+    if (!choices.includes(value)) throw new InvalidArgumentError(`Allowed choices are ${choices.join(", ")}.`);
     return [...previous, value];
+  };
+  /** A command of the fast path's table (fast-commands.ts), with its options as the table has them. */
+  const fromTable = (name: FastCommandName): Command => {
+    const spec: FastCommandSpec = FAST_COMMANDS[name];
+    const sub = command(program, usageOf(name), spec.description, name, name, spec.json);
+    for (const row of spec.options) {
+      const option = new Option(row.kind === "flag" ? `--${row.name}` : `--${row.name} <${row.placeholder ?? "value"}>`, row.description);
+      if (row.choices) option.choices([...row.choices]);
+      if (row.kind === "list") option.argParser(row.choices ? collectChoice(row.choices) : collect);
+      if (row.default !== undefined) option.default(row.default);
+      if (row.required) option.makeOptionMandatory();
+      sub.addOption(option);
+    }
+    return sub;
   };
 
   command(program, "init", "prepare this git repo (or a new one) as a board", "init", "init").option("--prefix <prefix>", "id prefix for new beads").option("--remote <url>", "remote git URL to sync with")
-    .option("--agents <names>", "keep a marked block of board instructions in AGENTS.md and these agents' files: claude, qwen, gemini, codex");
+    .option("--agents <names>", "keep a marked block of board instructions in AGENTS.md and these agents' files: claude, qwen, gemini, codex")
+    .option("--embedded", "also add agents/tiny.md, an agent whose small model runs inside bead (no server; `bead models pull` fetches it)");
   command(program, "new <title>", "create a bead; prints its id", "new", "newBead", true)
     .option("--body <text>", "the bead's markdown body ('-' reads stdin)")
     .option("--priority <n>", "0 urgent … 4 someday")
@@ -119,27 +136,14 @@ function buildProgram(commander: typeof import("commander"), io: CliIo, setExit:
     .option("--agent <name>", "who should do it")
     .option("--dep <id>", "a bead that must be done first (repeatable)", collect)
     .option("--sensitivity <level>", "public | internal | private | secret");
-  command(program, "ls", "list beads", "ls", "ls", true)
-    .addOption(new Option("--status <status>", "only this status (repeatable)").choices([...STATUSES]).argParser(collectStatus))
-    .option("--agent <name>", "only beads assigned to this agent")
-    .option("--label <label>", "only beads with this label (repeatable)", collect)
-    .option("--escalated", "only beads waiting for a person's approval of a remote model")
-    .option("--text <words>", "only beads whose title or text has these words (search syntax)")
-    .option("--priority <n>", "only this priority (repeatable)", collect)
-    .option("--type <type>", "only this type (repeatable)", collect)
-    .option("--since <when>", "only beads created or updated since a date (2026-01-31) or a duration ago (7d)");
+  fromTable("ls");
   command(program, "approve <id>", "allow a remote model for an escalated bead (a commit)", "escalation", "approve");
   command(program, "deny <id> [reason]", "refuse a remote model for an escalated bead (a commit)", "escalation", "deny");
-  command(program, "search <words...>", 'find beads by words, "phrases", label:x status:y agent:z type:t priority:n', "search", "search", true)
-    .option("--all", "include archived beads")
-    .option("--limit <n>", "at most this many results (default 20)");
+  fromTable("search");
   command(program, "show <id>", "show one bead", "show", "show", true);
-  command(program, "ready", "open beads whose deps are done, by priority then age", "ready", "ready", true).option("--agent <name>", "only beads this agent may take (assigned to it or unassigned)");
+  fromTable("ready");
   command(program, "blocked", "beads waiting on others, with what blocks them", "ready", "blocked", true);
-  command(program, "set <id> [assignments...]", "set front-matter fields (key=value; key= removes; key+=item / key-=item for lists)", "set", "set").option(
-    "--body <text>",
-    "replace the body ('-' reads stdin)",
-  );
+  fromTable("set");
   command(program, "archive [ids...]", "move finished beads to beads/archive/ in one commit", "archive", "archive", true).option(
     "--done-before <date>",
     "every finished bead last changed before this date (2026-01-31) or this long ago (30d)",
@@ -160,14 +164,14 @@ function buildProgram(commander: typeof import("commander"), io: CliIo, setExit:
   const dep = program.command("dep").description("manage dependencies");
   command(dep, "add <id> <blocker>", "make <id> wait for <blocker>", "dep", "depAdd");
   command(dep, "rm <id> <blocker>", "remove a dependency", "dep", "depRm");
-  command(program, "claim <id>", "claim a bead (exit 3 when it is not claimable)", "claim", "claim", true)
-    .option("--as <name>", "who claims it (required unless .beadboard.yml says claim_as: git-identity)")
-    .option("--lease <duration>", "how long the claim holds without renewal", "15m");
+  fromTable("claim");
   command(program, "release <id>", "give a claimed bead back", "claim", "release").option("--as <name>", "who holds it (required unless claim_as: git-identity)");
   command(program, "lint [paths...]", "check beads and agent files; exit 1 on any problem", "lint", "lint", true)
     .option("--staged", "check the versions staged for commit")
     .option("--watch", "check again on every change to beads/ or agents/ until interrupted (editors read this)");
-  command(program, "log <id>", "the bead's history from git", "log", "log", true);
+  command(program, "log <id>", "the bead's history from git", "log", "log", true)
+    .option("--transcript", "what its acting agent did, step by step (this machine's .git/beadboard/transcripts/)")
+    .option("--attempt <n>", "with --transcript: only this attempt");
   command(program, "diff <id>", "what the bead's work branch bead/<id> changed since it left the board's branch", "diff", "diff", true).option("--stat", "the diffstat only");
   command(program, "merge <id>", "merge the bead's work branch bead/<id> into the board's branch, then delete it", "merge", "merge", true);
   command(program, "board", "terminal kanban (open beads waiting on deps show as blocked)", "board", "board", true).option("--watch", "redraw on every change until interrupted");
@@ -181,11 +185,19 @@ function buildProgram(commander: typeof import("commander"), io: CliIo, setExit:
     .option("--webhook <port>", "sync at once when the git server reports a push (secret: BEAD_WEBHOOK_SECRET)")
     .option("--agents <names>", "only these agents (comma-separated)")
     .option("--local-only", "refuse remote model providers");
-  command(program, "doctor", "check the board, hooks, model servers and models", "doctor", "doctor", true).option("--fix", "remove a stale index.lock and reset board files staged differently from HEAD");
+  command(program, "doctor", "check the board, hooks, model servers and models", "doctor", "doctor", true).option("--fix", "remove a stale index.lock and reset board files staged differently from HEAD")
+    .option("--load", "also load each embedded agent's model (up to 2 minutes each) to prove it works");
   const models = program.command("models").description("GGUF models for embedded agents (the cache: $BEAD_MODELS_DIR or ~/.cache/beadboard/models)");
   command(models, "pull <uri>", "download hf:<user>/<repo>:<quant> into the cache (resumable)", "models", "modelsPull", true);
   command(models, "ls", "cached models, their sizes and which agents use them", "models", "modelsLs", true);
   command(models, "rm <target>", "remove a cached model (hf: URI or file name)", "models", "modelsRm", true);
+  command(program, "eval [agents...]", "tool-use evaluation of agents' models on built-in and evals/ tasks (exit 1 when one is not ready)", "eval", "evalAgents", true)
+    .option("--parallel <n>", "tasks at once (default: the agent's concurrency, at most its server's limit BEAD_SERVER_CONCURRENCY)")
+    .option("--only <task-or-category>", "only this task id or category (repeatable)", collect)
+    .option("--no-builtin", "only the board's own tasks in evals/")
+    .option("--min-pass <share>", "share of tasks to pass to be ready (default 0.75)")
+    .option("--list", "list the tasks (id, category, title, file) and run nothing");
+  command(models, "check [agents...]", "time to first token, tokens/s, memory and prompt cuts of each agent's model, with a verdict", "models-check", "modelsCheck", true);
   command(program, "stats", "throughput, latency, tokens, cost, local share, gate and shadow results", "stats", "stats", true);
   command(program, "mcp", "serve the board to coding agents over the Model Context Protocol (stdio)", "mcp", "mcp")
     .option("--as <name>", "who claims through this server (default: the client's name)")

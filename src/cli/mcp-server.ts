@@ -17,7 +17,8 @@ import { search } from "./commands/search.js";
 import { set } from "./commands/set.js";
 import type { BoardCommands } from "../mcp/context.js";
 
-export { checkMcpServer, serveHttp, serveStdio, validClaimerName } from "../mcp/server.js";
+export { serveHttp } from "../mcp/http.js";
+export { checkMcpServer, serveStdio, validClaimerName } from "../mcp/server.js";
 
 /** What the MCP tools run: the commands themselves, in this process (mcp/context.ts says why). */
 export const BOARD_COMMANDS: BoardCommands = { ls, ready, search, lint, log, claim, release, close, reopen, depAdd, depRm, newBead, set, beadJson };

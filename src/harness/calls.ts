@@ -5,23 +5,23 @@
  */
 import * as z from "../schema/zod.js";
 import type { ToolCall, ToolDefinition } from "../model/provider.js";
-import type { HarnessTool, ToolContext, ToolResult } from "./tool.js";
+import type { GuardrailCategory, HarnessTool, ToolContext, ToolResult } from "./tool.js";
 
-/** What the loop needs of a tool; every HarnessTool is one, and a test may define its own. */
-export type LoopTool = Pick<HarnessTool, "description" | "schema" | "run"> & { name: string };
-
-export type GuardrailCategory = "step_limit" | "loop" | "tool_refused" | "tool_error" | "timeout";
+export type { GuardrailCategory } from "./tool.js";
 
 export type CallOutcome =
   | { kind: "ran"; input: unknown; result: ToolResult }
   | { kind: "refused" | "error"; input: unknown; text: string; category: GuardrailCategory };
 
-export function definitionsOf(tools: LoopTool[]): ToolDefinition[] {
-  return tools.map((tool) => ({
-    name: tool.name,
-    description: tool.description,
-    parameters: z.toJSONSchema(tool.schema, { target: "draft-7", io: "input", unrepresentable: "any" }) as Record<string, unknown>,
-  }));
+/** JSON Schema of one tool's arguments, flat (no $schema), as providers send it. */
+export function toolParameters(tool: HarnessTool): Record<string, unknown> {
+  const schema = z.toJSONSchema(tool.schema, { target: "draft-7", io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+  delete schema.$schema;
+  return schema;
+}
+
+export function definitionsOf(tools: readonly HarnessTool[]): ToolDefinition[] {
+  return tools.map((tool) => ({ name: tool.name, description: tool.description, parameters: toolParameters(tool) }));
 }
 
 /** A stable key for "the same call with the same arguments": key order in the JSON does not matter. */
@@ -39,7 +39,7 @@ function sortKeys(value: unknown): unknown {
   return Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, sortKeys(v)]));
 }
 
-export async function runCall(call: ToolCall, offered: Map<string, LoopTool>, ctx: ToolContext): Promise<CallOutcome> {
+export async function runCall(call: ToolCall, offered: Map<string, HarnessTool>, ctx: ToolContext): Promise<CallOutcome> {
   const tool = offered.get(call.name);
   if (!tool) {
     const names = [...offered.keys()].join(", ");
@@ -58,7 +58,7 @@ export async function runCall(call: ToolCall, offered: Map<string, LoopTool>, ct
   }
   try {
     const result = await tool.run(parsed.data, ctx);
-    if (result.refused) return { kind: "refused", input: parsed.data, category: "tool_refused", text: result.text };
+    if (result.refused) return { kind: "refused", input: parsed.data, category: result.category ?? "tool_refused", text: result.text };
     return { kind: "ran", input: parsed.data, result };
   } catch (error) {
     return { kind: "error", input: parsed.data, category: "tool_error", text: `${tool.name} failed: ${(error as Error).message}` };

@@ -29,6 +29,8 @@ export interface ExecEnvOptions {
   env: NodeJS.ProcessEnv;
   /** More variables to withhold: the remote's `token_env`, other agents' `api_key_env`. */
   secretNames?: readonly string[];
+  /** Variables passed even though they look secret: the exec agent's own `api_key_env`. */
+  pass?: readonly string[];
   beadId: string;
   workspace: string;
   promptFile: string;
@@ -36,9 +38,11 @@ export interface ExecEnvOptions {
 
 export function execEnv(options: ExecEnvOptions): Record<string, string> {
   const withheld = new Set([...ALWAYS_SECRET, ...(options.secretNames ?? [])]);
+  const passed = new Set(options.pass ?? []);
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(options.env)) {
-    if (value === undefined || withheld.has(name) || SECRET_PATTERN.test(name)) continue;
+    if (value === undefined || ALWAYS_SECRET.has(name)) continue;
+    if (!passed.has(name) && (withheld.has(name) || SECRET_PATTERN.test(name))) continue;
     out[name] = value;
   }
   out.BEAD_ID = options.beadId;

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,6 +20,8 @@ export interface ExecRunOptions {
   /** The person's environment; board secrets are withheld from it (see exec-env.ts). */
   env: NodeJS.ProcessEnv;
   secretNames?: readonly string[];
+  /** Variables passed although they look secret (the agent's own api_key_env). */
+  pass?: readonly string[];
   timeoutMs: number;
   signal?: AbortSignal;
   /** stdout kept as the result; the rest is read and dropped. */
@@ -62,7 +64,7 @@ export async function runExec(options: ExecRunOptions): Promise<ExecOutcome> {
 
 function runChild(options: ExecRunOptions, promptFile: string): Promise<ExecOutcome> {
   const [program, ...args] = expandArgv(options.command, { prompt: options.prompt, promptFile, workspace: options.workspace });
-  const env = execEnv({ env: options.env, secretNames: options.secretNames, beadId: options.beadId, workspace: options.workspace, promptFile });
+  const env = execEnv({ env: options.env, secretNames: options.secretNames, pass: options.pass, beadId: options.beadId, workspace: options.workspace, promptFile });
   const maxResult = options.maxResultBytes ?? DEFAULT_MAX_RESULT;
   return new Promise((resolve) => {
     let ended: ExecOutcome["ended"] = "exit";
@@ -71,7 +73,14 @@ function runChild(options: ExecRunOptions, promptFile: string): Promise<ExecOutc
     let truncated = false;
     let stderr = Buffer.alloc(0);
     let killTimer: NodeJS.Timeout | undefined;
-    const child = spawn(program!, args, { cwd: options.workspace, env, detached: true, stdio: ["pipe", "pipe", "pipe"] });
+    let child: ChildProcessWithoutNullStreams;
+    try {
+      child = spawn(program!, args, { cwd: options.workspace, env, detached: true, stdio: ["pipe", "pipe", "pipe"] });
+    } catch (error) {
+      // Some refusals (E2BIG: an argument over 128 KB) are thrown at once, not emitted.
+      const message = error instanceof Error ? error.message : String(error);
+      return resolve({ status: "failed", ended: "spawn-error", exitCode: null, exitSignal: null, result: "", resultTruncated: false, stderrTail: `${program}: ${message}` });
+    }
 
     const killGroup = (why: "timeout" | "aborted") => {
       if (child.exitCode !== null || child.signalCode !== null || ended !== "exit") return;

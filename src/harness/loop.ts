@@ -4,10 +4,12 @@
  * and every bound hit is an event: steps (step_limit), repeats (loop), a deadline (timeout), the
  * caller's signal (aborted). Every result passes the caller's gate before the model sees it.
  */
+import type { Sensitivity } from "../bead/fields.js";
 import type { ChatMessage, ChatReply, Provider, ToolCall } from "../model/provider.js";
-import { callKey, definitionsOf, runCall, type GuardrailCategory, type LoopTool } from "./calls.js";
-import type { ToolContext, ToolResult } from "./tool.js";
+import { callKey, definitionsOf, runCall } from "./calls.js";
+import type { GuardrailCategory, HarnessTool, ToolContext, ToolResult } from "./tool.js";
 import type { TranscriptSink } from "./transcript.js";
+import { actionFormat, actionPrompt, actionResult, lacksNativeTools, parseAction, type ActionMode } from "./json-actions.js";
 
 export const DEFAULT_MAX_STEPS = 30;
 /** The same call with the same arguments this many times ends the loop. */
@@ -26,8 +28,8 @@ export interface LoopEvent {
   reason: string;
 }
 
-/** `text`, when given, replaces the result (e.g. with board-private lines dropped). */
-export type GateVerdict = { allowed: true; text?: string } | { allowed: false; reason: string };
+/** `text`, when given, replaces the result (e.g. with board-private lines dropped); `sensitivity` is the level the gate judged it at. */
+export type GateVerdict = { allowed: true; text?: string; sensitivity?: Sensitivity } | { allowed: false; reason: string };
 /** Decides whether one tool result may reach the model (the worker supplies the sensitivity gate). */
 export type ResultGate = (result: { tool: string; input: unknown; text: string }) => GateVerdict;
 
@@ -35,7 +37,7 @@ export interface ToolLoopOptions {
   provider: Provider;
   model: string;
   messages: ChatMessage[];
-  tools: Record<string, LoopTool>;
+  tools: Record<string, HarnessTool>;
   /** The tools offered to the model; default every tool in `tools`. */
   toolNames?: string[];
   ctx: Omit<ToolContext, "signal">;
@@ -51,6 +53,13 @@ export interface ToolLoopOptions {
   options?: Record<string, unknown>;
   /** Injected for tests: milliseconds now. */
   clock?: () => number;
+  /**
+   * How the model acts: native tool calls (default), or one schema-constrained JSON action per
+   * turn. A native loop whose server says the model does not support tools switches to json.
+   */
+  actionMode?: ActionMode;
+  /** Told of a change of action mode, for the agent's log. */
+  onNote?: (line: string) => void;
 }
 
 export interface LoopOutcome {
@@ -85,11 +94,13 @@ export async function runToolLoop(options: ToolLoopOptions): Promise<LoopOutcome
   const record = options.transcript ?? (() => undefined);
   let nudged = false;
   let step = 0;
+  let mode: ActionMode = options.actionMode ?? "native";
+  if (mode === "json") messages.push(actionPrompt(definitions));
 
-  const end = (stop: LoopStop, reason: string, reply?: FinishReply): LoopOutcome => {
+  const end = (stop: LoopStop, reason: string, reply?: FinishReply, tool?: string): LoopOutcome => {
     if (stop === "aborted" && timedOut) stop = "timeout";
     clearTimeout(timer);
-    if (stop !== "finish" && stop !== "text" && stop !== "aborted") options.onEvent?.({ event: "guardrail", category: stop, step, reason });
+    if (stop !== "finish" && stop !== "text" && stop !== "aborted") options.onEvent?.({ event: "guardrail", category: stop, step, reason, ...(tool === undefined ? {} : { tool }) });
     record({ step, kind: "end", stop, reason });
     options.signal?.removeEventListener("abort", stopOnParent);
     return { stop, reply, steps: step, messages, reason };
@@ -107,18 +118,37 @@ export async function runToolLoop(options: ToolLoopOptions): Promise<LoopOutcome
       if (step >= maxSteps) return end("step_limit", `no finish within ${maxSteps} steps`);
       step += 1;
       record({ step, kind: "request", messages: messages.length });
-      const reply = await options.provider.chat({
-        model: options.model,
-        messages,
-        tools: definitions,
-        signal: controller.signal,
-        ...(left === Infinity ? {} : { timeoutMs: Math.ceil(left) }),
-        ...(options.options === undefined ? {} : { options: options.options }),
-      });
+      let reply: ChatReply;
+      try {
+        reply = await options.provider.chat({
+          model: options.model,
+          messages,
+          ...(mode === "native" ? { tools: definitions } : { format: actionFormat(definitions) }),
+          signal: controller.signal,
+          ...(left === Infinity ? {} : { timeoutMs: Math.ceil(left) }),
+          ...(options.options === undefined ? {} : { options: options.options }),
+        });
+      } catch (error) {
+        if (mode !== "native" || !lacksNativeTools(error)) throw error;
+        // Not the model's doing, and no step of its own: ask again, one JSON action per turn.
+        mode = "json";
+        messages.push(actionPrompt(definitions));
+        options.onNote?.(`${options.model} has no native tool calling here; one JSON action per turn`);
+        record({ step, kind: "event", mode, reason: "the server said the model does not support tools" });
+        step -= 1;
+        continue;
+      }
       options.onReply?.(reply, step);
-      const calls = reply.toolCalls ?? [];
+      const action = mode === "json" ? parseAction(reply.content, step) : undefined;
+      const calls = action ? ("call" in action ? [action.call] : []) : (reply.toolCalls ?? []);
       record({ step, kind: "reply", content: reply.content, toolCalls: calls.map((c) => ({ name: c.name, arguments: c.arguments })) });
-      messages.push({ role: "assistant", content: reply.content, ...(calls.length > 0 ? { toolCalls: calls } : {}) });
+      messages.push({ role: "assistant", content: reply.content, ...(mode === "native" && calls.length > 0 ? { toolCalls: calls } : {}) });
+      if (action && "error" in action) {
+        // Structured output makes this rare; a model that keeps at it is bounded by max_steps.
+        refuse("tool_error", "(action)", action.error);
+        messages.push({ role: "user", content: action.error });
+        continue;
+      }
       if (calls.length === 0) {
         if (nudged) return end("text", "the model answered in text twice", { result: reply.content, outcome: "done", memory: [], followups: [] });
         nudged = true;
@@ -129,7 +159,7 @@ export async function runToolLoop(options: ToolLoopOptions): Promise<LoopOutcome
         const key = callKey(call);
         const count = (seen.get(key) ?? 0) + 1;
         seen.set(key, count);
-        if (count >= REPEAT_LIMIT) return end("loop", `${call.name} called ${count} times with the same arguments`);
+        if (count >= REPEAT_LIMIT) return end("loop", `${call.name} called ${count} times with the same arguments`, undefined, call.name);
         const outcome = await runCall(call, offered, ctx);
         if (controller.signal.aborted) return end("aborted", "the work was stopped");
         if (outcome.kind === "ran" && outcome.result.finish) return end("finish", "finish called", outcome.result.finish);
@@ -143,7 +173,7 @@ export async function runToolLoop(options: ToolLoopOptions): Promise<LoopOutcome
         }
         text = gated(options, call, outcome.input, text, step, record);
         record({ step, kind: "tool", tool: call.name, id: call.id, text });
-        messages.push({ role: "tool", content: text, toolCallId: call.id, toolName: call.name });
+        messages.push(mode === "json" ? actionResult(call.name, text) : { role: "tool", content: text, toolCallId: call.id, toolName: call.name });
       }
     }
   } catch (error) {

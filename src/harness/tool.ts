@@ -21,17 +21,27 @@ export interface ToolContext {
   newBead?: (input: { title: string; body: string; labels?: string[]; priority?: number }) => Promise<string>;
 }
 
+/** The guardrail events of an acting loop (DESIGN §12), as metrics.jsonl's `category`. */
+export type GuardrailCategory = "step_limit" | "loop" | "tool_refused" | "tool_error" | "timeout" | "followup_limit";
+
 /** What a tool call produced: text for the model; `refused` marks a guardrail refusal (a `tool_refused` event). */
 export interface ToolResult {
   text: string;
   refused?: boolean;
+  /** The event a refusal is logged as, when it is a more specific guardrail than `tool_refused`. */
+  category?: GuardrailCategory;
   /** Set by `finish`: the loop ends with this reply. */
   finish?: { result: string; outcome: "done" | "failed" | "blocked"; memory: unknown[]; followups: unknown[] };
 }
 
-/** One tool: its name, what the model reads about it, one schema for both validation and the JSON schema the model sees. */
+/**
+ * One tool: its name, what the model reads about it, one schema for both validation and the JSON
+ * schema the model sees. The one type for the registry (tools/index.ts, contract names only) and
+ * for the loop (loop.ts, which also runs a test's own tools).
+ */
 export interface HarnessTool<Input = unknown> {
-  name: ToolName;
+  /** A contract name (ToolName) for every tool the product ships; the registry's type enforces that. */
+  name: string;
   description: string;
   schema: z.ZodMiniType<Input>;
   run(input: Input, ctx: ToolContext): Promise<ToolResult>;

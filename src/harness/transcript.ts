@@ -3,7 +3,7 @@
  * Local state (inside .git, so never committed or pushed); one JSON line per step, each string
  * clipped so one chatty tool result cannot grow a line without bound.
  */
-import { appendFileSync, mkdirSync } from "node:fs";
+import { appendFileSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 
 /** The most UTF-16 units kept of any one string field of a transcript line. */
@@ -19,6 +19,22 @@ export type TranscriptSink = (entry: TranscriptEntry) => void;
 
 export function transcriptPath(gitDir: string, beadId: string, attempt: number): string {
   return join(gitDir, "beadboard", "transcripts", beadId, `${attempt}.jsonl`);
+}
+
+/**
+ * The number of a new attempt's transcript: `atLeast` (the bead's attempts + 1), or past every
+ * file already there. A run that was handed back without counting an attempt (a stop, a lost
+ * lease, the model gone) keeps its own file instead of sharing the next run's.
+ */
+export function nextTranscriptAttempt(gitDir: string, beadId: string, atLeast: number): number {
+  let names: string[];
+  try {
+    names = readdirSync(join(gitDir, "beadboard", "transcripts", beadId));
+  } catch {
+    return atLeast;
+  }
+  const taken = names.flatMap((name) => /^([1-9][0-9]{0,5})\.jsonl$/.exec(name)?.slice(1, 2) ?? []).map(Number);
+  return Math.max(atLeast, ...taken.map((n) => n + 1));
 }
 
 /** Pure: the line written for an entry, every string clipped to TRANSCRIPT_FIELD_MAX with a note of how much was cut. */

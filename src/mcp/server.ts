@@ -12,7 +12,6 @@ import { claimerName, registerClaimTools } from "./claim-tools.js";
 
 export { validClaimerName } from "./claim-tools.js";
 export { checkMcpServer } from "./doctor-check.js";
-export { serveHttp } from "./http.js";
 import type { BoardCommands, McpContext } from "./context.js";
 import { registerMemoryTools } from "./memory-tools.js";
 import { registerReadTools } from "./read-tools.js";

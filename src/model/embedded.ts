@@ -8,7 +8,9 @@ import { pathToFileURL } from "node:url";
 import { constants, Script } from "node:vm";
 import { isAbsolute, resolve } from "node:path";
 import { EngineMissingError, ModelError, ModelFileMissingError } from "../errors.js";
-import type { ChatMessage, ChatReply, ChatRequest, ModelInfo, Provider } from "./provider.js";
+import { acquireContext, releaseContext } from "./embedded-contexts.js";
+import { chatHistoryOf, toolCallFromReply, toolInstructions, toolTurnSchema } from "./embedded-tools.js";
+import type { ChatReply, ChatRequest, ModelInfo, Provider } from "./provider.js";
 
 type Engine = typeof import("node-llama-cpp");
 type LlamaModel = import("node-llama-cpp").LlamaModel;
@@ -118,18 +120,20 @@ function numberOption(options: Record<string, unknown> | undefined, key: string)
   return typeof value === "number" && Number.isFinite(value) ? value : undefined;
 }
 
-function lastUserPrompt(messages: ChatMessage[]): { system: string; history: ChatMessage[]; prompt: string } {
-  const system = messages.filter((m) => m.role === "system").map((m) => m.content).join("\n\n");
-  const rest = messages.filter((m) => m.role !== "system");
-  const last = rest.at(-1);
-  if (!last || last.role !== "user") return { system, history: rest, prompt: "" };
-  return { system, history: rest.slice(0, -1), prompt: last.content };
+/** The engine settings a provider runs with, after defaults (for doctor and tests). */
+export interface EngineSettings {
+  gpuLayers: number;
+  threads: number;
 }
 
-export function createEmbeddedProvider(options: EmbeddedOptions, fetchCommandFor: (model: string) => string | undefined = () => undefined): Provider & { lastLoadMs?: number } {
-  const provider: Provider & { lastLoadMs?: number } = {
+export type EmbeddedProvider = Provider & { lastLoadMs?: number; readonly engineSettings: EngineSettings };
+
+export function createEmbeddedProvider(options: EmbeddedOptions, fetchCommandFor: (model: string) => string | undefined = () => undefined): EmbeddedProvider {
+  let callCount = 0;
+  const provider: EmbeddedProvider = {
     kind: "embedded",
     host: undefined,
+    engineSettings: { gpuLayers: options.gpuLayers ?? 0, threads: options.threads ?? 1 },
     async chat(request: ChatRequest): Promise<ChatReply> {
       const started = performance.now();
       const path = options.resolveModel ? options.resolveModel(request.model) : resolveModelPath(request.model, options.boardRoot);
@@ -137,23 +141,27 @@ export function createEmbeddedProvider(options: EmbeddedOptions, fetchCommandFor
       provider.lastLoadMs = loaded.loadMs;
       const { engine, llama } = await loadEngine((options.gpuLayers ?? 0) > 0);
       const contextSize = numberOption(request.options, "num_ctx") ?? options.contextSize ?? 2048;
-      const context = await loaded.model.createContext({ contextSize, threads: options.threads ?? 1 });
+      const settings = { contextSize, threads: options.threads ?? 1 };
+      const held = await acquireContext(loaded.model, settings);
+      const { sequence } = held;
+      let healthy = false;
       const timeout = request.timeoutMs === undefined ? undefined : AbortSignal.timeout(request.timeoutMs);
       const signals = [request.signal, timeout].filter((s): s is AbortSignal => s !== undefined);
       const signal = signals.length > 0 ? AbortSignal.any(signals) : undefined;
+      let session: import("node-llama-cpp").LlamaChatSession | undefined;
       try {
-        const sequence = context.getSequence();
-        const { system, history, prompt } = lastUserPrompt(request.messages);
-        const session = new engine.LlamaChatSession({ contextSequence: sequence, ...(system ? { systemPrompt: system } : {}) });
-        if (history.length > 0) {
-          session.setChatHistory([
-            ...(system ? [{ type: "system" as const, text: system }] : []),
-            ...history.map((m) => (m.role === "user" ? { type: "user" as const, text: m.content } : { type: "model" as const, response: [m.content] })),
-          ]);
-        }
-        const grammar = request.format ? await llama.createGrammarForJsonSchema(request.format as never) : undefined;
+        const metered = sequence.tokenMeter.getState();
+        const tools = request.tools && request.tools.length > 0 ? request.tools : undefined;
+        const { system, history, prompt } = chatHistoryOf(request.messages, tools ? toolInstructions(tools) : undefined);
+        // The sequence outlives the session: the next call reuses its evaluated prefix (embedded-contexts.ts).
+        session = new engine.LlamaChatSession({ contextSequence: sequence, autoDisposeSequence: false, ...(system ? { systemPrompt: system } : {}) });
+        if (history.length > 0) session.setChatHistory([...(system ? [{ type: "system" as const, text: system }] : []), ...history]);
+        // With tools, the grammar admits one call of one offered tool and nothing else (embedded-tools.ts).
+        const schema = tools ? toolTurnSchema(tools) : request.format;
+        const grammar = schema ? await llama.createGrammarForJsonSchema(schema as never) : undefined;
         const temperature = numberOption(request.options, "temperature");
-        const maxTokens = numberOption(request.options, "num_predict") ?? numberOption(request.options, "max_tokens");
+        // A tool turn always has a bound: a model that never closes its JSON would otherwise write until the deadline.
+        const maxTokens = numberOption(request.options, "num_predict") ?? numberOption(request.options, "max_tokens") ?? (tools ? contextSize : undefined);
         const generationStarted = performance.now();
         const result = await session.promptWithMeta(prompt, {
           ...(grammar ? { grammar } : {}),
@@ -161,24 +169,33 @@ export function createEmbeddedProvider(options: EmbeddedOptions, fetchCommandFor
           ...(maxTokens === undefined ? {} : { maxTokens }),
           ...(signal ? { signal, stopOnAbortSignal: true } : {}),
         });
+        healthy = true;
+        const used = sequence.tokenMeter.diff(metered);
         if (timeout?.aborted) throw new ModelError(`embedded model ${path}: no full reply within ${request.timeoutMs} ms`, { model: path });
         if (request.signal?.aborted) throw new ModelError(`embedded model ${path}: aborted`, { model: path });
+        const toolCalls = tools ? [toolCallFromReply(result.responseText, tools, `call_${++callCount}`)] : undefined;
         return {
-          content: result.responseText,
+          content: toolCalls ? "" : result.responseText,
           model: request.model,
-          tokensIn: sequence.tokenMeter.usedInputTokens,
-          tokensOut: sequence.tokenMeter.usedOutputTokens,
+          tokensIn: used.usedInputTokens,
+          tokensOut: used.usedOutputTokens,
           durationMs: performance.now() - started,
           loadMs: loaded.loadMs,
-          tokensPerSecond: generationRate(sequence.tokenMeter.usedOutputTokens, performance.now() - generationStarted),
+          tokensPerSecond: generationRate(used.usedOutputTokens, performance.now() - generationStarted),
+          ...(toolCalls ? { toolCalls } : {}),
         };
       } catch (error) {
         // The engine throws the signal's reason when aborted before generation starts.
         if (timeout?.aborted) throw new ModelError(`embedded model ${path}: no full reply within ${request.timeoutMs} ms`, { model: path }, { cause: error });
         if (request.signal?.aborted) throw new ModelError(`embedded model ${path}: aborted`, { model: path }, { cause: error });
+        // node-llama-cpp says this in its own words ("context shift", "context size"); say what to change.
+        if (error instanceof Error && /context (?:shift|size)/i.test(error.message)) {
+          throw new ModelError(`embedded model ${path}: the conversation does not fit its context of ${contextSize} tokens; raise options.num_ctx in the agent file (${error.message.split("\n")[0]})`, { model: path, contextSize }, { cause: error });
+        }
         throw error;
       } finally {
-        await context.dispose();
+        session?.dispose({ disposeSequence: false });
+        await releaseContext(loaded.model, settings, held, healthy);
       }
     },
     async listModels(): Promise<ModelInfo[]> {

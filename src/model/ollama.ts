@@ -4,7 +4,7 @@
  * than that to write a whole reply.
  */
 import { Ollama, type ChatResponse, type Message, type Options, type Tool } from "ollama";
-import type { ChatMessage, ChatReply, ChatRequest, ModelInfo, Provider, ToolCall, ToolDefinition } from "./provider.js";
+import type { ChatMessage, ChatReply, ChatRequest, ModelInfo, Provider, ReplyTimings, ToolCall, ToolDefinition } from "./provider.js";
 import { DEFAULT_MAX_REPLY_BYTES, LIST_TIMEOUT_MS, httpStatusOf, readApiKey, replyTooLarge, withCall, type CallScope } from "./call.js";
 
 export const DEFAULT_OLLAMA_HOST = "http://127.0.0.1:11434";
@@ -67,8 +67,10 @@ export function createOllamaProvider(options: OllamaProviderOptions = {}): Provi
         let final: ChatResponse | undefined;
         const toolCalls: ToolCall[] = [];
         const cap = request.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES;
+        let firstTokenMs: number | undefined;
         for await (const part of stream) {
           content += part.message?.content ?? "";
+          if (firstTokenMs === undefined && (content !== "" || (part.message?.tool_calls?.length ?? 0) > 0)) firstTokenMs = performance.now() - started;
           if (content.length > cap) {
             stream.abort();
             throw replyTooLarge(host, cap);
@@ -86,6 +88,7 @@ export function createOllamaProvider(options: OllamaProviderOptions = {}): Provi
           tokensOut: final?.eval_count ?? 0,
           durationMs: Math.round(performance.now() - started),
           ...(toolCalls.length === 0 ? {} : { toolCalls }),
+          timings: ollamaTimings(final, firstTokenMs),
         };
       });
     },
@@ -109,6 +112,20 @@ export function createOllamaProvider(options: OllamaProviderOptions = {}): Provi
       });
     },
   };
+}
+
+/** Ollama reports nanoseconds on the last chunk of a stream. */
+function ollamaTimings(final: ChatResponse | undefined, firstTokenMs: number | undefined): ReplyTimings {
+  const ms = (ns: unknown) => (typeof ns === "number" && Number.isFinite(ns) && ns >= 0 ? ns / 1e6 : undefined);
+  const out: ReplyTimings = {};
+  if (firstTokenMs !== undefined) out.firstTokenMs = firstTokenMs;
+  const load = ms(final?.load_duration);
+  const prompt = ms(final?.prompt_eval_duration);
+  const evaluation = ms(final?.eval_duration);
+  if (load !== undefined) out.loadMs = load;
+  if (prompt !== undefined) out.promptMs = prompt;
+  if (evaluation !== undefined) out.evalMs = evaluation;
+  return out;
 }
 
 /** The context length the server reports for `model` (with or without the `:latest` tag). */

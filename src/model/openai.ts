@@ -6,7 +6,7 @@
  */
 import OpenAI from "openai";
 import type { ChatCompletionCreateParamsStreaming, ChatCompletionMessageParam, ChatCompletionTool } from "openai/resources/chat/completions";
-import type { ChatMessage, ChatReply, ChatRequest, ModelInfo, Provider, ToolCall, ToolDefinition } from "./provider.js";
+import type { ChatMessage, ChatReply, ChatRequest, ModelInfo, Provider, ReplyTimings, ToolCall, ToolDefinition } from "./provider.js";
 import { DEFAULT_MAX_REPLY_BYTES, LIST_TIMEOUT_MS, NO_TIMEOUT_MS, readApiKey, replyTooLarge, withCall } from "./call.js";
 
 export interface OpenAIProviderOptions {
@@ -63,9 +63,12 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
         // A streamed call arrives in pieces keyed by index: id and name first, arguments in fragments.
         const calls = new Map<number, ToolCall>();
         let argumentLength = 0;
+        const timings: ReplyTimings = {};
         for await (const chunk of stream) {
           const delta = chunk.choices[0]?.delta;
           content += delta?.content ?? "";
+          if (timings.firstTokenMs === undefined && (content !== "" || (delta?.tool_calls?.length ?? 0) > 0)) timings.firstTokenMs = performance.now() - started;
+          Object.assign(timings, serverTimings(chunk));
           for (const piece of delta?.tool_calls ?? []) {
             const call = calls.get(piece.index) ?? { id: "", name: "", arguments: "" };
             if (piece.id) call.id = piece.id;
@@ -97,6 +100,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
           tokensOut,
           durationMs: Math.round(performance.now() - started),
           ...(toolCalls.length === 0 ? {} : { toolCalls }),
+          timings,
         };
       });
     },
@@ -129,6 +133,19 @@ function mapOptions(options: Record<string, unknown>): Partial<ChatCompletionCre
   if (topP !== undefined) mapped.top_p = topP;
   if (seed !== undefined) mapped.seed = seed;
   return mapped;
+}
+
+/** llama-server (and the test double) put their own measurements in a non-standard `timings` field. */
+function serverTimings(chunk: object): ReplyTimings {
+  const timings: unknown = Reflect.get(chunk, "timings");
+  if (typeof timings !== "object" || timings === null) return {};
+  const number = (key: string): number | undefined => {
+    const value: unknown = Reflect.get(timings, key);
+    return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : undefined;
+  };
+  const promptMs = number("prompt_ms");
+  const evalMs = number("predicted_ms");
+  return { ...(promptMs === undefined ? {} : { promptMs }), ...(evalMs === undefined ? {} : { evalMs }) };
 }
 
 /** Servers that report a context length put it in non-standard fields (vLLM, OpenRouter). */

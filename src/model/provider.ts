@@ -60,6 +60,20 @@ export interface ChatReply {
   tokensPerSecond?: number;
   /** The tool calls of this reply, in order; absent or empty when the model answered in text. */
   toolCalls?: ToolCall[];
+  /** Where the time went, as far as the server reports it (`bead models check`). */
+  timings?: ReplyTimings;
+}
+
+/**
+ * Milliseconds. `firstTokenMs` is measured here, from sending the request to the first reply
+ * text; the rest are the server's own measurements (Ollama's load_duration, prompt_eval_duration
+ * and eval_duration; llama-server's `timings`), absent when the server sends none.
+ */
+export interface ReplyTimings {
+  firstTokenMs?: number;
+  loadMs?: number;
+  promptMs?: number;
+  evalMs?: number;
 }
 
 export interface ModelInfo {

@@ -4,10 +4,11 @@ import type { Board } from "../board/load.js";
 import { leaseExpired } from "../board/queries.js";
 import { readRef, currentBranchRef } from "../git/refs.js";
 import { aggregate } from "../stats/aggregate.js";
+import type { MetricEvent } from "../stats/events.js";
 import { readMetricsFile } from "../stats/read.js";
 
 /** Metric events that mean something went wrong for an agent. */
-const TROUBLE = new Set(["failed", "release", "retry", "guardrail"]);
+const TROUBLE: ReadonlySet<MetricEvent> = new Set<MetricEvent>(["failed", "release", "retry", "guardrail"]);
 
 /**
  * GET /api/agents: each agent's model, locality and what it holds, and where the branch stands
@@ -20,7 +21,7 @@ export function agentsView(board: Board, now: number): Record<string, unknown> {
   const lastSeen = new Map<string, string>();
   for (const line of lines) {
     if (typeof line.ts === "string") lastSeen.set(line.agent, line.ts);
-    if (TROUBLE.has(line.event) && typeof line.reason === "string") {
+    if (TROUBLE.has(line.event) && "reason" in line && typeof line.reason === "string") {
       lastError.set(line.agent, { ts: line.ts ?? null, event: line.event, bead: line.bead ?? null, reason: line.reason.slice(0, 500) });
     }
   }

@@ -6,8 +6,11 @@
  * summaries are local). Percentiles are nearest-rank. Estimated cost is, per model call,
  * (tokens in + tokens out) / 1000 × the agent's `price_per_1k` when it has one (in whatever
  * currency the agent files use). Router, planner and shadow calls cost like any other.
+ * The lines come typed (src/stats/events.ts, checked as they are read): a field a writer
+ * renames is a compile error here, not a statistic that silently reads zero.
  */
-import type { MetricLine } from "./read.js";
+import type { MetricLine } from "./events.js";
+import { engineStats, type EngineRow } from "./engine.js";
 
 export interface Percentiles {
   count: number;
@@ -38,10 +41,12 @@ export interface Stats {
   };
   routes: { total: number; byRules: number; byRouter: number };
   plans: { epics: number; children: number };
+  /** Embedded (in-process) models: tokens/s and load time per agent and model. */
+  engines: EngineRow[];
 }
 
-const num = (value: unknown): number => (typeof value === "number" && Number.isFinite(value) ? value : 0);
-const str = (value: unknown): string | undefined => (typeof value === "string" && value !== "" ? value : undefined);
+/** A count that may be absent; JSON has no NaN or Infinity, but a hand-edited line may say 1e999. */
+const finite = (value: number | undefined): number => (value !== undefined && Number.isFinite(value) ? value : 0);
 const ratio = (part: number, whole: number): number | null => (whole === 0 ? null : round(part / whole, 4));
 const round = (value: number, places: number): number => Math.round(value * 10 ** places) / 10 ** places;
 
@@ -62,7 +67,7 @@ function counter(): { add(key: string, n?: number): void; entries(): Array<[stri
 export function aggregate(lines: readonly MetricLine[]): Stats {
   const localityOf = new Map<string, "local" | "remote">();
   for (const line of lines) {
-    if (line.locality === "local" || line.locality === "remote") localityOf.set(line.agent, line.locality);
+    if ((line.event === "model_call" || line.event === "gate") && line.locality !== undefined) localityOf.set(line.agent, line.locality);
   }
   const times = lines.map((line) => line.ts).filter((ts): ts is string => typeof ts === "string").sort();
   const stats: Stats = {
@@ -80,6 +85,7 @@ export function aggregate(lines: readonly MetricLine[]): Stats {
     shadow: { comparisons: 0, blocked: 0, failed: 0, agreements: 0, agreementRate: null, meanSimilarity: null, pairs: [] },
     routes: { total: 0, byRules: 0, byRouter: 0 },
     plans: { epics: 0, children: 0 },
+    engines: engineStats(lines),
   };
   const doneBy = new Map<string, { agent: string; model: string; locality: "local" | "remote"; done: number }>();
   const tokensBy = new Map<string, { agent: string; in: number; out: number }>();
@@ -93,7 +99,7 @@ export function aggregate(lines: readonly MetricLine[]): Stats {
   for (const line of lines) {
     switch (line.event) {
       case "done": {
-        const model = str(line.model) ?? "";
+        const model = line.model ?? "";
         const builtin = /^(?:builtin|planner):/.test(model);
         const locality = builtin ? "local" : (localityOf.get(line.agent) ?? "local");
         stats.beads.done++;
@@ -103,7 +109,7 @@ export function aggregate(lines: readonly MetricLine[]): Stats {
         const entry = doneBy.get(key) ?? { agent: line.agent, model, locality, done: 0 };
         entry.done++;
         doneBy.set(key, entry);
-        if (typeof line.duration_ms === "number") beadLatency.push(line.duration_ms);
+        if (line.duration_ms !== undefined) beadLatency.push(line.duration_ms);
         break;
       }
       case "failed":
@@ -114,13 +120,13 @@ export function aggregate(lines: readonly MetricLine[]): Stats {
         stats.beads.blocked++;
         break;
       case "model_call": {
-        const tokensIn = num(line.tokens_in);
-        const tokensOut = num(line.tokens_out);
+        const tokensIn = finite(line.tokens_in);
+        const tokensOut = finite(line.tokens_out);
         const remote = line.locality === "remote";
         stats.modelCalls.total++;
         if (remote) stats.modelCalls.remote++;
         else stats.modelCalls.local++;
-        const purpose = str(line.purpose) ?? "work";
+        const purpose = line.purpose || "work";
         stats.modelCalls.byPurpose[purpose] = (stats.modelCalls.byPurpose[purpose] ?? 0) + 1;
         stats.tokens.in += tokensIn;
         stats.tokens.out += tokensOut;
@@ -130,8 +136,8 @@ export function aggregate(lines: readonly MetricLine[]): Stats {
         agentTokens.in += tokensIn;
         agentTokens.out += tokensOut;
         tokensBy.set(line.agent, agentTokens);
-        if (typeof line.latency_ms === "number") callLatency.push(line.latency_ms);
-        if (typeof line.price_per_1k === "number" && line.price_per_1k > 0) costBy.add(line.agent, ((tokensIn + tokensOut) / 1000) * line.price_per_1k);
+        callLatency.push(line.latency_ms);
+        if (line.price_per_1k !== undefined && line.price_per_1k > 0) costBy.add(line.agent, ((tokensIn + tokensOut) / 1000) * line.price_per_1k);
         break;
       }
       case "gate": {
@@ -141,8 +147,8 @@ export function aggregate(lines: readonly MetricLine[]): Stats {
           blockedBy.add(line.agent);
         } else {
           stats.gate.allowed++;
-          stats.gate.bytesSent += num(line.bytes);
-          if (line.locality === "remote" || localityOf.get(line.agent) === "remote") stats.gate.bytesSentRemote += num(line.bytes);
+          stats.gate.bytesSent += finite(line.bytes);
+          if (line.locality === "remote" || localityOf.get(line.agent) === "remote") stats.gate.bytesSentRemote += finite(line.bytes);
         }
         break;
       }
@@ -155,11 +161,11 @@ export function aggregate(lines: readonly MetricLine[]): Stats {
           stats.shadow.blocked++;
           break;
         }
-        if (typeof line.similarity !== "number" || line.error !== undefined) {
+        if (line.similarity === undefined || line.error !== undefined) {
           stats.shadow.failed++;
-          if (typeof line.similarity !== "number") break;
+          if (line.similarity === undefined) break;
         }
-        const shadow = str(line.shadow) ?? "?";
+        const shadow = line.shadow || "?";
         const key = `${line.agent}\u0000${shadow}`;
         const pair = pairs.get(key) ?? { primary: line.agent, shadow, comparisons: 0, agreements: 0, similarity: [], primaryLatency: [], shadowLatency: [], primaryTokens: 0, shadowTokens: 0 };
         pair.comparisons++;
@@ -170,10 +176,10 @@ export function aggregate(lines: readonly MetricLine[]): Stats {
         }
         pair.similarity.push(line.similarity);
         similarities.push(line.similarity);
-        if (typeof line.primary_latency_ms === "number") pair.primaryLatency.push(line.primary_latency_ms);
-        if (typeof line.shadow_latency_ms === "number") pair.shadowLatency.push(line.shadow_latency_ms);
-        pair.primaryTokens += num(line.primary_tokens);
-        pair.shadowTokens += num(line.shadow_tokens);
+        if (line.primary_latency_ms !== undefined) pair.primaryLatency.push(line.primary_latency_ms);
+        if (line.shadow_latency_ms !== undefined) pair.shadowLatency.push(line.shadow_latency_ms);
+        pair.primaryTokens += finite(line.primary_tokens);
+        pair.shadowTokens += finite(line.shadow_tokens);
         pairs.set(key, pair);
         break;
       }
@@ -184,7 +190,7 @@ export function aggregate(lines: readonly MetricLine[]): Stats {
         break;
       case "plan":
         stats.plans.epics++;
-        stats.plans.children += Array.isArray(line.children) ? line.children.length : 0;
+        stats.plans.children += line.children.length;
         break;
       default:
         break;

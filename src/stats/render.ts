@@ -1,4 +1,5 @@
 import type { Percentiles, Stats } from "./aggregate.js";
+import { renderEngineStats } from "./engine.js";
 
 const pct = (share: number | null): string => (share === null ? "n/a" : `${Math.round(share * 100)}%`);
 const ms = (value: number | null): string => (value === null ? "n/a" : value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${Math.round(value)} ms`);
@@ -25,6 +26,7 @@ export function renderStats(stats: Stats): string {
   out.push(`Tokens: ${int(stats.tokens.in)} in, ${int(stats.tokens.out)} out; ${pct(stats.tokens.localShare)} of tokens on local models`);
   out.push(`Latency per model call: ${spread(stats.latency.modelCallMs)}`);
   out.push(`Time per bead: ${spread(stats.latency.beadMs)}`);
+  out.push(...renderEngineStats(stats.engines));
   const costs = stats.cost.byAgent.map((entry) => `${entry.agent} ${entry.cost.toFixed(4)}`).join(", ");
   out.push(`Estimated cloud cost: ${stats.cost.total.toFixed(4)}${costs ? ` (${costs})` : ""} (price_per_1k in agent files)`);
   out.push("");

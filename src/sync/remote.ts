@@ -11,7 +11,7 @@ import git, { type AuthCallback, type HttpClient } from "isomorphic-git";
 import http from "isomorphic-git/http/node";
 import { readBoardConfig } from "../board/config.js";
 import type { BoardPaths } from "../board/paths.js";
-import { ConfigError, RemoteAuthError, RemoteError, RemoteNotFoundError, RemoteUnreachableError } from "../errors.js";
+import { ConfigError, RemoteAuthError, RemoteError, RemoteNotFoundError, RemoteUnreachableError, SyncStoppedError } from "../errors.js";
 import { currentBranchRef, readRef } from "../git/refs.js";
 import { boardHasRemote } from "./remote-config.js";
 import type { Repo } from "../git/tree-diff.js";
@@ -30,6 +30,11 @@ export interface Remote {
   timeoutMs: number;
   /** Ask `git credential fill` when the token variable is empty (default true). */
   credentialHelper: boolean;
+  /**
+   * The process's stop (`bead up`, `bead sync`): aborts the HTTP request in flight, and sync,
+   * claim and publish stop between their steps with SyncStoppedError.
+   */
+  signal?: AbortSignal;
 }
 
 /** The name the remote's branches are tracked under locally (refs/remotes/origin/<branch>). */
@@ -78,7 +83,10 @@ interface Transport {
 
 function transport(remote: Remote): Transport {
   const client: HttpClient = {
-    request: (request) => http.request({ ...request, signal: request.signal ?? AbortSignal.timeout(remote.timeoutMs) }),
+    request: (request) => {
+      const signals = [AbortSignal.timeout(remote.timeoutMs), ...(request.signal ? [request.signal] : []), ...(remote.signal ? [remote.signal] : [])];
+      return http.request({ ...request, signal: AbortSignal.any(signals) });
+    },
   };
   const token = remote.env[remote.tokenEnv];
   if (token) {
@@ -116,6 +124,8 @@ function credentialFill(url: string, env: NodeJS.ProcessEnv): Promise<{ username
 /** Turn what isomorphic-git or Node threw into one of our errors. Never includes the token. */
 export function remoteError(error: unknown, remote: Remote, data: Record<string, unknown> = {}): Error {
   const url = redactUrl(remote.url);
+  // Whatever the request failed with once the process is stopping, the stop is the reason.
+  if (remote.signal?.aborted) return new SyncStoppedError(url, "a request to the git server", data);
   if (!(error instanceof Error)) return new RemoteError(`${url}: ${String(error)}`, data);
   const err = error as Error & { code?: string; data?: { statusCode?: number; response?: string } };
   if (err.code === "HttpError" || err.code === "UserCanceledError") {
@@ -218,6 +228,25 @@ export async function pushBranch(repo: Repo, remote: Remote, ref: string = curre
   return { ok: true, pushed: oid };
 }
 
+/**
+ * Push one local branch to the same name on the remote (an acting agent's bead/<id>), never
+ * forced; a rejected push (the remote's branch has other commits) comes back as { ok: false }.
+ * The board's own branch goes through pushBranch.
+ */
+export async function pushRef(repo: Repo, remote: Remote, ref: string): Promise<PushOutcome> {
+  const oid = readRef(repo.gitdir, ref);
+  if (oid === null) return { ok: false, reason: `nothing to push: ${ref} does not exist` };
+  const { http: client, headers, onAuth } = transport(remote);
+  try {
+    await git.push({ fs, http: client, dir: repo.dir, gitdir: repo.gitdir, cache: repo.cache, url: remote.url, ref, remoteRef: ref, headers, ...(onAuth ? { onAuth } : {}) });
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === "PushRejectedError" || code === "GitPushError") return { ok: false, reason: (error as Error).message.replace(/\s+/g, " ").trim() || code };
+    throw remoteError(error, remote);
+  }
+  return { ok: true, pushed: oid };
+}
+
 export interface RemoteCheck {
   url: string;
   /** The remote branch's tip, or null when the repository has no such branch yet. */
@@ -235,4 +264,25 @@ export async function checkRemote(remote: Remote): Promise<RemoteCheck> {
   } catch (error) {
     throw remoteError(error, remote);
   }
+}
+
+/** Between the steps of a sync, claim or publish: stop there when the process is stopping. */
+export function stopIfAborted(remote: Remote, step: string): void {
+  if (remote.signal?.aborted) throw new SyncStoppedError(redactUrl(remote.url), step);
+}
+
+/** A wait between rounds that ends at once when the process stops. */
+export function pauseUnlessStopped(remote: Remote, ms: number, step: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    stopIfAborted(remote, step);
+    const stop = () => {
+      clearTimeout(timer);
+      reject(new SyncStoppedError(redactUrl(remote.url), step));
+    };
+    const timer = setTimeout(() => {
+      remote.signal?.removeEventListener("abort", stop);
+      resolve();
+    }, ms);
+    remote.signal?.addEventListener("abort", stop, { once: true });
+  });
 }

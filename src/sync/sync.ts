@@ -13,10 +13,11 @@ import { withBoardLock } from "../git/board-lock.js";
 import { commitPaths } from "../git/commit-paths.js";
 import type { MergeNote } from "../git/merge-bead.js";
 import { mergePath, type FileVersion } from "../git/merge-file.js";
-import { fetchRemote, pushBranch, redactUrl, REMOTE_NAME, type PushOutcome, type Remote } from "./remote.js";
+import { fetchRemote, pauseUnlessStopped, pushBranch, redactUrl, REMOTE_NAME, stopIfAborted, type PushOutcome, type Remote } from "./remote.js";
 import { compareAndSwapRef, currentBranchRef, readRef } from "../git/refs.js";
 import { commitTree, diffTrees, fileAt, readBlobBytes, writeBlobBytes, type Repo, type TreeFile } from "../git/tree-diff.js";
 import { withIndexLock } from "../git/index-lock.js";
+import { freshContention, measuredFullRound, sawOthers, wonPush, yieldLeftMs, type Contention } from "./contention.js";
 import { unsavedEdits, updateIndexFor, writeWorktree, type WorktreeChange } from "../git/worktree.js";
 
 /** What happened to the local branch: nothing, a fast-forward, a merge; "ahead": only we had new commits. */
@@ -72,9 +73,12 @@ const HANDOFF_MS = 40;
  * would starve the others on the same board (a publish could wait for seconds). So a round
  * that follows this process's previous round within HANDOFF_MS waits out the rest first.
  */
-export async function withNetworkRound<T>(ctx: WriteContext, work: () => Promise<T>): Promise<T> {
+export async function withNetworkRound<T>(ctx: WriteContext, work: () => Promise<T>, remote?: Remote): Promise<T> {
   const since = Date.now() - (lastRound.get(ctx.paths.stateDir) ?? Number.NEGATIVE_INFINITY);
-  if (since < HANDOFF_MS) await sleep(HANDOFF_MS - since);
+  // After a push that won while other clones push too, their turn first (./contention.ts).
+  const wait = Math.max(HANDOFF_MS - since, yieldLeftMs(contentionOf(ctx), Date.now()));
+  if (remote) await pauseUnlessStopped(remote, Math.max(0, wait), "a wait for the next network round");
+  else if (wait > 0) await sleep(wait);
   try {
     return await withBoardLock(ctx.paths.stateDir, work);
   } finally {
@@ -88,10 +92,16 @@ export async function syncBoard(ctx: WriteContext, remote: Remote, options: Sync
   let total: SyncResult | undefined;
   let lastReason = "";
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    const round = await withNetworkRound(ctx, async () => {
-      const integrated = await integrateLocked(ctx, remote);
-      return { integrated, pushed: push ? await pushLocked(ctx, remote) : null };
-    });
+    const round = await withNetworkRound(
+      ctx,
+      async () => {
+        const integrated = await integrateLocked(ctx, remote);
+        // Merged and checked out, not pushed: consistent, and the next sync pushes it.
+        if (push) stopIfAborted(remote, "a sync, before pushing");
+        return { integrated, pushed: push ? await pushLocked(ctx, remote) : null };
+      },
+      remote,
+    );
     total = accumulate(total, round.integrated, attempt);
     if (round.pushed === null || round.pushed.ok) {
       total.pushed = round.pushed !== null && round.pushed.pushed !== null;
@@ -99,7 +109,7 @@ export async function syncBoard(ctx: WriteContext, remote: Remote, options: Sync
       return total;
     }
     lastReason = round.pushed.reason;
-    if (attempt < maxAttempts) await sleep(backoffMs(attempt, options.retryDelayMs));
+    if (attempt < maxAttempts) await pauseUnlessStopped(remote, backoffMs(attempt, options.retryDelayMs), "a sync, between rounds");
   }
   throw new PushKeepsLosingError(redactUrl(remote.url), maxAttempts, lastReason);
 }
@@ -127,7 +137,32 @@ export async function pushLocked(ctx: WriteContext, remote: Remote): Promise<Pus
   const local = readRef(ctx.paths.gitdir, ref);
   const known = readRef(ctx.paths.gitdir, `refs/remotes/${REMOTE_NAME}/${remote.branch}`);
   if (local === null || local === known) return { ok: true, pushed: null };
-  return pushBranch(repoOf(ctx), remote, ref);
+  const outcome = await pushBranch(repoOf(ctx), remote, ref);
+  const now = Date.now();
+  const fetchedAt = fetchStartedAt.get(ctx.paths.stateDir);
+  fetchStartedAt.delete(ctx.paths.stateDir);
+  let state = contentionOf(ctx);
+  if (fetchedAt !== undefined) state = measuredFullRound(state, now - fetchedAt);
+  state = outcome.ok ? wonPush(state, now, Math.random()) : sawOthers(state, now);
+  contention.set(ctx.paths.stateDir, state);
+  return outcome;
+}
+
+const contention = new Map<string, Contention>();
+const fetchStartedAt = new Map<string, number>();
+
+/**
+ * `bead up` on a synced board: from now on this process takes turns with other clones at the
+ * remote (./contention.ts). One-shot commands never wait.
+ */
+export function takeTurnsAtRemote(ctx: WriteContext): void {
+  contention.set(ctx.paths.stateDir, { ...contentionOf(ctx), yields: true, othersSeenAt: Date.now() });
+}
+
+function contentionOf(ctx: WriteContext): Contention {
+  let state = contention.get(ctx.paths.stateDir);
+  if (!state) contention.set(ctx.paths.stateDir, (state = freshContention(Date.now())));
+  return state;
 }
 
 /** Fetch, then fast-forward or merge the local branch and working tree. The caller holds the board lock. */
@@ -138,12 +173,17 @@ export async function integrateLocked(ctx: WriteContext, remote: Remote): Promis
   if (ctx.branchRef !== undefined && ref !== ctx.branchRef) {
     throw new GitError(`HEAD moved from ${ctx.branchRef} to ${ref}: not syncing into ${ref}; agents work only on ${ctx.branchRef.replace(/^refs\/heads\//, "")}`, { expected: ctx.branchRef, head: ref, code: "HEAD_MOVED" });
   }
+  fetchStartedAt.set(ctx.paths.stateDir, Date.now());
   const remoteTip = await fetchRemote(repo, remote);
+  // Fetched into refs/remotes only: the branch and the working tree are untouched so far.
+  stopIfAborted(remote, "a sync, after fetching");
   const local = readRef(repo.gitdir, ref);
   const result: IntegrateResult = { action: "up-to-date", before: local, head: local, remote: remoteTip, files: [], skipped: [], notes: [] };
   if (remoteTip === null) return { ...result, action: local === null ? "up-to-date" : "ahead" };
   if (local === remoteTip) return result;
   if (local !== null && (await isAncestor(repo, remoteTip, local))) return { ...result, action: "ahead" };
+  // The remote has commits we have not: another clone is pushing.
+  contention.set(ctx.paths.stateDir, sawOthers(contentionOf(ctx), Date.now()));
   if (local === null || (await isAncestor(repo, local, remoteTip))) return fastForward(ctx, ref, local, remoteTip, result);
   return mergeRemote(ctx, local, remoteTip, remote, result);
 }

@@ -3,6 +3,7 @@
  * environment that cannot redirect git to another repository, bounded in time and abortable.
  */
 import { execFile } from "node:child_process";
+import { devNull } from "node:os";
 import { GitError } from "../errors.js";
 
 /** Inherited variables that would point git at another repository or index (e.g. from a hook). */
@@ -29,7 +30,8 @@ export function git(run: GitRun): Promise<GitResult> {
   const env: NodeJS.ProcessEnv = { ...process.env, GIT_TERMINAL_PROMPT: "0", ...run.env };
   for (const name of REDIRECTING) delete env[name];
   return new Promise((resolve, reject) => {
-    execFile("git", run.args, { cwd: run.cwd, env, timeout: GIT_TIMEOUT_MS, maxBuffer: MAX_OUTPUT, signal: run.signal }, (error, stdout, stderr) => {
+    // The repository's hooks are the person's: an agent's worktree add or commit runs none (post-checkout, post-commit…).
+    execFile("git", ["-c", `core.hooksPath=${devNull}`, ...run.args], { cwd: run.cwd, env, timeout: GIT_TIMEOUT_MS, maxBuffer: MAX_OUTPUT, signal: run.signal }, (error, stdout, stderr) => {
       if (error === null) return resolve({ stdout, code: 0 });
       const code = typeof error.code === "number" ? error.code : -1;
       if (run.okCodes?.includes(code)) return resolve({ stdout, code });

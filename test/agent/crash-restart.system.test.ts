@@ -3,22 +3,13 @@
  * single-instance lock is recognised by pid and start time); while the holder lives, the refusal
  * names it.
  */
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { BEAD_BIN } from "../helpers/cli.js";
-import { cleanupTempBoards, makeTempBoard } from "../helpers/temp-board.js";
+import { BEAD_BIN, beadProcessesOfEachTest } from "../helpers/cli.js";
+import { makeTempBoard } from "../helpers/temp-board.js";
 import { REPORTER, testEnv, waitFor } from "./support.js";
 
-const children: ChildProcess[] = [];
-beforeAll(() => {
-  if (!existsSync(fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url)))) throw new Error("dist/ is missing: run `npm run build` first");
-});
-afterEach(async () => {
-  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-  await cleanupTempBoards();
-});
+const children = beadProcessesOfEachTest();
 
 function bead(dir: string, args: string[]): { child: ChildProcess; stderr: () => string; exited: Promise<number | null> } {
   const child = spawn(process.execPath, [BEAD_BIN, ...args, "-C", dir], { env: testEnv(), stdio: ["ignore", "pipe", "pipe"] });

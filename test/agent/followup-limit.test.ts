@@ -3,25 +3,19 @@
  * bounded, each refusal is a `followup_limit` guardrail event and the refused proposal is in
  * the result text.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { admitFollowups, countFollowups, DEFAULT_FOLLOWUP_LIMITS } from "../../src/agent/followup-limit.js";
 import type { Bead } from "../../src/bead/fields.js";
 import { readBoardConfig } from "../../src/board/config.js";
 import { beadText } from "../helpers/beads.js";
-import { startOllamaDouble, type OllamaDouble } from "../helpers/ollama-double.js";
-import { cleanupTempBoards, makeTempBoard } from "../helpers/temp-board.js";
-import { bead, metrics, ollamaAgent, replyJson, superviseOnce } from "./support.js";
+import type { OllamaDouble } from "../helpers/ollama-double.js";
+import { makeTempBoard } from "../helpers/temp-board.js";
+import { bead, metrics, ollamaAgent, replyJson, superviseOnce, ollamaDoubleOfEachTest } from "./support.js";
 
 let double: OllamaDouble;
-beforeEach(async () => {
-  double = await startOllamaDouble();
-});
-afterEach(async () => {
-  await double.close();
-  await cleanupTempBoards();
-});
+ollamaDoubleOfEachTest((started) => (double = started));
 
 const followup = (n: number) => ({ title: `Follow-up idea ${n}`, body: `Look into idea ${n}.`, labels: ["code"], priority: 2 });
 const beadIds = (dir: string) => readdirSync(join(dir, "beads")).filter((name) => name.endsWith(".md")).map((name) => name.slice(0, -3)).sort();

@@ -32,4 +32,15 @@ describe("acting agent fields", () => {
   it.each(["max_steps: 0", "max_steps: 1000", "max_steps: two"])("%s is refused", (line) => {
     expect(() => parseAgent(file([line]), "agents/coder.md")).toThrow(ParseError);
   });
+
+  it("run without allow: is refused on the tools: line, with the fix", () => {
+    expect(() => parseAgent(file(["tools: [read_file, run]"]), "agents/coder.md")).toThrow(/agents\/coder\.md:4: tools lists run but allow: is empty[\s\S]*allow: \[\[npm, test\]\]/);
+    expect(parseAgent(file(["tools: [read_file, run]", "allow: [[npm, test]]"]), "agents/coder.md").fields.tools).toEqual(["read_file", "run"]);
+    expect(parseAgent(file(["tools: [read_file]"]), "agents/coder.md").fields.allow).toEqual([]);
+  });
+
+  it("tools on a builtin agent are refused: there is no model to call them", () => {
+    const builtin = "---\nname: coder\nprovider: builtin\naction: report\ntools: [read_file]\n---\nReports.\n";
+    expect(() => parseAgent(builtin, "agents/coder.md")).toThrow(/agents\/coder\.md:5: tools are called by a model, and a builtin agent has none/);
+  });
 });

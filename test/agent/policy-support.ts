@@ -5,7 +5,8 @@
  */
 import { boardPaths } from "../../src/board/paths.js";
 import { supervise, type SuperviseResult } from "../../src/agent/supervisor.js";
-import { readMetricsFile, type MetricLine } from "../../src/stats/read.js";
+import { readMetricsFile } from "../../src/stats/read.js";
+import type { MetricRecord } from "./support.js";
 import { startOllamaDouble, type OllamaDouble, type RecordedRequest, type Reply, type ReplySource } from "../helpers/ollama-double.js";
 import { gitEnv, makeTempBoard, type TempBoard } from "../helpers/temp-board.js";
 
@@ -15,7 +16,7 @@ export interface Rig {
   remote: OllamaDouble;
   logs: string[];
   run(options?: { agents?: string[]; localOnly?: boolean }): Promise<SuperviseResult>;
-  metrics(): MetricLine[];
+  metrics(): MetricRecord[];
   /** Every commit subject on the branch, oldest first. */
   subjects(): string[];
   close(): Promise<void>;

@@ -4,7 +4,7 @@
  * no lease) and the end of the work (a push on a synced board takes seconds). Here the claimer
  * runs the renewal at exactly that moment, every time.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Claimer } from "../../src/agent/claimer.js";
 import { AgentRuntime } from "../../src/agent/runtime.js";
 import { agentLocality, takesOf } from "../../src/agent/select.js";
@@ -14,18 +14,12 @@ import { renewLease } from "../../src/claim/claim.js";
 import { boardPaths } from "../../src/board/paths.js";
 import { writeContext } from "../../src/board/write.js";
 import { beadText } from "../helpers/beads.js";
-import { startOllamaDouble, type OllamaDouble } from "../helpers/ollama-double.js";
-import { cleanupTempBoards, makeTempBoard } from "../helpers/temp-board.js";
-import { bead, logs, ollamaAgent, replyJson, testEnv, workerEnvFor } from "./support.js";
+import type { OllamaDouble } from "../helpers/ollama-double.js";
+import { makeTempBoard } from "../helpers/temp-board.js";
+import { bead, logs, ollamaAgent, replyJson, testEnv, workerEnvFor, ollamaDoubleOfEachTest } from "./support.js";
 
 let double: OllamaDouble;
-beforeEach(async () => {
-  double = await startOllamaDouble();
-});
-afterEach(async () => {
-  await double.close();
-  await cleanupTempBoards();
-});
+ollamaDoubleOfEachTest((started) => (double = started));
 
 describe("lease renewal around the write-back", () => {
   it("a renewal due right after the result is written is not a lost claim", async () => {

@@ -31,7 +31,7 @@ function whoReplies(request: RecordedRequest) {
 }
 
 describe("runtime: a watched board", () => {
-  it("claims a hand-written bead within about a second of its save, works it and commits result and memory", async () => {
+  it("claims a hand-written bead on its save, works it and commits result and memory", async () => {
     const board = await makeTempBoard({ "agents/coder.md": ollamaAgent("coder", double.url, CODER), "beads/.keep": "" });
     double.setReplies([
       { content: replyJson({ result: "Done by hand request.", memory: [{ note: "hand beads work", shared: true }, { note: "mine only", shared: false }] }), promptTokens: 50, evalTokens: 9 },
@@ -40,21 +40,14 @@ describe("runtime: a watched board", () => {
     runtime = await runtimeFor(board.dir, "coder", captured);
     await runtime.start();
 
-    const saved = Date.now();
     board.write("beads/hand-1.md", "---\ntitle: Written by a person\nlabels: [code]\n---\nPlease handle this.\n");
     await waitFor(async () => (await subjects(board.dir)).includes("memory: coder +2 notes (hand-1)"), 20_000, "the memory commit of hand-1");
     // The branch moves a moment before the index is renamed into place: wait for the worker to return.
     const active = runtime;
     await waitFor(() => active.outcomes.done === 1, 5_000, "the worker to finish hand-1");
 
-    const claimLine = (await runGit(board.dir, ["log", "--format=%ct %s"])).split("\n").find((line) => line.endsWith(" claim hand-1 by coder")) ?? "";
-    const commitSeconds = Number(claimLine.split(" ")[0]);
+    // How soon after the save the claim comes is measured by the benches (bench/agent.js), not asserted here.
     const done = bead(board.dir, "hand-1");
-    const latencyMs = Date.parse(String(done.fields.claimed_at)) - saved;
-    console.info(`save -> claim: claimed_at ${latencyMs} ms after the save; claim commit time ${commitSeconds * 1000 - saved} ms (1 s resolution)`);
-    expect(latencyMs).toBeGreaterThanOrEqual(0);
-    expect(latencyMs).toBeLessThan(3000);
-    expect(commitSeconds * 1000 - saved).toBeLessThan(3000);
 
     expect(done.fields).toMatchObject({ status: "done", model: "qwen3:8b", tokens: { in: 50, out: 9 }, duration_ms: expect.any(Number) });
     expect(done.body).toMatch(/^Please handle this\.\n\n## Result\n+Done by hand request\.\n$/);
@@ -106,14 +99,23 @@ describe("runtime: a watched board", () => {
     const board = await makeTempBoard({ "agents/coder.md": ollamaAgent("coder", double.url, CODER), "beads/.keep": "" });
     await double.setDown(true);
     const captured = logs();
-    runtime = await runtimeFor(board.dir, "coder", captured);
+    let later = 0;
+    const wakes: Array<{ ms: number; wake: () => void }> = [];
+    const clock = { now: () => Date.now() + later, wakeAfter: (ms: number, wake: () => void) => (wakes.push({ ms, wake }), () => undefined) };
+    runtime = await runtimeFor(board.dir, "coder", captured, { clock });
     await runtime.start();
     board.write("beads/bb-1.md", beadText(["title: Patience", "labels: [code]"]));
     await waitFor(async () => (await subjects(board.dir))[0] === "release bb-1 by coder: model unreachable", 10_000, "the release");
     expect(bead(board.dir, "bb-1").fields).toMatchObject({ status: "open", attempts: 0 });
     await double.setDown(false);
     double.setReplies([{ content: replyJson({ result: "Back online." }) }]);
+    // A 5 s pause (taken once the release is committed), and one wake-up asked for at its end.
+    await waitFor(() => wakes.length > 0, 10_000, "the pause");
+    expect(wakes.map((entry) => entry.ms)).toEqual([5_010]);
     const active = runtime;
+    expect(await active.reconcile()).toBe(0); // still paused: nothing claimed
+    later = 5_010;
+    wakes[0]?.wake();
     await waitFor(() => active.outcomes.done === 1, 15_000, "bb-1 done after the pause");
     expect(bead(board.dir, "bb-1").body).toContain("Back online.");
     expect(captured.lines.filter((line) => line.includes("unreachable"))).toHaveLength(1);
@@ -122,17 +124,27 @@ describe("runtime: a watched board", () => {
 });
 
 describe("runtime: leases", () => {
-  it("renews the lease of a bead it is still working on", async () => {
-    const board = await makeTempBoard({ "agents/coder.md": ollamaAgent("coder", double.url, [...CODER, "lease: 2s"]), "beads/.keep": "" });
-    double.setReplies([{ content: replyJson(), delayMs: 2500 }]);
-    runtime = await runtimeFor(board.dir, "coder");
+  it("renews the lease of a bead it is still working on once half the lease has passed, by the runtime's clock", async () => {
+    const board = await makeTempBoard({ "agents/coder.md": ollamaAgent("coder", double.url, [...CODER, "lease: 1h"]), "beads/.keep": "" });
+    let finishCall = (): void => undefined;
+    double.setReplies([{ content: replyJson(), holdUntil: new Promise<void>((resolve) => (finishCall = resolve)) }]);
+    let later = 0;
+    runtime = await runtimeFor(board.dir, "coder", logs(), { clock: { now: () => Date.now() + later, wakeAfter: () => () => undefined } });
     await runtime.start();
     board.write("beads/bb-slow.md", beadText(["title: Slow", "labels: [code]"]));
+    await waitFor(() => double.inFlight() === 1, 15_000, "the model call to be under way");
     const active = runtime;
+    await active.renewDue();
+    expect(await subjects(board.dir)).not.toContain("renew bb-slow by coder"); // 1 h left of 1 h: not due
+    later = 31 * 60_000;
+    await active.renewDue();
+    // The runtime's own once-a-second timer may have taken this renewal: either way it is one commit.
+    await waitFor(async () => (await subjects(board.dir))[0] === "renew bb-slow by coder", 15_000, "the renewal commit");
+    later = 0; // a fresh lease again, so the timer does not renew once more before the reply
+    finishCall();
     await waitFor(() => active.outcomes.done === 1, 15_000, "bb-slow done");
     const log = await subjects(board.dir);
-    expect(log.filter((subject) => subject === "renew bb-slow by coder").length).toBeGreaterThanOrEqual(1);
-    expect(log.indexOf("done bb-slow")).toBeLessThan(log.indexOf("renew bb-slow by coder"));
+    expect(log.slice(0, 2)).toEqual(["done bb-slow", "renew bb-slow by coder"]);
     expect(bead(board.dir, "bb-slow").fields).toMatchObject({ status: "done", attempts: 0 });
   });
 });
@@ -172,7 +184,7 @@ describe("supervisor: two agents on one board", () => {
     double.setReplies(whoReplies);
     const { outcomes, logs: lines } = await superviseOnce(board.dir, { agents: ["coder"] });
     expect(outcomes).toEqual({ coder: { done: 1 } });
-    expect(lines).toContain("skipping agents/broken.md:2: provider: provider must be one of ollama, openai, builtin, embedded");
+    expect(lines).toContain("skipping agents/broken.md:2: provider: provider must be one of ollama, openai, builtin, embedded, exec");
   });
 
   it("on stop, starts no work queued behind the shared model-server limit", async () => {

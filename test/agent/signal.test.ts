@@ -1,35 +1,29 @@
 /**
  * SIGTERM and SIGINT on a real `bead up` process (the built bin/bead.js; run `npm run build` first).
  */
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { BEAD_BIN } from "../helpers/cli.js";
+import { BEAD_BIN, beadProcessesOfEachTest } from "../helpers/cli.js";
 import { beadText } from "../helpers/beads.js";
 import { startOllamaDouble, type OllamaDouble } from "../helpers/ollama-double.js";
-import { cleanupTempBoards, makeTempBoard, runGit } from "../helpers/temp-board.js";
+import { makeTempBoard, runGit } from "../helpers/temp-board.js";
 import { bead, chats, metrics, ollamaAgent, replyJson, subjects, testEnv, waitFor } from "./support.js";
 
 let double: OllamaDouble;
-const children: ChildProcess[] = [];
-beforeAll(() => {
-  if (!existsSync(fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url)))) throw new Error("dist/ is missing: run `npm run build` first");
-});
+const children = beadProcessesOfEachTest();
 beforeEach(async () => {
   double = await startOllamaDouble();
 });
 afterEach(async () => {
-  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   await double.close();
-  await cleanupTempBoards();
 });
 
 interface Running {
   child: ChildProcess;
   stderr: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 function beadUp(dir: string): Running {
@@ -38,10 +32,23 @@ function beadUp(dir: string): Running {
   let stderr = "";
   child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
   child.stdout?.resume();
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) => {
-    child.on("exit", (code, signal) => resolve({ code, signal, at: Date.now() }));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.on("exit", (code, signal) => resolve({ code, signal }));
   });
   return { child, stderr: () => stderr, exited };
+}
+
+/**
+ * The exit, or a failure naming what the process said. The model call in flight never ends on
+ * its own (the double stalls it, the agent's timeout is 5 minutes): an exit can only come from
+ * the signal's path, so no clock is read here; the bound is what a hung process costs a run.
+ */
+function exitOf(up: Running): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  let watchdog: NodeJS.Timeout | undefined;
+  const hung = new Promise<never>((_, reject) => {
+    watchdog = setTimeout(() => reject(new Error(`no exit within 10 s; stderr:\n${up.stderr()}`)), 10_000);
+  });
+  return Promise.race([up.exited, hung]).finally(() => clearTimeout(watchdog));
 }
 
 function tempFiles(dir: string): string[] {
@@ -58,7 +65,7 @@ async function expectCleanRepo(dir: string): Promise<void> {
 }
 
 describe("bead up: stopping", () => {
-  it("on SIGTERM mid-bead: exits 143 within seconds, releases the bead, leaves no half-written file", async () => {
+  it("on SIGTERM mid-bead: exits 143 without waiting for the model, releases the bead, leaves no half-written file", async () => {
     const board = await makeTempBoard({
       "agents/coder.md": ollamaAgent("coder", double.url, ["takes: { labels: [code] }", "timeout: 5m"]),
       "beads/bb-1.md": beadText(["title: Long job", "labels: [code]"], "This takes a while.\n"),
@@ -69,12 +76,8 @@ describe("bead up: stopping", () => {
     await waitFor(() => chats(double).length === 1 && double.inFlight() === 1, 20_000, "the model call to be under way");
     expect(bead(board.dir, "bb-1").fields).toMatchObject({ status: "claimed", claimed_by: "coder@test" });
 
-    const sent = Date.now();
     up.child.kill("SIGTERM");
-    const exit = await Promise.race([up.exited, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no exit within 10 s; stderr:\n${up.stderr()}`)), 10_000))]);
-    console.info(`SIGTERM -> exit: ${exit.at - sent} ms`);
-    expect(exit).toMatchObject({ code: 143, signal: null });
-    expect(exit.at - sent).toBeLessThan(5000);
+    expect(await exitOf(up)).toEqual({ code: 143, signal: null });
     expect(up.stderr()).toContain("stopping: no new claims; releasing beads in flight");
 
     const fields = bead(board.dir, "bb-1").fields;
@@ -91,15 +94,12 @@ describe("bead up: stopping", () => {
     expect(existsSync(join(board.dir, ".git", "beadboard", "agents", "coder.lock"))).toBe(false);
   });
 
-  it("on SIGINT while idle: exits 130 at once", async () => {
+  it("on SIGINT while idle: exits 130", async () => {
     const board = await makeTempBoard({ "agents/coder.md": ollamaAgent("coder", double.url, ["takes: { labels: [code] }"]), "beads/.keep": "" });
     const up = beadUp(board.dir);
     await waitFor(() => up.stderr().includes("1 agent(s) watching"), 20_000, "the agent to start watching");
-    const sent = Date.now();
     up.child.kill("SIGINT");
-    const exit = await up.exited;
-    expect(exit.code).toBe(130);
-    expect(exit.at - sent).toBeLessThan(3000);
+    expect(await exitOf(up)).toEqual({ code: 130, signal: null });
     await expectCleanRepo(board.dir);
   });
 });

@@ -3,30 +3,23 @@
  * works beads on a model server that never finishes a stream: exit 143/130 within seconds, every
  * claimed bead released, as git shows it.
  */
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { BEAD_BIN } from "../helpers/cli.js";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { spawn } from "node:child_process";
+import { BEAD_BIN, beadProcessesOfEachTest } from "../helpers/cli.js";
 import { beadText } from "../helpers/beads.js";
 import { startOllamaDouble, type OllamaDouble } from "../helpers/ollama-double.js";
-import { cleanupTempBoards, makeTempBoard, runGit } from "../helpers/temp-board.js";
+import { makeTempBoard, runGit } from "../helpers/temp-board.js";
 import { ollamaAgent, replyJson, testEnv, waitFor } from "./support.js";
 
 let double: OllamaDouble;
-const children: ChildProcess[] = [];
-beforeAll(() => {
-  if (!existsSync(fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url)))) throw new Error("dist/ is missing: run `npm run build` first");
-});
+const children = beadProcessesOfEachTest();
 beforeEach(async () => {
   double = await startOllamaDouble();
   // Every reply: one chunk, then nothing, forever (until the client hangs up).
   double.setReplies(() => ({ content: replyJson(), chunks: 4, stallAfterChunks: 1 }));
 });
 afterEach(async () => {
-  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   await double.close();
-  await cleanupTempBoards();
 });
 
 /** Status of each bead as committed at HEAD (git's view, not the product's). */

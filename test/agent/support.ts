@@ -7,8 +7,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadAgents, findAgent } from "../../src/agent/load.js";
 import { localClaimer } from "../../src/agent/claimer.js";
-import { MetricsLog, type Metric } from "../../src/agent/metrics.js";
-import { AgentRuntime } from "../../src/agent/runtime.js";
+import { MetricsLog } from "../../src/agent/metrics.js";
+import { AgentRuntime, type RuntimeOptions } from "../../src/agent/runtime.js";
 import { agentLocality, takesOf } from "../../src/agent/select.js";
 import { supervise } from "../../src/agent/supervisor.js";
 import type { WorkerEnv } from "../../src/agent/worker.js";
@@ -18,8 +18,9 @@ import { boardPaths } from "../../src/board/paths.js";
 import { parseBeadFile } from "../../src/board/read-bead.js";
 import { writeContext } from "../../src/board/write.js";
 import { providerFor } from "../../src/agent/provider-for.js";
-import type { OllamaDouble, RecordedRequest } from "../helpers/ollama-double.js";
-import { gitEnv, runGit } from "../helpers/temp-board.js";
+import { afterEach, beforeEach } from "vitest";
+import { startOllamaDouble, type OllamaDouble, type RecordedRequest } from "../helpers/ollama-double.js";
+import { cleanupTempBoards, gitEnv, runGit } from "../helpers/temp-board.js";
 import { LiveBoard } from "../../src/board/live-board.js";
 
 /** Holders read `<agent>@test`. */
@@ -88,11 +89,11 @@ export async function workerEnvFor(dir: string, name: string, captured: Logs = l
   };
 }
 
-export async function runtimeFor(dir: string, name: string, captured: Logs = logs()): Promise<AgentRuntime> {
+export async function runtimeFor(dir: string, name: string, captured: Logs = logs(), extra: Partial<RuntimeOptions> = {}): Promise<AgentRuntime> {
   const env = await workerEnvFor(dir, name, captured);
   const loaded = loadAgents(env.ctx.paths);
   const everyone = loaded.agents.map((agent) => takesOf(agent, agentLocality(agent, providerFor(agent, testEnv())?.host)));
-  return new AgentRuntime({ ...env, board: new LiveBoard(env.ctx.paths), everyone, serverQueue: undefined });
+  return new AgentRuntime({ ...env, board: new LiveBoard(env.ctx.paths), everyone, serverQueue: undefined, ...extra });
 }
 
 export function bead(dir: string, id: string): BeadWithBody {
@@ -104,14 +105,17 @@ export async function subjects(dir: string): Promise<string[]> {
   return (await runGit(dir, ["log", "--format=%s"])).split("\n").filter(Boolean);
 }
 
-export function metrics(dir: string): Metric[] {
+/** A metrics.jsonl line as written, for tests that look at any field (the typed events are src/stats/events.ts). */
+export type MetricRecord = { ts?: string; event: string; agent: string; bead?: string; [key: string]: unknown };
+
+export function metrics(dir: string): MetricRecord[] {
   let text = "";
   try {
     text = readFileSync(join(dir, ".git", "beadboard", "metrics.jsonl"), "utf8");
   } catch {
     return [];
   }
-  return text.split("\n").filter(Boolean).map((line) => JSON.parse(line) as Metric);
+  return text.split("\n").filter(Boolean).map((line) => JSON.parse(line) as MetricRecord);
 }
 
 export function chats(double: OllamaDouble): RecordedRequest[] {
@@ -141,4 +145,21 @@ export async function waitFor<T>(probe: () => T | undefined | false | Promise<T 
     if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/**
+ * For an agent test file: a fresh Ollama double before each test, handed to `use`; after the
+ * test it is closed and the temp boards are removed.
+ */
+export function ollamaDoubleOfEachTest(use: (double: OllamaDouble) => void): void {
+  let current: OllamaDouble | undefined;
+  beforeEach(async () => {
+    current = await startOllamaDouble();
+    use(current);
+  });
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+    await cleanupTempBoards();
+  });
 }

@@ -1,19 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createServer } from "node:net";
 import { workBead } from "../../src/agent/worker.js";
 import { beadText } from "../helpers/beads.js";
 import { startOllamaDouble, type OllamaDouble } from "../helpers/ollama-double.js";
-import { cleanupTempBoards, makeTempBoard, runGit } from "../helpers/temp-board.js";
-import { bead, chats, logs, metrics, ollamaAgent, replyJson, subjects, superviseOnce, workerEnvFor } from "./support.js";
+import { makeTempBoard, runGit } from "../helpers/temp-board.js";
+import { bead, chats, logs, metrics, ollamaAgent, replyJson, subjects, superviseOnce, workerEnvFor, ollamaDoubleOfEachTest } from "./support.js";
 
 let double: OllamaDouble;
-beforeEach(async () => {
-  double = await startOllamaDouble();
-});
-afterEach(async () => {
-  await double.close();
-  await cleanupTempBoards();
-});
+ollamaDoubleOfEachTest((started) => (double = started));
 
 function board(host: string, agentLines: string[] = [], beads = 1) {
   const files: Record<string, string> = { "agents/coder.md": ollamaAgent("coder", host, ["takes: { labels: [code] }", ...agentLines]) };

@@ -1,17 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { beadText } from "../helpers/beads.js";
-import { startOllamaDouble, type OllamaDouble } from "../helpers/ollama-double.js";
-import { cleanupTempBoards, makeTempBoard } from "../helpers/temp-board.js";
-import { bead, chatBody, chats, metrics, ollamaAgent, replyJson, subjects, superviseOnce } from "./support.js";
+import type { OllamaDouble } from "../helpers/ollama-double.js";
+import { makeTempBoard } from "../helpers/temp-board.js";
+import { bead, chatBody, chats, metrics, ollamaAgent, replyJson, subjects, superviseOnce, ollamaDoubleOfEachTest } from "./support.js";
 
 let double: OllamaDouble;
-beforeEach(async () => {
-  double = await startOllamaDouble();
-});
-afterEach(async () => {
-  await double.close();
-  await cleanupTempBoards();
-});
+ollamaDoubleOfEachTest((started) => (double = started));
 
 function board(agentLines: string[] = []) {
   return makeTempBoard({

@@ -1,21 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { replyJsonSchema } from "../../src/harness/reply.js";
 import { estimateTokens } from "../../src/model/tokens.js";
 import { beadText } from "../helpers/beads.js";
-import { startOllamaDouble, type OllamaDouble } from "../helpers/ollama-double.js";
-import { cleanupTempBoards, makeTempBoard, runGit } from "../helpers/temp-board.js";
-import { REPORTER, bead, chatBody, chats, metrics, ollamaAgent, replyJson, subjects, superviseOnce } from "./support.js";
+import type { OllamaDouble } from "../helpers/ollama-double.js";
+import { makeTempBoard, runGit } from "../helpers/temp-board.js";
+import { REPORTER, bead, chatBody, chats, metrics, ollamaAgent, replyJson, subjects, superviseOnce, ollamaDoubleOfEachTest } from "./support.js";
 
 let double: OllamaDouble;
-beforeEach(async () => {
-  double = await startOllamaDouble();
-});
-afterEach(async () => {
-  await double.close();
-  await cleanupTempBoards();
-});
+ollamaDoubleOfEachTest((started) => (double = started));
 
 const today = () => new Date().toISOString().slice(0, 10);
 

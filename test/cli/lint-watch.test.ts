@@ -3,14 +3,13 @@
  * and the VS Code problem matcher `bead init` writes, applied to its real output.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { LINT_TASK } from "../../src/board/vscode-tasks.js";
 import { beadText } from "../helpers/beads.js";
-import { BEAD_BIN } from "../helpers/cli.js";
-import { cleanupTempBoards, gitEnv } from "../helpers/temp-board.js";
+import { BEAD_BIN, beadProcessesOfEachTest } from "../helpers/cli.js";
+import { gitEnv } from "../helpers/temp-board.js";
 import { cliBoard } from "./support.js";
 
 const DEADLINE_MS = 20_000;
@@ -18,14 +17,7 @@ const BEGIN = "bead lint: checking";
 const NO_PROBLEMS = "bead lint: no problems";
 const GOOD = { "beads/ok.md": beadText(["title: Fine"]), "agents/reporter.md": "---\nname: reporter\nprovider: builtin\naction: report\n---\n" };
 
-const children: ChildProcess[] = [];
-beforeAll(() => {
-  if (!existsSync(fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url)))) throw new Error("dist/ is missing: run `npm run build` first");
-});
-afterEach(async () => {
-  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-  await cleanupTempBoards();
-});
+const children = beadProcessesOfEachTest();
 
 interface Run {
   /** Lines between the begin and the end marker. */

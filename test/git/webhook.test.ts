@@ -30,6 +30,22 @@ async function start(onPush: (event: PushEvent) => void | Promise<void>, extra: 
   return { server, logs };
 }
 
+/** Calls of onPush as they come, and a promise for the n-th: the tests wait for a call, never for a clock. */
+function recorder<T>() {
+  const seen: T[] = [];
+  const waiting: Array<{ n: number; resolve: () => void }> = [];
+  return {
+    seen,
+    record(value: T): void {
+      seen.push(value);
+      for (const waiter of waiting) if (seen.length >= waiter.n) waiter.resolve();
+    },
+    reached(n: number): Promise<void> {
+      return seen.length >= n ? Promise.resolve() : new Promise((resolve) => waiting.push({ n, resolve }));
+    },
+  };
+}
+
 function post(server: WebhookServer, body: string, headers: Record<string, string>): Promise<Response> {
   return fetch(server.url, { method: "POST", body, headers: { "Content-Type": "application/json", ...headers } });
 }
@@ -99,10 +115,11 @@ describe("webhook server", () => {
   });
 
   it("a signed push calls onPush with the event; other events and branches are ignored", async () => {
-    const events: PushEvent[] = [];
+    const pushes = recorder<PushEvent>();
+    const events = pushes.seen;
     const { server } = await start(
       (event) => {
-        events.push(event);
+        pushes.record(event);
       },
       { branch: "main" },
     );
@@ -120,7 +137,7 @@ describe("webhook server", () => {
     });
     expect(formReply.status).toBe(202);
     expect((await fetch(server.url)).status).toBe(405);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await pushes.reached(2);
     expect(events).toEqual([
       { ref: "refs/heads/main", after: "a".repeat(40), repository: "team/board", delivery: "d-1" },
       { ref: "refs/heads/main", after: "a".repeat(40), repository: "team/board", delivery: null },
@@ -128,38 +145,38 @@ describe("webhook server", () => {
   });
 
   it("pushes arriving while onPush runs fold into one more call", async () => {
-    let calls = 0;
+    const calls = recorder<number>();
     let release: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => {
       release = resolve;
     });
     const { server } = await start(async () => {
-      calls++;
-      if (calls === 1) await gate;
+      calls.record(calls.seen.length + 1);
+      if (calls.seen.length === 1) await gate;
     });
     const headers = { "X-Forgejo-Event": "push", "X-Forgejo-Signature": sign(payload) };
     for (let i = 0; i < 4; i++) expect((await post(server, payload, headers)).status).toBe(202);
-    expect(calls).toBe(1);
+    expect(calls.seen).toEqual([1]);
     release();
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(calls).toBe(2);
+    await calls.reached(2);
+    expect(calls.seen).toEqual([1, 2]);
   });
 
   it("a push on another clone, announced by webhook, is fetched into this board at once", async () => {
     rig = await startSyncRig({ "beads/bb-1.md": beadFile("One") });
     const a = await rig.clone("a");
     const b = await rig.clone("b");
-    const synced: string[] = [];
+    const synced = recorder<string>();
     const { server } = await start(async () => {
       const result = await syncBoard(a.ctx, a.remote);
-      synced.push(result.action);
+      synced.record(result.action);
     });
     await createBead(b.ctx, "bb-2", beadFile("Two"), "new bb-2");
     await publish(b.ctx, b.remote);
     const body = JSON.stringify({ ref: "refs/heads/main", after: await rig.serverTip() });
     expect((await post(server, body, { "X-Forgejo-Event": "push", "X-Forgejo-Signature": sign(body) })).status).toBe(202);
-    for (let i = 0; i < 100 && synced.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(synced).toEqual(["fast-forward"]);
+    await synced.reached(1);
+    expect(synced.seen).toEqual(["fast-forward"]);
     expect(a.read("beads/bb-2.md")).toContain("title: Two");
   });
 });

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import * as z from "../../src/schema/zod.js";
 import { createOllamaProvider } from "../../src/model/ollama.js";
 import { runToolLoop, type LoopEvent, type ResultGate, type ToolLoopOptions } from "../../src/harness/loop.js";
-import type { LoopTool } from "../../src/harness/calls.js";
+import type { HarnessTool } from "../../src/harness/tool.js";
 import { sensitivityResultGate } from "../../src/harness/result-gate.js";
 import { defaultGatePolicy } from "../../src/policy/gate.js";
 import type { TranscriptEntry } from "../../src/harness/transcript.js";
@@ -16,7 +16,7 @@ afterEach(async () => {
 });
 
 const echoCalls: string[] = [];
-const echo: LoopTool = {
+const echo: HarnessTool = {
   name: "echo",
   description: "Repeat the text.",
   schema: z.object({ text: z.string() }) as z.ZodMiniType<unknown>,
@@ -32,7 +32,7 @@ const finishSchema = z.object({
   memory: z._default(z.array(z.unknown()), []),
   followups: z._default(z.array(z.unknown()), []),
 });
-const finish: LoopTool = {
+const finish: HarnessTool = {
   name: "finish",
   description: "End the work with a result.",
   schema: finishSchema as z.ZodMiniType<unknown>,
@@ -137,7 +137,7 @@ describe("runToolLoop", () => {
 
   it("abort mid-loop stops after the running tool, with no further model call", async () => {
     const controller = new AbortController();
-    const aborting: LoopTool = { ...echo, run: async (input) => (controller.abort(), echo.run(input, { root: "", allow: [], signal: controller.signal })) };
+    const aborting: HarnessTool = { ...echo, run: async (input) => (controller.abort(), echo.run(input, { root: "", allow: [], signal: controller.signal })) };
     const { outcome, requests } = await loop([call("echo", { text: "a" }), call("echo", { text: "b" }), call("finish", { result: "x" })], {
       tools: { echo: aborting, finish },
       signal: controller.signal,
@@ -169,7 +169,7 @@ describe("runToolLoop", () => {
 
   it("the deadline (on an injected clock) ends the loop with `timeout`", async () => {
     let now = 0;
-    const slowEcho: LoopTool = { ...echo, run: async (input, ctx) => ((now += 600), echo.run(input, ctx)) };
+    const slowEcho: HarnessTool = { ...echo, run: async (input, ctx) => ((now += 600), echo.run(input, ctx)) };
     const { outcome, events, requests } = await loop([call("echo", { text: "a" }), call("echo", { text: "b" }), call("finish", { result: "x" })], {
       tools: { echo: slowEcho, finish },
       timeoutMs: 1000,
@@ -182,7 +182,7 @@ describe("runToolLoop", () => {
 
   it("a result holding an AWS key never reaches a remote model: refused, with a gate event", async () => {
     const key = ["AKIA", "Q3Z7XK2M9PLW4RTB"].join("");
-    const leaky: LoopTool = { ...echo, run: async () => ({ text: `[default]\naws_access_key_id = ${key}\n` }) };
+    const leaky: HarnessTool = { ...echo, run: async () => ({ text: `[default]\naws_access_key_id = ${key}\n` }) };
     const gate = sensitivityResultGate({ beadId: "bb-1", agent: "remote-coder", locality: "remote", policy: defaultGatePolicy, declared: "internal" });
     const { outcome, requests, events } = await loop([call("echo", { text: "creds" }), call("finish", { result: "ok" })], { tools: { echo: leaky, finish }, gate });
     expect(outcome.stop).toBe("finish");
@@ -194,14 +194,14 @@ describe("runToolLoop", () => {
 
   it("the same AWS key reaches a local model (the board's policy allows secrets locally)", async () => {
     const key = ["AKIA", "Q3Z7XK2M9PLW4RTB"].join("");
-    const leaky: LoopTool = { ...echo, run: async () => ({ text: `aws_access_key_id = ${key}` }) };
+    const leaky: HarnessTool = { ...echo, run: async () => ({ text: `aws_access_key_id = ${key}` }) };
     const gate = sensitivityResultGate({ beadId: "bb-1", agent: "local-coder", locality: "local", policy: defaultGatePolicy, declared: "internal" });
     const { requests } = await loop([call("echo", { text: "creds" }), call("finish", { result: "ok" })], { tools: { echo: leaky, finish }, gate });
     expect(sentText(requests)).toContain(key);
   });
 
   it("a tool that throws is a tool_error message, not a crash", async () => {
-    const broken: LoopTool = { ...echo, run: async () => Promise.reject(new Error("disk on fire")) };
+    const broken: HarnessTool = { ...echo, run: async () => Promise.reject(new Error("disk on fire")) };
     const { outcome, events, requests } = await loop([call("echo", { text: "a" }), call("finish", { result: "ok" })], { tools: { echo: broken, finish } });
     expect(outcome.stop).toBe("finish");
     expect(sentText(requests)).toContain("echo failed: disk on fire");

@@ -5,8 +5,11 @@
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { ServerLoad, type LoadStats, type ModelSpeed, type ServerLoadOptions } from "./model-load.js";
+import { CREATED_AT, ollamaWire, openaiWire, type Timing, type Tokens } from "./double-wire.js";
 
-export interface DoubleModel {
+/** Speed and size fields (model-load.ts) take effect when the double is started with `load`. */
+export interface DoubleModel extends ModelSpeed {
   name: string;
   contextLength?: number;
   /** Architecture prefix of the `model_info` keys; defaults to the name before the tag ("qwen3"). */
@@ -27,6 +30,8 @@ export interface Reply {
   chunks?: number;
   /** Wait this long before sending anything, headers included. */
   delayMs?: number;
+  /** Send nothing, headers included, until this settles (a test decides when the call ends, no clock involved). */
+  holdUntil?: Promise<unknown>;
   /** Send this many chunks, then hang until the client gives up. */
   stallAfterChunks?: number;
   /** HTTP error status; the body is `{error}` (Ollama) or `{error:{message}}` (/v1). */
@@ -53,6 +58,11 @@ export interface OllamaDoubleOptions {
   replies?: ReplySource;
   /** Require `Authorization: Bearer <token>` on every request. */
   token?: string;
+  /**
+   * Behave like a server under load (test/helpers/model-load.ts): load times, how many models fit,
+   * parallel requests, token rates. Without it, every model answers at once with fixed durations.
+   */
+  load?: ServerLoadOptions;
 }
 
 export interface OllamaDouble {
@@ -64,12 +74,12 @@ export interface OllamaDouble {
   setDown(down: boolean): Promise<void>;
   /** Responses started and not yet finished or dropped (a stalled reply counts until the client hangs up). */
   inFlight(): number;
+  /** Loads, evictions and peaks seen under `load` (all zero without it). */
+  loadStats(): LoadStats;
   close(): Promise<void>;
 }
 
 export const DEFAULT_MODELS: DoubleModel[] = [{ name: "qwen3:8b", contextLength: 40960 }];
-
-const CREATED_AT = "2025-01-01T00:00:00Z";
 
 export async function startOllamaDouble(options: OllamaDoubleOptions = {}): Promise<OllamaDouble> {
   const models = options.models ?? DEFAULT_MODELS;
@@ -78,8 +88,11 @@ export async function startOllamaDouble(options: OllamaDoubleOptions = {}): Prom
   const open = new Set<ServerResponse>();
   const timers = new Set<NodeJS.Timeout>();
   const loaded = new Set<string>();
+  const lastReply = new WeakMap<RecordedRequest, Reply>();
   let source: ReplySource = options.replies ?? [{ content: "ok" }];
   let taken = 0;
+  const sleep = (ms: number): Promise<void> => new Promise((resolve) => later(ms, resolve));
+  const serverLoad = options.load ? new ServerLoad(options.load, sleep) : undefined;
 
   const nextReply = (request: RecordedRequest): Reply => {
     if (typeof source === "function") return source(request);
@@ -119,6 +132,10 @@ export async function startOllamaDouble(options: OllamaDoubleOptions = {}): Prom
     const key = `${request.method} ${request.path}`;
     if (key === "GET /api/version") return sendJson(res, 200, { version: "0.12.0" });
     if (key === "GET /api/tags") return sendJson(res, 200, { models: models.map(tagOf) });
+    if (key === "GET /api/ps" && serverLoad) {
+      const running = serverLoad.loadedModels().flatMap((name) => models.filter((m) => m.name === name));
+      return sendJson(res, 200, { models: running.map(psEntryOf) });
+    }
     if (key === "GET /api/ps") {
       const running = models.filter((m) => loaded.has(m.name));
       return sendJson(res, 200, { models: running.map((m) => ({ ...tagOf(m), expires_at: "2099-01-01T00:00:00Z", size_vram: 0 })) });
@@ -139,6 +156,7 @@ export async function startOllamaDouble(options: OllamaDoubleOptions = {}): Prom
   function chat(request: RecordedRequest, res: ServerResponse, v1: boolean): void {
     const body = asRecord(request.body);
     const reply = nextReply(request);
+    lastReply.set(request, reply);
     const model = findModel(body.model);
     const run = (): void => {
       if (!open.has(res)) return; // the client hung up during delayMs
@@ -148,32 +166,60 @@ export async function startOllamaDouble(options: OllamaDoubleOptions = {}): Prom
       if (!model) return sendError(res, v1, 404, `model "${String(body.model)}" not found, try pulling it first`);
       loaded.add(model.name);
       const content = reply.content ?? "";
+      // Ollama cuts a prompt longer than num_ctx and counts only what it kept.
+      const numCtx = asRecord(body.options).num_ctx;
+      const promptTokens = reply.promptTokens ?? Math.ceil(JSON.stringify(body.messages ?? []).length / 4);
       const tokens = {
-        prompt: reply.promptTokens ?? Math.ceil(JSON.stringify(body.messages ?? []).length / 4),
+        prompt: typeof numCtx === "number" && numCtx > 0 ? Math.min(promptTokens, numCtx) : promptTokens,
         eval: reply.evalTokens ?? Math.ceil(content.length / 4),
       };
-      // Ollama streams unless told not to; the OpenAI API only when asked.
-      const stream = v1 ? body.stream === true : body.stream !== false;
-      const wire = v1 ? openaiWire(model.name, tokens, asRecord(body.stream_options).include_usage === true) : ollamaWire(model.name, tokens);
-      if (!stream) {
-        res.writeHead(200, { "content-type": "application/json" });
-        return void res.end(reply.malformed ? '{"message": {"content": "trunc' : JSON.stringify(wire.whole(content)));
-      }
-      res.writeHead(200, { "content-type": v1 ? "text/event-stream" : "application/x-ndjson" });
-      res.flushHeaders(); // a stream that stalls at once has still answered
-      const pieces = split(content, reply.chunks ?? 3);
-      if (reply.malformed) return void res.end(wire.frame(wire.chunk(pieces[0] ?? "")) + wire.frame("{not json"));
-      const stallAt = reply.stallAfterChunks;
-      for (const [i, piece] of pieces.entries()) {
-        if (stallAt !== undefined && i >= stallAt) return; // hang: the response stays open
-        res.write(wire.frame(wire.chunk(piece)));
-      }
-      if (stallAt !== undefined && stallAt >= pieces.length) return;
-      if (reply.toolCalls !== undefined && reply.toolCalls.length > 0) res.write(wire.toolCalls(reply.toolCalls));
-      res.end(wire.finish());
+      if (serverLoad) return void served(serverLoad, model, tokens, content, request, res, v1);
+      void respond(reply, model, tokens, content, undefined, body, res, v1);
     };
-    if (reply.delayMs) later(reply.delayMs, run);
+    if (reply.holdUntil) void reply.holdUntil.then(run, run);
+    else if (reply.delayMs) later(reply.delayMs, run);
     else run();
+  }
+
+  /** Under load: wait for the model and a slot, pace the reply, report the simulated durations. */
+  async function served(load: ServerLoad, model: DoubleModel, tokens: Tokens, content: string, request: RecordedRequest, res: ServerResponse, v1: boolean): Promise<void> {
+    const { loadMs, release } = await load.admit(model.name, model);
+    res.on("close", release);
+    if (!open.has(res)) return release();
+    const times = load.timesFor(model, loadMs, tokens.prompt, tokens.eval);
+    await load.wait(times.promptMs);
+    const reply = { ...lastReply.get(request), chunks: Math.max(1, Math.min(tokens.eval, 64)) };
+    void respond(reply, model, tokens, content, { times, pace: (ms) => load.wait(ms), reportsTimings: load.reportsTimings }, asRecord(request.body), res, v1).finally(release);
+  }
+
+  async function respond(reply: Reply, model: DoubleModel, tokens: Tokens, content: string, timing: Timing | undefined, body: Record<string, unknown>, res: ServerResponse, v1: boolean): Promise<void> {
+    // Ollama streams unless told not to; the OpenAI API only when asked.
+    const stream = v1 ? body.stream === true : body.stream !== false;
+    const v1Times = timing?.reportsTimings === false ? undefined : timing?.times;
+    const wire = v1 ? openaiWire(model.name, tokens, asRecord(body.stream_options).include_usage === true, v1Times) : ollamaWire(model.name, tokens, timing?.times);
+    if (!stream) {
+      await timing?.pace(timing.times.evalMs);
+      if (!open.has(res)) return;
+      res.writeHead(200, { "content-type": "application/json" });
+      return void res.end(reply.malformed ? '{"message": {"content": "trunc' : JSON.stringify(wire.whole(content)));
+    }
+    res.writeHead(200, { "content-type": v1 ? "text/event-stream" : "application/x-ndjson" });
+    res.flushHeaders(); // a stream that stalls at once has still answered
+    const pieces = split(content, reply.chunks ?? 3);
+    if (reply.malformed) return void res.end(wire.frame(wire.chunk(pieces[0] ?? "")) + wire.frame("{not json"));
+    const stallAt = reply.stallAfterChunks;
+    const streamStart = performance.now();
+    for (const [i, piece] of pieces.entries()) {
+      if (stallAt !== undefined && i >= stallAt) return; // hang: the response stays open
+      // Tokens stream at the set rate: piece i is due at its share of the generation time (measured
+      // from the start, so timer overshoot does not add up over the pieces).
+      if (timing) await timing.pace(streamStart + ((i + 1) * timing.times.evalMs) / pieces.length - performance.now());
+      if (!open.has(res)) return;
+      res.write(wire.frame(wire.chunk(piece)));
+    }
+    if (stallAt !== undefined && stallAt >= pieces.length) return;
+    if (reply.toolCalls !== undefined && reply.toolCalls.length > 0) res.write(wire.toolCalls(reply.toolCalls));
+    res.end(wire.finish());
   }
 
   let listening = false;
@@ -210,72 +256,8 @@ export async function startOllamaDouble(options: OllamaDoubleOptions = {}): Prom
       else if (!listening) await listen(port);
     },
     inFlight: () => open.size,
+    loadStats: () => structuredClone(serverLoad?.stats ?? { loads: [], evictions: 0, peakInFlight: 0, peakModelsInFlight: 0 }),
     close: shutdown,
-  };
-}
-
-type Tokens = { prompt: number; eval: number };
-/** How one protocol frames a stream chunk, the end of a stream, and a whole (unstreamed) reply. */
-type Wire = {
-  frame(payload: unknown): string;
-  chunk(piece: string): unknown;
-  toolCalls(calls: DoubleToolCall[]): string;
-  finish(): string;
-  whole(content: string): unknown;
-};
-
-function ollamaWire(model: string, tokens: Tokens): Wire {
-  const stats = { done: true, done_reason: "stop", total_duration: 1_000_000, load_duration: 100_000 };
-  const counts = { prompt_eval_count: tokens.prompt, prompt_eval_duration: 200_000, eval_count: tokens.eval, eval_duration: 700_000 };
-  const message = (content: string) => ({ model, created_at: CREATED_AT, message: { role: "assistant", content } });
-  const frame = (payload: unknown) => `${typeof payload === "string" ? payload : JSON.stringify(payload)}\n`;
-  return {
-    frame,
-    chunk: (piece) => ({ ...message(piece), done: false }),
-    toolCalls: (calls) =>
-      frame({ model, created_at: CREATED_AT, message: { role: "assistant", content: "", tool_calls: calls.map((c) => ({ function: { name: c.name, arguments: c.arguments } })) }, done: false }),
-    finish: () => frame({ ...message(""), ...stats, ...counts }),
-    whole: (content) => ({ ...message(content), ...stats, ...counts }),
-  };
-}
-
-function openaiWire(model: string, tokens: Tokens, includeUsage: boolean): Wire {
-  const head = { id: "chatcmpl-1", created: 1735689600, model, system_fingerprint: "fp_ollama" };
-  const usage = { prompt_tokens: tokens.prompt, completion_tokens: tokens.eval, total_tokens: tokens.prompt + tokens.eval };
-  const frame = (payload: unknown) => `data: ${typeof payload === "string" ? payload : JSON.stringify(payload)}\n\n`;
-  const delta = (content: string | undefined, finish: string | null) => ({
-    ...head,
-    object: "chat.completion.chunk",
-    choices: [{ index: 0, delta: content === undefined ? {} : { role: "assistant", content }, finish_reason: finish }],
-  });
-  return {
-    frame,
-    chunk: (piece) => delta(piece, null),
-    toolCalls: (calls) =>
-      calls
-        .flatMap((call, index) => {
-          const text = typeof call.arguments === "string" ? call.arguments : JSON.stringify(call.arguments);
-          const half = Math.ceil(text.length / 2);
-          const piece = (fields: Record<string, unknown>) => ({
-            ...head,
-            object: "chat.completion.chunk",
-            choices: [{ index: 0, delta: { tool_calls: [{ index, ...fields }] }, finish_reason: null }],
-          });
-          return [
-            piece({ id: `call_double_${index}`, type: "function", function: { name: call.name, arguments: text.slice(0, half) } }),
-            piece({ function: { arguments: text.slice(half) } }),
-          ];
-        })
-        .map(frame)
-        .join(""),
-    finish: () =>
-      frame(delta(undefined, "stop")) + (includeUsage ? frame({ ...head, object: "chat.completion.chunk", choices: [], usage }) : "") + frame("[DONE]"),
-    whole: (content) => ({
-      ...head,
-      object: "chat.completion",
-      choices: [{ index: 0, message: { role: "assistant", content }, finish_reason: "stop" }],
-      usage,
-    }),
   };
 }
 
@@ -284,10 +266,15 @@ function tagOf(model: DoubleModel): Record<string, unknown> {
     name: model.name,
     model: model.name,
     modified_at: CREATED_AT,
-    size: 5_000_000_000,
+    size: model.size ?? 5_000_000_000,
     digest: "0".repeat(64),
     details: { parent_model: "", format: "gguf", family: familyOf(model), families: [familyOf(model)], parameter_size: "8B", quantization_level: "Q4_K_M" },
   };
+}
+
+function psEntryOf(model: DoubleModel): Record<string, unknown> {
+  const size = model.size ?? 5_000_000_000;
+  return { ...tagOf(model), size, size_vram: model.sizeVram ?? size, expires_at: "2099-01-01T00:00:00Z", context_length: model.contextLength ?? 4096 };
 }
 
 function showOf(model: DoubleModel): Record<string, unknown> {

@@ -21,7 +21,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ["claim", "recur", "import", "search", "stats", "policy", "model"],
   ["memory", "workspace", "harness"],
   ["agent"],
-  ["serve", "mcp"],
+  ["serve", "mcp", "eval"],
   ["cli"],
 ];
 

@@ -90,7 +90,7 @@ describe("bead up --once with an embedded agent", () => {
     await mkdir(join(board.dir, "models"));
     await writeTinyGguf(join(board.dir, "models", "tiny.gguf"), { stop: "at-once" });
     const run = await runCli(["doctor", "-C", board.dir], { cwd: board.dir, env: { BEAD_MODELS_DIR: join(scratch, "models") } });
-    expect(run.stdout).toMatch(/ok +embedded engine: node-llama-cpp installed, backend \w+; RAM [\d.]+ [KMGT]?B total/);
+    expect(run.stdout).toMatch(/ok +embedded engine: node-llama-cpp installed, backend \w+; (?:CPU only \(no GPU backend found\)|GPU \w+.*: VRAM [\d.]+ [KMGT]?B total, [\d.]+ [KMGT]?B free.*); RAM [\d.]+ [KMGT]?B total/);
     expect(run.stdout).toMatch(/ok +agent tiny: embedded model .*tiny\.gguf present, [\d.]+ KB/);
     expect(run.stdout).toMatch(/FAIL +agent absent: embedded model .*someone--tiny-GGUF--Q4_K_M\.gguf is missing; run `bead models pull hf:someone\/tiny-GGUF:Q4_K_M`/);
     expect(run.code).not.toBe(0);

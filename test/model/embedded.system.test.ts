@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ModelError, ModelFileMissingError, ModelUnreachableError } from "../../src/errors.js";
 import { createEmbeddedProvider } from "../../src/model/embedded.js";
+import { disposeIdleContexts } from "../../src/model/embedded-contexts.js";
 import { writeTinyGguf } from "../helpers/tiny-gguf.js";
 
 // Real inference on a tiny random-weight model written by the test (seconds): a system test.
@@ -15,6 +16,7 @@ describe("embedded provider on a tiny GGUF", () => {
     await writeTinyGguf(join(board, "once.gguf"), { stop: "at-once" });
   });
   afterAll(async () => {
+    await disposeIdleContexts();
     await rm(board, { recursive: true, force: true });
   });
   const provider = () => createEmbeddedProvider({ boardRoot: board, threads: 1 }, (m) => `bead models pull ${m}`);
@@ -42,6 +44,20 @@ describe("embedded provider on a tiny GGUF", () => {
 
   it("a timeout stops generation mid-reply of a model that never stops (100000 tokens would take minutes)", async () => {
     await expect(provider().chat({ model: "never.gguf", messages: [{ role: "user", content: "hi" }], timeoutMs: 500, options: { num_predict: 100000 } })).rejects.toThrow(/no full reply within 500 ms/);
+  });
+
+  it("the next call reuses the evaluated prefix of the last one, and a different conversation is evaluated in full", async () => {
+    const system = `You are a test. ${"Rules. ".repeat(150)}`;
+    const first = await provider().chat({ model: "never.gguf", messages: [{ role: "system", content: system }, { role: "user", content: "hi" }], options: { num_predict: 8 } });
+    expect(first.tokensIn).toBeGreaterThan(system.length); // one token per byte in the tiny model
+    const next = await provider().chat({
+      model: "never.gguf",
+      messages: [{ role: "system", content: system }, { role: "user", content: "hi" }, { role: "assistant", content: first.content }, { role: "user", content: "more" }],
+      options: { num_predict: 8 },
+    });
+    expect(next.tokensIn).toBeLessThan(100);
+    const other = await provider().chat({ model: "never.gguf", messages: [{ role: "system", content: `Another. ${system}` }, { role: "user", content: "hi" }], options: { num_predict: 8 } });
+    expect(other.tokensIn).toBeGreaterThan(system.length);
   });
 
   it("a missing model file: a release-class error naming the path and the fetch command", async () => {

@@ -1,6 +1,6 @@
 /** Per-bead worktrees on real git repositories: open, commit, remove; the person's checkout untouched. */
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { GitError } from "../../src/errors.js";
@@ -74,5 +74,22 @@ describe("workspace", () => {
     for (const id of ["../x", "a b", "-rf", "x/../../y", ""]) {
       await expect(openWorkspace({ repoDir: board.dir, beadId: id })).rejects.toBeInstanceOf(GitError);
     }
+  });
+
+  it("runs none of the repository's hooks (post-checkout on worktree add, pre-commit and post-commit on commit)", async () => {
+    const board = await makeTempBoard({ "app.js": "x\n" });
+    const marker = join(board.dir, "..", `hook-ran-${Date.now()}`);
+    for (const hook of ["post-checkout", "pre-commit", "post-commit"]) {
+      writeFileSync(join(board.dir, ".git", "hooks", hook), `#!/bin/sh\necho ${hook} >> "${marker}"\n`, { mode: 0o755 });
+    }
+    board.git(["checkout", "-q", "-b", "probe"]); // the hooks do run for a person's own git commands
+    expect(readFileSync(marker, "utf8")).toBe("post-checkout\n");
+    board.git(["checkout", "-q", "main"]);
+    rmSync(marker);
+    const ws = await openWorkspace({ repoDir: board.dir, beadId: "b-5" });
+    writeFileSync(join(ws.dir, "app.js"), "y\n");
+    expect(await commitWorkspace(ws, { author, message: "no hooks" })).not.toBeNull();
+    await removeWorkspace(ws);
+    expect(existsSync(marker)).toBe(false);
   });
 });

@@ -1,3 +1,4 @@
+import { basename } from "node:path";
 import { loadAgents } from "../../agent/load.js";
 import { loadBoard } from "../../board/load.js";
 import { boardFor, type CliIo, type GlobalOptions } from "../io.js";
@@ -18,7 +19,7 @@ export async function agentLs(io: CliIo, options: GlobalOptions): Promise<void> 
     return {
       name: agent.name,
       provider: agent.fields.provider,
-      model: agent.fields.model ?? agent.fields.action ?? "",
+      model: agent.fields.model ?? agent.fields.action ?? basename(agent.fields.command?.[0] ?? ""),
       host: agent.fields.host,
       concurrency: agent.fields.concurrency,
       ...localityOf(agent, io.env, config.localityPins),

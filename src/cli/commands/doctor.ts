@@ -18,25 +18,33 @@ import { stalledBeads } from "../../agent/stalls.js";
 import { listPendingWriteBacks } from "../../agent/kept-result.js";
 import { takesOf, type LocalityPins } from "../../agent/select.js";
 import { installedBin } from "../install-path.js";
-import { embeddedModelCheck, engineCheck } from "./doctor-embedded.js";
+import { embeddedLoadCheck, embeddedModelCheck, engineCheck } from "./doctor-embedded.js";
+import { lastChecks, summarizeCheck } from "../../model/check-log.js";
+import { serverProfileChecks } from "./doctor-servers.js";
 import { agentChecks, type Check } from "../../agent/model-check.js";
 
 // Kept exported from here for the callers that import them from `bead doctor`.
 export { agentChecks, type Check };
 
 /** `bead doctor`: is this board healthy, and can its agents reach their models? Exit 1 on any problem. */
-export async function doctor(io: CliIo, options: GlobalOptions & { fix?: boolean }): Promise<number> {
+export async function doctor(io: CliIo, options: GlobalOptions & { fix?: boolean; load?: boolean }): Promise<number> {
   const paths = boardFor(io, options);
   const checks: Check[] = [...(await boardChecks(paths)), ...(await gitStateChecks(paths, options.fix === true)), ...(await hookChecks(paths)), ...(await remoteChecks(paths, io.env)), await mcpCheck(paths, io.env)];
   const loaded = loadAgents(paths);
   for (const problem of loaded.problems) checks.push({ name: `agent file ${problem.file}`, ok: false, detail: problem.message });
   const pins = await readBoardConfig(paths.configFile).then((config) => config.localityPins).catch(() => undefined);
-  if (loaded.agents.some((agent) => agent.fields.provider === "embedded")) checks.push(await engineCheck());
+  const engine = loaded.agents.some((agent) => agent.fields.provider === "embedded") ? await engineCheck() : undefined;
+  if (engine) checks.push(engine.check);
+  const modelChecks = lastChecks(paths.stateDir);
   for (const agent of loaded.agents) {
-    checks.push(...(agent.fields.provider === "embedded" ? [await embeddedModelCheck(agent, paths.root, io.env)] : await agentChecks(agent, io.env)));
+    if (agent.fields.provider !== "embedded") checks.push(...(await agentChecks(agent, io.env)));
+    else checks.push(options.load ? await embeddedLoadCheck(agent, paths.root, io.env, engine?.llama) : await embeddedModelCheck(agent, paths.root, io.env));
+    const checked = modelChecks.get(agent.name);
+    if (checked) checks.push({ name: `agent ${agent.name} last models check`, ok: checked.ready, detail: summarizeCheck(checked) });
     const where = localityOf(agent, io.env, pins);
     checks.push({ name: `agent ${agent.name} locality`, ok: true, detail: `${where.locality}: ${where.locality_why}` });
   }
+  checks.push(...serverProfileChecks(await readBoardConfig(paths.configFile).then((config) => config.servers).catch(() => undefined), loaded.agents, io.env));
   checks.push(await stallCheck(paths, loaded.agents, io.env, pins, (await readBoardConfig(paths.configFile).catch(() => undefined))?.policy.approve ?? []));
   checks.push(keptResultCheck(paths));
   if (options.json) io.out(json(checks));

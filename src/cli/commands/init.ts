@@ -15,12 +15,15 @@ import { withBoardLock } from "../../git/board-lock.js";
 import { writeContext, writeFilesLocked } from "../../board/write.js";
 import { InvalidArgumentError, NotABoardError } from "../../errors.js";
 import type { CliIo, GlobalOptions } from "../io.js";
+import { embeddedAgentFile, embeddedAgentNote, engineInstalled } from "./init-embedded.js";
 
 interface InitOptions extends GlobalOptions {
   prefix?: string;
   remote?: string;
   /** Comma-separated coding agents (claude, qwen, gemini, codex) whose instruction files get the marked block. */
   agents?: string;
+  /** Also write agents/tiny.md, an agent whose model runs inside bead (provider: embedded). */
+  embedded?: boolean;
 }
 
 /**
@@ -39,6 +42,7 @@ export async function init(io: CliIo, options: InitOptions): Promise<void> {
   const wanted: Wanted[] = [
     { path: "beads/.gitkeep", content: "" },
     { path: "agents/reporter.md", content: EXAMPLE_AGENT },
+    ...(options.embedded ? [embeddedAgentFile()] : []),
     { path: "memory/MEMORY.md", content: MEMORY_MD },
     ...agentInstructionFiles(options.agents),
     { path: ".beadboard.yml", content: BOARD_CONFIG(prefix, options.remote) },
@@ -73,6 +77,7 @@ export async function init(io: CliIo, options: InitOptions): Promise<void> {
   if (bin) await git.setConfig({ fs, dir: paths.root, gitdir: paths.gitdir, path: "beadboard.bin", value: bin });
   if (options.remote) await addRemote(paths, options.remote);
   io.out(written.length > 0 ? `board ready at ${paths.root} (wrote ${written.join(", ")})\n` : `board at ${paths.root} is already set up\n`);
+  if (options.embedded) io.out(`${embeddedAgentNote(paths.root, io.env, engineInstalled()).join("\n")}\n`);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { readBoardFileBytes, readBoardFileText } from "../../board/safe-read.js";
 import { join, relative } from "node:path";
 import { parseAgent } from "../../agent/parse.js";
@@ -47,7 +47,9 @@ export async function lint(io: CliIo, paths: string[], options: LintOptions): Pr
 async function boardLint(board: BoardPaths, only: Set<string> | undefined, staged: boolean): Promise<BoardProblem[]> {
   const loaded = await loadBoard(board);
   let beads = loaded.beads;
-  let problems: BoardProblem[] = [...loaded.problems, ...strayFiles(board), ...lintAgents(board)];
+  // `bead eval` task files (evals/*.md): loaded only when the board has the folder.
+  const evalProblems = existsSync(join(board.root, "evals")) ? (await import("../../eval/load-tasks.js")).lintBoardTasks(board.root) : [];
+  let problems: BoardProblem[] = [...loaded.problems, ...strayFiles(board), ...lintAgents(board), ...evalProblems];
   if (staged) {
     const files = stagedFiles(board);
     only = new Set(files.map((file) => file.path));

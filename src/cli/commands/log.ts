@@ -6,11 +6,13 @@ import { NotFoundError } from "../../errors.js";
 import { readRef, currentBranchRef } from "../../git/refs.js";
 import { boardFor, type CliIo, type GlobalOptions } from "../io.js";
 import { json } from "../output.js";
+import { printTranscript, type TranscriptOptions } from "./log-transcript.js";
 
 /** The commits that touched one bead file, newest first (renames are not followed: ids never change). */
-export async function log(io: CliIo, id: string, options: GlobalOptions): Promise<void> {
+export async function log(io: CliIo, id: string, options: GlobalOptions & TranscriptOptions & { transcript?: boolean }): Promise<void> {
   assertValidId(id);
   const paths = boardFor(io, options);
+  if (options.transcript) return printTranscript(io, paths, id, options);
   const head = readRef(paths.gitdir, currentBranchRef(paths.gitdir));
   if (!head) throw new NotFoundError("history for bead", id, "the branch has no commits yet");
   let commits;

@@ -20,10 +20,12 @@ export async function show(io: CliIo, id: string, options: GlobalOptions): Promi
   if (archived) bead.path = archivedBeadPath(id);
   const { parseComments } = await import("../../bead/comments.js");
   const comments = parseComments(bead.body);
+  const { readAttempts } = await import("../../harness/transcript-files.js");
+  const work = readAttempts(paths.gitdir, id).map((entry) => entry.summary);
   if (options.json) {
     const { checklistItems } = await import("../../bead/checklist.js");
     const checklist = checklistItems(bead.body).map(({ n, checked, text, acceptance }) => ({ n, checked, text, acceptance }));
-    io.out(json({ ...beadJson(bead), comments, checklist }));
+    io.out(json({ ...beadJson(bead), comments, checklist, ...(work.length > 0 ? { work } : {}) }));
     return;
   }
   const f = bead.fields;
@@ -36,6 +38,13 @@ export async function show(io: CliIo, id: string, options: GlobalOptions): Promi
   // A finished bead keeps who worked it; only a live claim has a lease.
   if (f.claimed_by && f.status === "claimed") lines.push(`  claimed by ${f.claimed_by} at ${f.claimed_at ?? "?"}, lease until ${f.lease_until ?? "?"}`);
   else if (f.claimed_by) lines.push(`  worked by ${f.claimed_by}${f.claimed_at ? ` (claimed at ${f.claimed_at})` : ""}`);
+  const branch = typeof f.branch === "string" ? f.branch : undefined;
+  if (branch) lines.push(`  branch: ${branch} (\`bead diff ${bead.id}\`, \`bead merge ${bead.id}\`)`);
+  const last = work.at(-1);
+  if (last) {
+    const { summaryLine } = await import("../../stats/transcript-summary.js");
+    lines.push(`  work: ${summaryLine(last)}${work.length > 1 ? `; ${work.length} attempts` : ""} (\`bead log ${bead.id} --transcript\`)`);
+  }
   if (bead.checklist) lines.push(`  checklist: ${bead.checklist.done}/${bead.checklist.total}`);
   if (comments.length > 0) lines.push(`  comments: ${comments.length}`);
   const body = bead.body.trim();

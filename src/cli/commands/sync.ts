@@ -3,12 +3,26 @@ import { redactUrl, resolveRemote } from "../../sync/remote.js";
 import { syncBoard, type SyncResult } from "../../sync/sync.js";
 import { boardFor, type CliIo, type GlobalOptions } from "../io.js";
 import { json } from "../output.js";
+import { untilTerminated } from "../terminate.js";
+import { SyncStoppedError } from "../../errors.js";
 
 /** `bead sync`: fetch, merge (bead-aware), check out, push. Prints what happened. */
-export async function sync(io: CliIo, options: GlobalOptions & { push?: boolean }): Promise<void> {
+export async function sync(io: CliIo, options: GlobalOptions & { push?: boolean }): Promise<number | void> {
   const paths = boardFor(io, options);
-  const remote = await resolveRemote(paths, io.env);
-  const result = await syncBoard(writeContext(paths, io.env), remote, { push: options.push !== false });
+  // Ctrl-C stops the request in flight and the rounds between steps (nothing half written).
+  const termination = untilTerminated();
+  const remote = { ...(await resolveRemote(paths, io.env)), signal: termination.signal };
+  let result: SyncResult;
+  try {
+    result = await syncBoard(writeContext(paths, io.env), remote, { push: options.push !== false });
+  } catch (error) {
+    const stoppedBy = termination.exitCode();
+    if (stoppedBy === undefined || !(error instanceof SyncStoppedError)) throw error;
+    io.err(`bead: ${error.message}\n`);
+    return stoppedBy;
+  } finally {
+    termination.dispose();
+  }
   if (options.json) {
     io.out(json({ ...result, url: redactUrl(remote.url), branch: remote.branch }));
     return;

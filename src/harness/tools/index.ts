@@ -1,5 +1,5 @@
 /** The tools a harness agent may be given, by their contract names (DESIGN §12), and their definitions for a provider. */
-import * as z from "../../schema/zod.js";
+import { definitionsOf } from "../calls.js";
 import type { ToolDefinition } from "../../model/provider.js";
 import type { HarnessTool, ToolName } from "../tool.js";
 import { editFileTool } from "./edit-file.js";
@@ -27,16 +27,6 @@ export const HARNESS_TOOLS: Record<ToolName, HarnessTool> = {
   finish: erased(finishTool),
 };
 
-/** JSON Schema of one tool's arguments, flat (no $schema), as providers send it. */
-export function toolParameters(tool: HarnessTool): Record<string, unknown> {
-  const schema = z.toJSONSchema(tool.schema, { target: "draft-7", io: "input" }) as Record<string, unknown>;
-  delete schema.$schema;
-  return schema;
-}
-
 export function toolDefinitions(names: readonly ToolName[]): ToolDefinition[] {
-  return names.map((name) => {
-    const tool = HARNESS_TOOLS[name];
-    return { name, description: tool.description, parameters: toolParameters(tool) };
-  });
+  return definitionsOf(names.map((name) => HARNESS_TOOLS[name]));
 }

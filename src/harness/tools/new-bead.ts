@@ -1,6 +1,6 @@
 /** new_bead {title, body, labels?, priority?}: a follow-up bead through ctx.newBead (which applies the follow-up limits). */
 import * as z from "../../schema/zod.js";
-import { BeadboardError } from "../../errors.js";
+import { BeadboardError, FollowupLimitError } from "../../errors.js";
 import { defineTool, refused } from "./define.js";
 
 export const newBeadSchema = z.object({
@@ -20,7 +20,8 @@ export const newBeadTool = defineTool(
       const id = await ctx.newBead({ title: input.title, body: input.body, ...(input.labels ? { labels: input.labels } : {}), ...(input.priority !== undefined ? { priority: input.priority } : {}) });
       return { text: `created bead ${id}: ${input.title}` };
     } catch (error) {
-      // A limit or a validation the board applies is the model's to read; anything else is an I/O failure.
+      if (error instanceof FollowupLimitError) return { ...refused(`new_bead: ${error.message}`), category: "followup_limit" };
+      // A validation the board applies is the model's to read; anything else is an I/O failure.
       if (error instanceof BeadboardError && /LIMIT|INVALID|REFUSED/.test(error.code)) return refused(`new_bead: ${error.message}`);
       throw error;
     }
