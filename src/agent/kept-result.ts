@@ -101,19 +101,36 @@ export async function writeKeptResults(env: KeptWriteBackEnv): Promise<number> {
   return written;
 }
 
+/** Every pending write-back on this board, for `bead doctor`: which bead, whose, and where the result is kept. */
+export function listPendingWriteBacks(stateDir: string): Array<{ id: string; agent: string; kept: string }> {
+  const dir = join(stateDir, "attempts");
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((name) => name.endsWith(PENDING)).sort();
+  } catch {
+    return [];
+  }
+  return names.flatMap((name) => {
+    const pending = readPending(join(dir, name), undefined);
+    return pending ? [{ id: pending.id, agent: pending.agent, kept: pending.kept }] : [];
+  });
+}
+
 interface Pending {
   id: string;
+  agent: string;
   work: WorkResult;
   kept: string;
 }
 
-function readPending(file: string, agent: string): Pending | undefined {
+/** A pending write-back as written by keepPendingWriteBack (for `agent`, when given); undefined for anything else. */
+function readPending(file: string, agent: string | undefined): Pending | undefined {
   try {
     const raw: unknown = JSON.parse(readBoardFileText(file, file, MAX_PENDING_BYTES));
     const value = raw as { id?: unknown; agent?: unknown; work?: { outcome?: unknown; result?: unknown }; kept?: unknown };
     const outcome = value.work?.outcome;
-    if (typeof value.id !== "string" || value.agent !== agent || typeof value.work?.result !== "string" || (outcome !== "done" && outcome !== "failed" && outcome !== "blocked")) return undefined;
-    return { id: value.id, work: value.work as WorkResult, kept: typeof value.kept === "string" ? value.kept : "" };
+    if (typeof value.id !== "string" || typeof value.agent !== "string" || (agent !== undefined && value.agent !== agent) || typeof value.work?.result !== "string" || (outcome !== "done" && outcome !== "failed" && outcome !== "blocked")) return undefined;
+    return { id: value.id, agent: value.agent, work: value.work as WorkResult, kept: typeof value.kept === "string" ? value.kept : "" };
   } catch {
     return undefined;
   }

@@ -2,12 +2,13 @@
  * Stalls said again when the board changes (issue 14, item 17), without flooding: the set of
  * beads nobody can take is compared with the set last said, and only a change is logged (each
  * newly stalled bead with its reason, then the ones that moved on). An unchanged set says
- * nothing, however often the board changes. `StallWatch.look` is driven by board events; the
- * diff itself (`stallChanges`) is pure.
+ * nothing, however often the board changes. `StallWatch.request` is driven by board events
+ * (spaced by `minGapMs` on an injectable clock); the diff itself (`stallChanges`) is pure.
  */
 import type { Board } from "../board/load.js";
 import type { AgentTakes } from "../policy/router.js";
 import { stalledBeads, type Stall } from "./stalls.js";
+import { systemClock, type TimerClock } from "../time/interval.js";
 
 export interface StallChanges {
   /** Newly stalled, or stalled for another reason than last said. */
@@ -31,14 +32,41 @@ export interface StallWatchOptions {
   /** The board now (a LiveBoard's `current` in `bead up`). */
   board: () => Promise<Pick<Board, "beads" | "byId">>;
   now?: () => number;
+  /**
+   * Board events closer together than this share one look (default 2 s): a busy board (every
+   * agent commit is an event) must not pay for a full stall check per commit.
+   */
+  minGapMs?: number;
+  clock?: TimerClock;
 }
 
 export class StallWatch {
   private said = new Map<string, string>();
   private looking: Promise<void> | undefined;
   private lookAgain = false;
+  private lastLookAt = Number.NEGATIVE_INFINITY;
+  private timer: unknown;
+  private stopped = false;
 
   constructor(private readonly options: StallWatchOptions) {}
+
+  /** A board event: look soon, at most once per minGapMs; events meanwhile share that look. */
+  request(): void {
+    if (this.stopped || this.timer !== undefined) return;
+    const clock = this.options.clock ?? systemClock;
+    const wait = Math.max(0, this.lastLookAt + (this.options.minGapMs ?? 2_000) - clock.now());
+    this.timer = clock.setTimeout(() => {
+      this.timer = undefined;
+      if (!this.stopped) void this.look();
+    }, wait);
+  }
+
+  /** No more looks from events (a look in flight finishes). */
+  stop(): void {
+    this.stopped = true;
+    if (this.timer !== undefined) (this.options.clock ?? systemClock).clearTimeout(this.timer);
+    this.timer = undefined;
+  }
 
   /** Look now (coalesced: a call during a look runs one more look after it). Never throws. */
   look(): Promise<void> {
@@ -59,6 +87,7 @@ export class StallWatch {
 
   private async lookOnce(): Promise<void> {
     const { log } = this.options;
+    this.lastLookAt = (this.options.clock ?? systemClock).now();
     try {
       const board = await this.options.board();
       const stalls = stalledBeads(this.options.workers, board.beads, board.byId, (this.options.now ?? Date.now)(), this.options.approve);

@@ -1,8 +1,5 @@
 import { mkdirSync } from "node:fs";
 import { currentBranchRef } from "../git/refs.js";
-import { stalledBeads } from "./stalls.js";
-import { loadBoard } from "../board/load.js";
-import type { AgentTakes } from "../policy/router.js";
 import { StallWatch } from "./stall-watch.js";
 import { webhookSecretFor } from "../sync/webhook.js";
 import { hostname } from "node:os";
@@ -100,7 +97,11 @@ export async function supervise(options: SuperviseOptions): Promise<SuperviseRes
   // Said at start and again whenever the set changes, never every tick: the beads no agent here can take, and why.
   const stalls = new StallWatch({ workers: everyone.filter((agent) => loaded.agents.find((a) => a.name === agent.name)?.fields.role !== "router"), approve: config.policy.approve ?? [], log, board: () => board.current() });
   await stalls.look();
-  const stopStallWatch = board.onChange(() => void stalls.look());
+  const stopHearing = board.onChange(() => stalls.request());
+  const stopStallWatch = () => {
+    stopHearing();
+    stalls.stop();
+  };
   const router = new BoardRouter({ ctx, board, config, registry, gatePolicy, metrics, log, ...(remote ? { remote } : {}) });
   const stop = new AbortController();
   const stopNow = () => stop.abort(options.signal?.reason ?? new Error("stopping"));

@@ -42,6 +42,7 @@ export interface BoardCommands {
   search(io: CommandIo, words: string[], options: Where & { all?: boolean; limit?: string }): Promise<void>;
   lint(io: CommandIo, paths: string[], options: Where): Promise<number>;
   log(io: CommandIo, id: string, options: Where): Promise<void>;
+  /** `as` left out: the git identity, where the board says claim_as: git-identity. */
   claim(io: CommandIo, id: string, options: Where & { as?: string; lease: string }): Promise<void>;
   release(io: CommandIo, id: string, options: Where & { as?: string }): Promise<void>;
   close(io: CommandIo, id: string, options: Where & { reason?: string }): Promise<void>;

@@ -199,8 +199,7 @@ export type PushOutcome = { ok: true; pushed: string | null } | { ok: false; rea
  * Push the local branch to the remote branch, never forced. A push that is not a fast-forward
  * (someone pushed first) comes back as { ok: false }: fetch, merge and try again.
  */
-export async function pushBranch(repo: Repo, remote: Remote): Promise<PushOutcome> {
-  const ref = currentBranchRef(repo.gitdir);
+export async function pushBranch(repo: Repo, remote: Remote, ref: string = currentBranchRef(repo.gitdir)): Promise<PushOutcome> {
   const oid = readRef(repo.gitdir, ref);
   if (oid === null) return { ok: false, reason: "nothing to push: the branch has no commits" };
   const { http: client, headers, onAuth } = transport(remote);

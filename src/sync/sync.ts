@@ -8,7 +8,7 @@
 import * as fs from "node:fs";
 import git from "isomorphic-git";
 import type { WriteContext } from "../board/write.js";
-import { PushKeepsLosingError, UnsavedEditError } from "../errors.js";
+import { GitError, PushKeepsLosingError, UnsavedEditError } from "../errors.js";
 import { withBoardLock } from "../git/board-lock.js";
 import { commitPaths } from "../git/commit-paths.js";
 import type { MergeNote } from "../git/merge-bead.js";
@@ -130,10 +130,14 @@ function accumulate(total: SyncResult | undefined, round: IntegrateResult, attem
 
 /** Push the local branch unless the remote already has it. The caller holds the board lock. */
 export async function pushLocked(ctx: WriteContext, remote: Remote): Promise<PushOutcome> {
-  const local = readRef(ctx.paths.gitdir, currentBranchRef(ctx.paths.gitdir));
+  // The board's branch, even when a person checked out another one (`bead up` records it): a
+  // person's branch is never pushed to the board's remote branch, and releases committed on the
+  // board's branch after the switch still go out (issue 14, item 12).
+  const ref = ctx.branchRef ?? currentBranchRef(ctx.paths.gitdir);
+  const local = readRef(ctx.paths.gitdir, ref);
   const known = readRef(ctx.paths.gitdir, `refs/remotes/${REMOTE_NAME}/${remote.branch}`);
   if (local === null || local === known) return { ok: true, pushed: null };
-  const outcome = await pushBranch(repoOf(ctx), remote);
+  const outcome = await pushBranch(repoOf(ctx), remote, ref);
   const now = Date.now();
   const fetchedAt = fetchStartedAt.get(ctx.paths.stateDir);
   fetchStartedAt.delete(ctx.paths.stateDir);
@@ -165,6 +169,10 @@ function contentionOf(ctx: WriteContext): Contention {
 export async function integrateLocked(ctx: WriteContext, remote: Remote): Promise<IntegrateResult> {
   const repo = repoOf(ctx);
   const ref = currentBranchRef(repo.gitdir);
+  // Merging the remote into a person's branch would put commits on it: refused, as agent commits are.
+  if (ctx.branchRef !== undefined && ref !== ctx.branchRef) {
+    throw new GitError(`HEAD moved from ${ctx.branchRef} to ${ref}: not syncing into ${ref}; agents work only on ${ctx.branchRef.replace(/^refs\/heads\//, "")}`, { expected: ctx.branchRef, head: ref, code: "HEAD_MOVED" });
+  }
   fetchStartedAt.set(ctx.paths.stateDir, Date.now());
   const remoteTip = await fetchRemote(repo, remote);
   // Fetched into refs/remotes only: the branch and the working tree are untouched so far.

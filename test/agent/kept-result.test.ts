@@ -51,6 +51,12 @@ describe("result kept at write-back", () => {
     expect(pendingFiles(r)).toEqual(["bb-1.homebody.pending.json"]);
     expect(r.logs.join("\n")).toMatch(/bb-1: result not written: .*kept in .*attempts.*Fix beads\/bb-1\.md.*written back and the claim ended as soon as the file reads again/);
     expect(r.board.read("beads/bb-1.md")).toBe(BROKEN); // the person's save is untouched
+    // doctor says what waits, and how to go on; once written back, it says none.
+    const { runCli } = await import("../helpers/cli.js");
+    const doctor = await runCli(["doctor", "--json"], { cwd: r.board.dir, env: gitEnv() });
+    const waiting = (JSON.parse(doctor.stdout) as Array<{ name: string; ok: boolean; detail: string }>).find((check) => check.name === "kept results");
+    expect(waiting).toMatchObject({ ok: false });
+    expect(waiting?.detail).toMatch(/^bb-1 \(homebody\): kept in .*attempts\/bb-1-.*\.md; make the bead file readable/);
   });
 
   it("the next bead up writes it back once the person fixed the file: done, the claim ended, nothing asked twice", async () => {
@@ -68,6 +74,8 @@ describe("result kept at write-back", () => {
     expect(pendingFiles(r)).toEqual([]);
     expect(r.logs.join("\n")).toMatch(/bb-1: the file reads again; the kept result is written back \(done\) and the claim ended/);
     expect(r.metrics().filter((m) => m.event === "result_restored")).toHaveLength(1);
+    const { listPendingWriteBacks } = await import("../../src/agent/kept-result.js");
+    expect(listPendingWriteBacks(join(r.board.dir, ".git", "beadboard"))).toEqual([]); // what doctor lists
   });
 
   it("a running bead up writes it back as soon as the file is fixed, long before the lease lapses", async () => {
@@ -112,5 +120,45 @@ describe("result kept at write-back", () => {
     expect(pendingFiles(r2)).toEqual([]);
     expect(r2.logs.join("\n")).toMatch(/bb-1: the bead was deleted; its kept result stays in .*attempts/);
     expect(existsSync(attemptsDir(r2))).toBe(true);
+  });
+});
+
+describe("a result finished after HEAD moved to a person's branch", () => {
+  it("is kept (never committed on the person's branch) and written back on main by the next look there", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const { workBead } = await import("../../src/agent/worker.js");
+    const { writeKeptResults } = await import("../../src/agent/kept-result.js");
+    const { workerEnvFor, HOST } = await import("./support.js");
+    const { localClaimer } = await import("../../src/agent/claimer.js");
+    let dir = "";
+    const r = (rig = await makeRig(
+      ({ local }) => ({
+        "agents/homebody.md": agentFile({ name: "homebody", host: local, takes: "{ labels: [home] }" }),
+        "beads/bb-1.md": beadFile(["title: Write the summary", "labels: [home]"], "Summarise.\n"),
+      }),
+      {
+        local: () => {
+          execFileSync("git", ["checkout", "-q", "-b", "other"], { cwd: dir });
+          return replyJson("THE-VALUABLE-RESULT");
+        },
+      },
+    ));
+    dir = r.board.dir;
+    const env = await workerEnvFor(dir, "homebody");
+    const mainCtx = { ...env.ctx, branchRef: "refs/heads/main" };
+    const onMain = { ...env, ctx: mainCtx, claimer: localClaimer(mainCtx, HOST) };
+    const logs: string[] = [];
+    onMain.log = (line) => logs.push(line);
+    await workBead(onMain, "bb-1", new AbortController().signal);
+    expect(r.board.git(["log", "-1", "--format=%s", "other"]).trim()).toBe("claim bb-1 by homebody");
+    expect(logs.join("\n")).toMatch(/bb-1: result not written: HEAD moved from refs\/heads\/main to refs\/heads\/other.*kept in .*The next bead up on the board's branch writes it back/);
+    expect(pendingFiles(r)).toEqual(["bb-1.homebody.pending.json"]);
+
+    r.board.git(["checkout", "-q", "main"]);
+    const written = await writeKeptResults({ stateDir: onMain.ctx.paths.stateDir, root: dir, agent: "homebody", writeBack: (id, agent, work) => onMain.claimer.writeBack(id, agent, work), publish: async () => undefined, log: (line) => logs.push(line), metrics: onMain.metrics, said: new Set() });
+    expect(written).toBe(1);
+    expect(r.board.read("beads/bb-1.md")).toMatch(/^status: done$/m);
+    expect(r.board.git(["show", "main:beads/bb-1.md"])).toContain("THE-VALUABLE-RESULT");
+    expect(r.board.git(["log", "-1", "--format=%s", "other"]).trim()).toBe("claim bb-1 by homebody");
   });
 });

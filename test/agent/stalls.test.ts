@@ -101,6 +101,36 @@ describe("stalls said again when the board changes (once per change of the set)"
     expect(logs).toEqual([expect.stringMatching(/^docs: nobody can take it/), "could not check for beads nobody can take: beads/x.md: unreadable"]);
   });
 
+  it("board events are spaced: a burst shares one look after minGapMs (manual clock), and stop ends them", async () => {
+    const { StallWatch } = await import("../../src/agent/stall-watch.js");
+    let now = 0;
+    const timers: Array<{ at: number; run: () => void }> = [];
+    const clock = { now: () => now, setTimeout: (run: () => void, ms: number) => timers.push({ at: now + ms, run }), clearTimeout: (handle: unknown) => void timers.splice(timers.findIndex((_, i) => i + 1 === handle), 1) };
+    const advance = async (ms: number) => {
+      now += ms;
+      for (const timer of timers.filter((t) => t.at <= now)) {
+        timers.splice(timers.indexOf(timer), 1);
+        timer.run();
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    };
+    let reads = 0;
+    const beads = [makeBead("docs", { labels: ["docs"] })];
+    const watch = new StallWatch({ workers: [local], approve: [], log: () => undefined, board: async () => (reads++, { beads, byId: new Map(beads.map((b) => [b.id, b])) }), now: () => 0, minGapMs: 2_000, clock });
+    await watch.look();
+    expect(reads).toBe(1);
+    for (let i = 0; i < 50; i++) watch.request();
+    expect(timers).toHaveLength(1);
+    await advance(1_999);
+    expect(reads).toBe(1);
+    await advance(1);
+    expect(reads).toBe(2);
+    watch.request();
+    watch.stop();
+    await advance(10_000);
+    expect(reads).toBe(2);
+  });
+
   it("bead up says a stall that appears while it runs, once", async () => {
     const agent = "---\nname: coder\nprovider: builtin\naction: report\ntakes: { labels: [code] }\nclearance: internal\n---\nx\n";
     const b = await cliBoard({ "agents/coder.md": agent, "beads/docs.md": beadText(["title: Docs", "labels: [docs]"]) });

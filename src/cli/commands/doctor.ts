@@ -15,6 +15,7 @@ import { readBoardConfig } from "../../board/config.js";
 import { localityOf } from "./agent.js";
 import { gitStateChecks } from "./doctor-git.js";
 import { stalledBeads } from "../../agent/stalls.js";
+import { listPendingWriteBacks } from "../../agent/kept-result.js";
 import { takesOf, type LocalityPins } from "../../agent/select.js";
 import { installedBin } from "../install-path.js";
 import { embeddedLoadCheck, embeddedModelCheck, engineCheck } from "./doctor-embedded.js";
@@ -45,6 +46,7 @@ export async function doctor(io: CliIo, options: GlobalOptions & { fix?: boolean
   }
   checks.push(...serverProfileChecks(await readBoardConfig(paths.configFile).then((config) => config.servers).catch(() => undefined), loaded.agents, io.env));
   checks.push(await stallCheck(paths, loaded.agents, io.env, pins, (await readBoardConfig(paths.configFile).catch(() => undefined))?.policy.approve ?? []));
+  checks.push(keptResultCheck(paths));
   if (options.json) io.out(json(checks));
   else for (const check of checks) io.out(`${check.ok ? "ok  " : "FAIL"}  ${check.name}: ${check.detail}\n`);
   return checks.every((check) => check.ok) ? EXIT.ok : EXIT.failure;
@@ -106,4 +108,12 @@ async function stallCheck(paths: BoardPaths, agents: readonly AgentDefinition[],
     ok: true,
     detail: stalls.length === 0 ? "none: every ready bead has an agent that may take it" : stalls.map((stall) => `${stall.id}: ${stall.why}`).join("; "),
   };
+}
+
+/** Results kept because their bead could not be written (issue 14, item 10): each waits for a person. */
+function keptResultCheck(paths: BoardPaths): Check {
+  const pending = listPendingWriteBacks(paths.stateDir);
+  if (pending.length === 0) return { name: "kept results", ok: true, detail: "none waiting to be written back" };
+  const each = pending.map((p) => `${p.id} (${p.agent}): kept in ${p.kept}`).join("; ");
+  return { name: "kept results", ok: false, detail: `${each}; make the bead file readable (bead lint) on the board's branch, then bead up writes each back` };
 }
