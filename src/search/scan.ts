@@ -39,6 +39,13 @@ export function scanStore(rows: readonly StoreRow[], data: Buffer, query: Search
       if (end <= current.textStart + current.textLength) {
         if (end <= current.textStart + current.titleLength) inTitle[row] = 1;
         else if (at > current.textStart + current.titleLength && counts[row]! < MAX_COUNTED_OCCURRENCES) counts[row]!++;
+        // Past the title with the count full, nothing more in this text can change its score:
+        // go straight to the next text (a common word would cost an indexOf per occurrence).
+        if (counts[row] === MAX_COUNTED_OCCURRENCES && at > current.textStart + current.titleLength) {
+          const next = candidates[row + 1];
+          at = next === undefined ? -1 : data.indexOf(bytes, next.textStart);
+          continue;
+        }
       }
       at = data.indexOf(bytes, at + Math.max(1, bytes.length));
     }
