@@ -3,25 +3,19 @@
  * clones, while those clones moved the board, is not the end: a bead still open on the board is
  * tried again. On a board without other clones, such a pass ends the run as before.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { AgentRuntime, MAX_RACED_PASSES } from "../../src/agent/runtime.js";
 import type { Claimer } from "../../src/agent/claimer.js";
 import { LiveBoard } from "../../src/board/live-board.js";
 import { claimBead } from "../../src/claim/claim.js";
 import { ClaimRefusedError, PushKeepsLosingError } from "../../src/errors.js";
-import { startOllamaDouble, type OllamaDouble } from "../helpers/ollama-double.js";
-import { cleanupTempBoards, makeTempBoard } from "../helpers/temp-board.js";
-import { bead, logs, metrics, ollamaAgent, replyJson, workerEnvFor } from "./support.js";
+import { type OllamaDouble } from "../helpers/ollama-double.js";
+import { makeTempBoard } from "../helpers/temp-board.js";
+import { bead, logs, metrics, ollamaAgent, replyJson, workerEnvFor, ollamaDoubleOfEachTest } from "./support.js";
 import { editBead } from "../../src/board/write.js";
 
 let double: OllamaDouble;
-beforeEach(async () => {
-  double = await startOllamaDouble();
-});
-afterEach(async () => {
-  await double.close();
-  await cleanupTempBoards();
-});
+ollamaDoubleOfEachTest((started) => (double = started));
 
 const beadFile = (title: string) => `---\ntitle: ${title}\nlabels: [code]\n---\nDo it.\n`;
 

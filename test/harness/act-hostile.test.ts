@@ -5,21 +5,15 @@
  */
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { workBead } from "../../src/agent/worker.js";
-import { startOllamaDouble, type OllamaDouble, type Reply } from "../helpers/ollama-double.js";
-import { cleanupTempBoards, makeTempBoard, type TempBoard } from "../helpers/temp-board.js";
-import { bead, chats, metrics, superviseOnce, waitFor, workerEnvFor } from "../agent/support.js";
+import { type OllamaDouble, type Reply } from "../helpers/ollama-double.js";
+import { makeTempBoard, type TempBoard } from "../helpers/temp-board.js";
+import { bead, chats, metrics, superviseOnce, waitFor, workerEnvFor, ollamaDoubleOfEachTest } from "../agent/support.js";
 import { PROJECT, actingAgent, call, checkoutSnapshot, fixBead, personAtWork, worktrees } from "./act-support.js";
 
 let double: OllamaDouble;
-beforeEach(async () => {
-  double = await startOllamaDouble();
-});
-afterEach(async () => {
-  await double.close();
-  await cleanupTempBoards();
-});
+ollamaDoubleOfEachTest((started) => (double = started));
 
 const TOOLS = ["list_files", "read_file", "edit_file", "run"];
 const CODE = ["sum.mjs", "sum.test.mjs", "scratch.txt"];

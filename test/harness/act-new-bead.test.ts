@@ -3,21 +3,15 @@
  * new-bead path with `discovered_from`, and the follow-up limits (per bead, depth, per hour): a
  * refused one is a `followup_limit` guardrail event and a refusal the model reads.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { beadText } from "../helpers/beads.js";
-import { startOllamaDouble, type OllamaDouble } from "../helpers/ollama-double.js";
-import { cleanupTempBoards, makeTempBoard, type TempBoard } from "../helpers/temp-board.js";
-import { bead, chats, metrics, subjects, superviseOnce } from "../agent/support.js";
+import { type OllamaDouble } from "../helpers/ollama-double.js";
+import { makeTempBoard, type TempBoard } from "../helpers/temp-board.js";
+import { bead, chats, metrics, subjects, superviseOnce, ollamaDoubleOfEachTest } from "../agent/support.js";
 import { actingAgent, call, fixBead } from "./act-support.js";
 
 let double: OllamaDouble;
-beforeEach(async () => {
-  double = await startOllamaDouble();
-});
-afterEach(async () => {
-  await double.close();
-  await cleanupTempBoards();
-});
+ollamaDoubleOfEachTest((started) => (double = started));
 
 const followup = (title: string) => call("new_bead", { title, body: `Found while fixing: ${title}.`, labels: ["docs"], priority: 3 });
 const finish = call("finish", { result: "Done, follow-ups filed.", outcome: "done" });

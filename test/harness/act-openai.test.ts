@@ -3,20 +3,14 @@
  * worker: streamed tool-call fragments assembled, each result sent back with its tool_call_id,
  * the fix committed on bead/<id>.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startOllamaDouble, type OllamaDouble } from "../helpers/ollama-double.js";
-import { cleanupTempBoards, makeTempBoard } from "../helpers/temp-board.js";
-import { bead, superviseOnce } from "../agent/support.js";
+import { describe, expect, it } from "vitest";
+import { type OllamaDouble } from "../helpers/ollama-double.js";
+import { makeTempBoard } from "../helpers/temp-board.js";
+import { bead, superviseOnce, ollamaDoubleOfEachTest } from "../agent/support.js";
 import { FIXED, PROJECT, call, fixBead } from "./act-support.js";
 
 let double: OllamaDouble;
-beforeEach(async () => {
-  double = await startOllamaDouble();
-});
-afterEach(async () => {
-  await double.close();
-  await cleanupTempBoards();
-});
+ollamaDoubleOfEachTest((started) => (double = started));
 
 const agentFile = (host: string) =>
   `---\nname: codemonkey\nprovider: openai\nmodel: qwen3:8b\nhost: ${host}/v1\ntakes: { labels: [code] }\ntools: [read_file, edit_file]\n---\nFix the code.\n`;

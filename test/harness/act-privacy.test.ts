@@ -4,20 +4,14 @@
  * level: marked, and private notes kept out of shared memory. Reading nothing sensitive marks
  * nothing.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startOllamaDouble, type OllamaDouble, type Reply } from "../helpers/ollama-double.js";
-import { cleanupTempBoards, makeTempBoard } from "../helpers/temp-board.js";
-import { bead, subjects, superviseOnce } from "../agent/support.js";
+import { describe, expect, it } from "vitest";
+import { type OllamaDouble, type Reply } from "../helpers/ollama-double.js";
+import { makeTempBoard } from "../helpers/temp-board.js";
+import { bead, subjects, superviseOnce, ollamaDoubleOfEachTest } from "../agent/support.js";
 import { PROJECT, actingAgent, call, fixBead } from "./act-support.js";
 
 let double: OllamaDouble;
-beforeEach(async () => {
-  double = await startOllamaDouble();
-});
-afterEach(async () => {
-  await double.close();
-  await cleanupTempBoards();
-});
+ollamaDoubleOfEachTest((started) => (double = started));
 
 const KEY = ["AKIA", "Q3Z7XK2M9PLW4RTB"].join("");
 const MARKER = "<!-- sensitivity: secret -->";

@@ -4,22 +4,16 @@
  */
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
-import { startOllamaDouble, type OllamaDouble } from "../helpers/ollama-double.js";
-import { cleanupTempBoards, makeTempBoard } from "../helpers/temp-board.js";
+import { type OllamaDouble } from "../helpers/ollama-double.js";
+import { makeTempBoard } from "../helpers/temp-board.js";
 import { workBead } from "../../src/agent/worker.js";
-import { chats, logs, superviseOnce, testEnv, workerEnvFor } from "../agent/support.js";
+import { chats, logs, superviseOnce, testEnv, workerEnvFor, ollamaDoubleOfEachTest } from "../agent/support.js";
 import { actingAgent, call, fixBead, worktrees } from "./act-support.js";
 
 let double: OllamaDouble;
-beforeEach(async () => {
-  double = await startOllamaDouble();
-});
-afterEach(async () => {
-  await double.close();
-  await cleanupTempBoards();
-});
+ollamaDoubleOfEachTest((started) => (double = started));
 
 const TOOLS = ["list_files", "read_file", "edit_file", "run"];
 

@@ -3,7 +3,7 @@
  * parts, the loop against the Ollama protocol double (switching by itself when the server says
  * the model does not support tools), and an agent file with `tool_calls: json` through the worker.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as z from "../../src/schema/zod.js";
 import { ModelError } from "../../src/errors.js";
 import { actionFormat, lacksNativeTools, parseAction } from "../../src/harness/json-actions.js";
@@ -12,19 +12,13 @@ import type { HarnessTool } from "../../src/harness/tool.js";
 import { definitionsOf } from "../../src/harness/calls.js";
 import { finishTool } from "../../src/harness/tools/finish.js";
 import { createOllamaProvider } from "../../src/model/ollama.js";
-import { startOllamaDouble, type OllamaDouble, type Reply } from "../helpers/ollama-double.js";
-import { cleanupTempBoards, makeTempBoard } from "../helpers/temp-board.js";
-import { bead, chats, superviseOnce } from "../agent/support.js";
+import { type OllamaDouble, type Reply } from "../helpers/ollama-double.js";
+import { makeTempBoard } from "../helpers/temp-board.js";
+import { bead, chats, superviseOnce, ollamaDoubleOfEachTest } from "../agent/support.js";
 import { FIXED, PROJECT, actingAgent, fixBead } from "./act-support.js";
 
 let double: OllamaDouble;
-beforeEach(async () => {
-  double = await startOllamaDouble();
-});
-afterEach(async () => {
-  await double.close();
-  await cleanupTempBoards();
-});
+ollamaDoubleOfEachTest((started) => (double = started));
 
 const echo: HarnessTool = {
   name: "echo",
