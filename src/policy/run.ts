@@ -54,7 +54,7 @@ export type RunCheck = { allowed: true } | { allowed: false; reason: string };
 const DEFAULT_MAX_OUTPUT = 64 * 1024;
 const METACHARS = /[;|&$`<>(){}[\]*?~!\\'"#%^\s\x00-\x1f\x7f\u2028\u2029]/u;
 const DOT_DOT = /(?:^|[/=:,]|^-[A-Za-z])\.\.(?:\/|$)/;
-const ABSOLUTE = /(?:^|[=:,]|^-[A-Za-z])\/|\/\/|(?:^|[=:,])[A-Za-z]:[\\/]/;
+const ABSOLUTE = /(?:^|[=:,]|^-[A-Za-z])\/|\/\/|(?:^|[=:,])[A-Za-z]:/;
 const UNSAFE_ENV = /^(?:LD_\w*|DYLD_\w*|GIT_\w*|NODE_OPTIONS|NODE_PATH|BASH_ENV|ENV|SHELLOPTS|BASHOPTS|PS4|PROMPT_COMMAND|IFS|PYTHONSTARTUP|PYTHONPATH|PYTHONHOME|PERL5OPT|PERL5LIB|RUBYOPT|RUBYLIB|NPM_CONFIG_\w*|PATH)$/i;
 
 const show = (arg: string): string => JSON.stringify(arg.length > 60 ? `${arg.slice(0, 60)}…` : arg);
@@ -109,7 +109,8 @@ export function pathCandidates(arg: string): string[] {
 }
 
 function candidateProblem(candidate: string): string | undefined {
-  if (isAbsolute(candidate) || /^[A-Za-z]:[\\/]/.test(candidate) || candidate.startsWith("//")) return "names an absolute path";
+  // `C:/x` and drive-relative `C:x` (on Windows, the current folder of drive C) both leave the board.
+  if (isAbsolute(candidate) || /^[A-Za-z]:/.test(candidate) || candidate.startsWith("//")) return "names an absolute path";
   if (/(?:^|\/)\.\.(?:\/|$)/.test(candidate)) return "contains a \"..\" path segment";
   return undefined;
 }

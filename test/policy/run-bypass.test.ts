@@ -37,6 +37,8 @@ const BYPASSES: string[][] = [
   ["sort", `-Dk=v,${target}`], // after a comma
   ["sort", "-o//host/share"],
   ["sort", "-oC:/Windows/x"],
+  ["sort", "A:"], // drive-relative on Windows (found by the fuzz test, seed 1630056283)
+  ["sort", "--output=C:x"],
   ["npm", "test", "--", `--prefix=${outside}`],
   ["npm", "test", `--cache=${outside}`],
   ["git", "log", `--output=${target}`],
