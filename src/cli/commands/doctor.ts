@@ -37,7 +37,7 @@ export async function doctor(io: CliIo, options: GlobalOptions & { fix?: boolean
   if (engine) checks.push(engine.check);
   for (const agent of loaded.agents) {
     if (agent.fields.provider !== "embedded") checks.push(...(await agentChecks(agent, io.env)));
-    else checks.push(options.load ? await embeddedLoadCheck(agent, paths.root, io.env, engine?.llama) : await embeddedModelCheck(agent, paths.root, io.env));
+    else checks.push(options.load ? await embeddedLoadCheck(agent, paths.root, io.env, engine?.llama) : await embeddedModelCheck(agent, paths.root, io.env, engine?.llama));
     const where = localityOf(agent, io.env, pins);
     checks.push({ name: `agent ${agent.name} locality`, ok: true, detail: `${where.locality}: ${where.locality_why}` });
   }
