@@ -29,20 +29,20 @@ function buildId() {
   return `${version}+${hash.digest("hex").slice(0, 16)}`;
 }
 
-// `bead mcp`'s server (src/mcp/server.ts with the MCP SDK, ~500 KB) is a bundle of its own,
+// `bead mcp`'s server (src/cli/mcp-server.ts: src/mcp/ with the MCP SDK, ~500 KB, and the commands its tools run) is a bundle of its own,
 // dist/bundle/mcp.cjs, required by bead.cjs only when `bead mcp` (or doctor's check of it) runs: in bead.cjs it would be
 // read and parsed by every command.
 const mcpServerApart = {
   name: "mcp-server-apart",
   setup(build) {
-    build.onResolve({ filter: /\/mcp\/server\.js$/ }, (args) => (args.importer.includes(join("cli", "commands", "")) ? { path: "./mcp.cjs", external: true } : undefined));
+    build.onResolve({ filter: /\/mcp-server\.js$/ }, (args) => (args.importer.includes(join("cli", "commands", "")) ? { path: "./mcp.cjs", external: true } : undefined));
   },
 };
 
 await build({
   // launch: what bin/bead.js loads (answers stored queries, else loads bead); bead: the CLI;
   // mcp: the MCP server, loaded by bead only for `bead mcp`.
-  entryPoints: { launch: join(root, "src", "cli", "launch.ts"), bead: join(root, "src", "cli", "main.ts"), mcp: join(root, "src", "mcp", "server.ts") },
+  entryPoints: { launch: join(root, "src", "cli", "launch.ts"), bead: join(root, "src", "cli", "main.ts"), mcp: join(root, "src", "cli", "mcp-server.ts") },
   plugins: [mcpServerApart],
   outdir,
   outExtension: { ".js": ".cjs" },

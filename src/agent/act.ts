@@ -19,7 +19,7 @@ import { HARNESS_TOOLS } from "../harness/tools/index.js";
 import { fileTranscript, transcriptPath } from "../harness/transcript.js";
 import type { ChatMessage } from "../model/provider.js";
 import { commitWorkspace, openWorkspace, removeWorkspace, type Workspace } from "../workspace/workspace.js";
-import { replySchema, type Reply } from "./reply.js";
+import { replySchema, type Reply } from "../harness/reply.js";
 import type { WorkerEnv } from "./worker.js";
 
 export interface ActInput {

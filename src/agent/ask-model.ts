@@ -1,6 +1,6 @@
 import { ModelError } from "../errors.js";
 import type { ChatMessage, ChatReply, Provider } from "../model/provider.js";
-import { checkReply, MAX_RESULT_CHARS, replyJsonSchema, type Reply } from "./reply.js";
+import { checkReply, MAX_RESULT_CHARS, replyJsonSchema, type Reply } from "../harness/reply.js";
 
 export interface AskOptions {
   provider: Provider;

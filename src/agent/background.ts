@@ -1,10 +1,10 @@
 import type { BoardConfig } from "../board/config.js";
 import type { WriteContext } from "../board/write.js";
 import { isBeadboardError } from "../errors.js";
-import type { Remote } from "../git/remote.js";
-import { syncBoard } from "../git/sync.js";
+import type { Remote } from "../sync/remote.js";
+import { syncBoard } from "../sync/sync.js";
 import { packLooseObjects } from "../git/pack.js";
-import { startWebhookServer, webhookSecretFromEnv } from "../git/webhook.js";
+import { startWebhookServer, webhookSecretFromEnv } from "../sync/webhook.js";
 import { parseDuration } from "../time/duration.js";
 import { everyInterval, type IntervalTimer } from "../time/interval.js";
 import type { Claimer } from "./claimer.js";

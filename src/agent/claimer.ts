@@ -3,7 +3,7 @@ import { claimAndPush, publish } from "../claim/remote-claim.js";
 import { writeBack, type WorkResult, type WriteBackOutcome } from "../claim/write-back.js";
 import type { WriteContext } from "../board/write.js";
 import { isBeadboardError } from "../errors.js";
-import type { Remote } from "../git/remote.js";
+import type { Remote } from "../sync/remote.js";
 
 /**
  * How an agent claims and writes back. The local claimer commits to the board's branch; on a

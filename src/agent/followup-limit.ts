@@ -6,16 +6,9 @@
  */
 import type { Bead } from "../bead/fields.js";
 
-export interface FollowupLimits {
-  /** Follow-ups one bead may have (default 3). */
-  perBead: number;
-  /** A follow-up of a follow-up … at most this deep (default 2: parent → child → grandchild). */
-  depth: number;
-  /** Follow-ups created by agents on the whole board in any hour (default 30). */
-  perHour: number;
-}
-
-export const DEFAULT_FOLLOWUP_LIMITS: FollowupLimits = { perBead: 3, depth: 2, perHour: 30 };
+// The limits are a board setting (.beadboard.yml `followups:`), so they are declared with the config.
+import { DEFAULT_FOLLOWUP_LIMITS, type FollowupLimits } from "../board/config.js";
+export { DEFAULT_FOLLOWUP_LIMITS, type FollowupLimits };
 
 export interface FollowupCounts {
   /** Follow-ups the parent already has. */

@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { writeFileAtomic } from "../board/atomic-write.js";
+import { writeFileAtomic } from "../os/atomic-write.js";
 
 export function keepResult(stateDir: string, id: string, agent: string, result: string, reason: string, now = new Date()): string {
   const dir = join(stateDir, "attempts");

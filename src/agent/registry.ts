@@ -1,5 +1,5 @@
 import type { Provider } from "../model/provider.js";
-import { providerFor } from "../model/factory.js";
+import { providerFor } from "./provider-for.js";
 import type { AgentTakes } from "../policy/router.js";
 import type { AgentDefinition } from "./schema.js";
 import { agentLocality, takesOf, type LocalityPins } from "./select.js";

@@ -9,9 +9,9 @@
 import type { BeadEdit, WriteContext } from "../board/write.js";
 import { editBeadLocked } from "../board/write.js";
 import { isBeadboardError, PushKeepsLosingError } from "../errors.js";
-import { redactUrl, type Remote } from "../git/remote.js";
-import { rollbackTipLocked } from "../git/rollback.js";
-import { backoffMs, integrateLocked, pushLocked, withNetworkRound } from "../git/sync.js";
+import { redactUrl, type Remote } from "../sync/remote.js";
+import { rollbackTipLocked } from "../sync/rollback.js";
+import { backoffMs, integrateLocked, pushLocked, withNetworkRound } from "../sync/sync.js";
 
 export interface RouteCommit {
   id: string;

@@ -21,7 +21,7 @@ import { loadBoard, type Board } from "../board/load.js";
 import { beadPath } from "../board/paths.js";
 import { parseBeadFile } from "../board/read-bead.js";
 import { editBead, type BeadEdit, type WriteContext } from "../board/write.js";
-import type { Remote } from "../git/remote.js";
+import type { Remote } from "../sync/remote.js";
 import { routeThroughRemote } from "./route-remote.js";
 import { eligibleAgents } from "../policy/escalation.js";
 import type { GatePolicy } from "../policy/gate.js";

@@ -15,7 +15,7 @@ import { askModel } from "./ask-model.js";
 import type { ContextPart } from "./context.js";
 import type { MetricsLog } from "./metrics.js";
 import type { AgentRegistry } from "./registry.js";
-import type { Reply } from "./reply.js";
+import type { Reply } from "../harness/reply.js";
 import type { AgentDefinition } from "./schema.js";
 import type { ChatMessage } from "../model/provider.js";
 

@@ -34,7 +34,7 @@ import type { AgentRegistry } from "./registry.js";
 import { runShadow } from "./shadow.js";
 import { agentMemoryPath, compactMemory, readMemory, rememberNotes } from "./memory-writer.js";
 import type { MetricsLog } from "./metrics.js";
-import type { Reply } from "./reply.js";
+import type { Reply } from "../harness/reply.js";
 import type { AgentDefinition } from "./schema.js";
 
 export interface WorkerEnv {

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { writeFileAtomic } from "./atomic-write.js";
+import { writeFileAtomic } from "../os/atomic-write.js";
 import { isBeadFileName, RACY_MS } from "./bead-files.js";
 import type { BoardPaths } from "./paths.js";
 

@@ -3,7 +3,18 @@ import { parse as parseYaml } from "yaml";
 import { ConfigError, ParseError } from "../errors.js";
 import { parseDuration } from "../time/duration.js";
 import { SENSITIVITIES, type Sensitivity } from "../bead/fields.js";
-import { DEFAULT_FOLLOWUP_LIMITS, type FollowupLimits } from "../agent/followup-limit.js";
+
+/** Bounds on follow-up beads agents create; the rule that applies them is agent/followup-limit.ts. */
+export interface FollowupLimits {
+  /** Follow-ups one bead may have (default 3). */
+  perBead: number;
+  /** A follow-up of a follow-up … at most this deep (default 2: parent → child → grandchild). */
+  depth: number;
+  /** Follow-ups created by agents on the whole board in any hour (default 30). */
+  perHour: number;
+}
+
+export const DEFAULT_FOLLOWUP_LIMITS: FollowupLimits = { perBead: 3, depth: 2, perHour: 30 };
 
 /** .beadboard.yml, parsed once at the edge into typed values. Every setting is optional. */
 export interface BoardConfig {

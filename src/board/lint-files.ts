@@ -68,7 +68,7 @@ export async function scheduleProblems(board: BoardPaths, beads: readonly Bead[]
   const templates = beads.filter((bead) => bead.fields.schedule !== undefined);
   if (templates.length === 0) return [];
   const cron = await import("node-cron");
-  const { scheduleFrom } = await import("../recur/slots.js");
+  const { scheduleFrom } = await import("../time/slots.js");
   const problems: BoardProblem[] = [];
   for (const bead of templates) {
     const pattern = bead.fields.schedule;

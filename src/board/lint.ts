@@ -1,7 +1,7 @@
 import type { Bead } from "../bead/fields.js";
 import type { BoardProblem } from "./load.js";
 import { findCycles } from "./queries.js";
-import { holderNameProblem, leaseBeyondMaximum } from "../claim/holder-rules.js";
+import { holderNameProblem, leaseBeyondMaximum } from "../bead/holder-rules.js";
 
 /**
  * Problems that only show across files: deps on beads that do not exist, dependency cycles,

@@ -2,7 +2,7 @@ import { lstatSync, mkdirSync, readFileSync } from "node:fs";
 import { checkBoardPath } from "./safe-read.js";
 import { join } from "node:path";
 import type { Bead } from "../bead/fields.js";
-import { writeFileAtomic } from "./atomic-write.js";
+import { writeFileAtomic } from "../os/atomic-write.js";
 import { listBeadFiles, RACY_MS } from "./bead-files.js";
 import type { BoardPaths } from "./paths.js";
 

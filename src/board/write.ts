@@ -6,7 +6,7 @@ import { ConflictError, InvalidArgumentError, NotFoundError, ParseError, RefMove
 import { resolveIdentity, type Identity } from "../git/author.js";
 import { withBoardLock } from "../git/board-lock.js";
 import { commitPaths, type CommitResult } from "../git/commit-paths.js";
-import { createFileExclusive } from "./atomic-write.js";
+import { createFileExclusive } from "../os/atomic-write.js";
 import type { BoardPaths } from "./paths.js";
 import { beadPath } from "./paths.js";
 import { beadFromText } from "./read-bead.js";

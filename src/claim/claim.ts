@@ -14,7 +14,7 @@ import { headBlobId, readHeadFile } from "../git/head-file.js";
 import { hashObject } from "../git/objects.js";
 import { ClaimRefusedError, ConflictError, NotHolderError, ParseError } from "../errors.js";
 import { checkClaimable, holderName, isHeldBy } from "./rules.js";
-import { assertHolderName, assertLease } from "./holder-rules.js";
+import { assertHolderName, assertLease } from "../bead/holder-rules.js";
 
 export interface ClaimOptions {
   agent: string;

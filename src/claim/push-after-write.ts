@@ -1,7 +1,7 @@
 import type { BoardPaths } from "../board/paths.js";
 import { writeContext } from "../board/write.js";
 import { isBeadboardError } from "../errors.js";
-import { boardHasRemote } from "../git/remote-config.js";
+import { boardHasRemote } from "../sync/remote-config.js";
 
 /**
  * After a write on a synced board (the CLI's `new`, `set`, `close`, `reopen`, `dep`, `release`, and
@@ -12,7 +12,7 @@ import { boardHasRemote } from "../git/remote-config.js";
  */
 export async function pushAfterWrite(paths: BoardPaths, env: NodeJS.ProcessEnv, warn: (line: string) => void): Promise<void> {
   if (env.BEAD_PUSH === "0" || !(await boardHasRemote(paths))) return;
-  const [{ resolveRemote }, { publish }] = await Promise.all([import("../git/remote.js"), import("./remote-claim.js")]);
+  const [{ resolveRemote }, { publish }] = await Promise.all([import("../sync/remote.js"), import("./remote-claim.js")]);
   try {
     await publish(writeContext(paths, env), await resolveRemote(paths, env));
   } catch (error) {

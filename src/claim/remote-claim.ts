@@ -18,10 +18,10 @@ import { claimBeadLocked, type ClaimOptions, type ClaimOutcome } from "./claim.j
 import { holderName } from "./rules.js";
 import type { WriteContext } from "../board/write.js";
 import { ClaimRefusedError, isBeadboardError, PushKeepsLosingError } from "../errors.js";
-import { redactUrl, type Remote } from "../git/remote.js";
+import { redactUrl, type Remote } from "../sync/remote.js";
 import { currentBranchRef, readRef } from "../git/refs.js";
-import { rollbackTipLocked } from "../git/rollback.js";
-import { backoffMs, integrateLocked, pushLocked, syncBoard, withNetworkRound, type SyncOptions, type SyncResult } from "../git/sync.js";
+import { rollbackTipLocked } from "../sync/rollback.js";
+import { backoffMs, integrateLocked, pushLocked, syncBoard, withNetworkRound, type SyncOptions, type SyncResult } from "../sync/sync.js";
 
 export interface RetryOptions {
   /** Rounds of fetch-merge-claim-push before PushKeepsLosingError (default 10). */
@@ -42,7 +42,7 @@ type Round = { ok: true; outcome: ClaimOutcome; pushed: string | null } | { ok: 
 /**
  * Claim `id` and get the claim accepted by the remote. Resolves only once it is pushed; throws
  * ClaimRefusedError (naming the holder) when the bead is not claimable on the merged board,
- * PushKeepsLosingError after `maxAttempts` lost races, and the remote errors of ../git/remote.ts
+ * PushKeepsLosingError after `maxAttempts` lost races, and the remote errors of ../sync/remote.ts
  * (unreachable, auth, not found) with nothing claimed.
  */
 export async function claimAndPush(ctx: WriteContext, id: string, options: ClaimOptions & RetryOptions, remote: Remote): Promise<RemoteClaimOutcome> {

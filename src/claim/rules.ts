@@ -1,5 +1,5 @@
 import type { BeadFields } from "../bead/fields.js";
-import { leaseBeyondMaximum } from "./holder-rules.js";
+import { leaseBeyondMaximum } from "../bead/holder-rules.js";
 
 /** Pure claim rules (DESIGN §5), separate from the I/O so they can be tested on plain values. */
 

@@ -4,7 +4,7 @@ import { homedir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { constants, Script } from "node:vm";
 import { crc32 } from "node:zlib";
-import { writeFileAtomic } from "../board/atomic-write.js";
+import { writeFileAtomic } from "../os/atomic-write.js";
 
 /**
  * Loading the bundled CLI with V8's code cache. A `bead` process is short: compiling the bundle

@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, readFileSync, unlinkSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { PromiseFsClient, TreeEntry } from "isomorphic-git";
 import { isResourceError, removeBrokenLooseObjects, resourceErrorMessage } from "./resource-error.js";
-import { writeFileAtomic } from "../board/atomic-write.js";
+import { writeFileAtomic } from "../os/atomic-write.js";
 import { GitError } from "../errors.js";
 import type { Identity } from "./author.js";
 import { withIndexLock } from "./index-lock.js";
@@ -34,7 +34,7 @@ export interface CommitRequest {
   /** Shared isomorphic-git object cache for a long-lived process. */
   cache?: object;
   /**
-   * Further parents after the branch tip: a merge commit (src/git/sync.ts). A merge commit is
+   * Further parents after the branch tip: a merge commit (src/sync/sync.ts). A merge commit is
    * written even when the tree did not change, since it records that the other side is merged.
    */
   mergeParents?: string[];

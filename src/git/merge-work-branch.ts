@@ -1,6 +1,5 @@
 import { execFile } from "node:child_process";
 import { ConflictError, GitError, MergeOverUnsavedEditError, NotFoundError, WorkBranchConflictError } from "../errors.js";
-import type { BoardPaths } from "../board/paths.js";
 import { withBoardLock } from "./board-lock.js";
 import { currentBranchRef } from "./refs.js";
 
@@ -30,7 +29,15 @@ interface GitResult {
  * edits to any path the merge changes refuse it, the branch ref moves by compare-and-swap, and
  * only the changed paths are then checked out (a two-way read-tree keeps other local edits).
  */
-export async function mergeWorkBranch(paths: BoardPaths, id: string, signal?: AbortSignal, expectedHead?: string): Promise<MergeOutcome> {
+/** Where the merge happens; a board's BoardPaths is one (git/ stays below board/). */
+export interface MergeTarget {
+  root: string;
+  gitdir: string;
+  /** The board lock lives here. */
+  stateDir: string;
+}
+
+export async function mergeWorkBranch(paths: MergeTarget, id: string, signal?: AbortSignal, expectedHead?: string): Promise<MergeOutcome> {
   const run = (args: string[], ok: number[] = [0]) => git(paths.root, args, ok, signal);
   const branch = `bead/${id}`;
   return withBoardLock(paths.stateDir, async () => {
@@ -75,7 +82,7 @@ async function refuseUnsavedEdits(run: Run, branch: string, files: string[]): Pr
 }
 
 /** Which of `files` (paths in the checkout) a person changed and did not commit, untracked ones included. */
-export async function uncommittedFiles(paths: BoardPaths, files: string[], signal?: AbortSignal): Promise<string[]> {
+export async function uncommittedFiles(paths: Pick<MergeTarget, "root">, files: string[], signal?: AbortSignal): Promise<string[]> {
   return uncommittedAmong((args, ok = [0]) => git(paths.root, args, ok, signal), files);
 }
 

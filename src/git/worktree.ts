@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { chmodSync, mkdirSync, readFileSync, unlinkSync } from "node:fs";
 import { dirname, join } from "node:path";
 import git, { type PromiseFsClient } from "isomorphic-git";
-import { writeFileAtomic } from "../board/atomic-write.js";
+import { writeFileAtomic } from "../os/atomic-write.js";
 import { GitError } from "../errors.js";
 import type { Repo, TreeFile } from "./tree-diff.js";
 

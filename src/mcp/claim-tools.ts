@@ -1,11 +1,11 @@
 /** claim and release: the CLI's claims (board lock, compare-and-swap, push on a synced board). */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { claim, release } from "../cli/commands/claim.js";
 import { assertMayTouch, guarded, runCommand, type McpContext } from "./context.js";
 import { toolConfig } from "./schemas.js";
 
 export function registerClaimTools(server: McpServer, ctx: McpContext): void {
   const dir = ctx.paths.root;
+  const { claim, release } = ctx.commands;
 
   server.registerTool("claim", toolConfig("claim"), async ({ id, lease }) =>
     guarded(async () => {

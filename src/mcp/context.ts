@@ -11,17 +11,51 @@
 import { existsSync, lstatSync } from "node:fs";
 import { join } from "node:path";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { sensitivityRank, type BeadWithBody, type Sensitivity } from "../bead/fields.js";
+import { sensitivityRank, type BeadWithBody, type Sensitivity, type Status } from "../bead/fields.js";
 import { assertValidId } from "../bead/ids.js";
 import { beadPath, type BoardPaths } from "../board/paths.js";
 import { parseBeadFile } from "../board/read-bead.js";
 import { markedLevel } from "../agent/derived-level.js";
-import type { CliIo } from "../cli/io.js";
-import { beadJson } from "../cli/output.js";
 import { isBeadboardError, NotFoundError } from "../errors.js";
+
+/** The io a command writes through (the shape of cli/io.ts's CliIo). */
+export interface CommandIo {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  out: (text: string | Uint8Array) => void;
+  err(text: string): void;
+  readStdin(): Promise<string>;
+  columns: number | undefined;
+  isTTY: boolean;
+}
+
+type Where = { dir: string; json?: boolean };
+
+/**
+ * The CLI's command functions the tools run, and the `show --json` form of a bead. `bead mcp`
+ * (src/cli/commands/mcp.ts) passes them in, so that mcp/ sits below cli/ in the layer order
+ * (docs/ARCHITECTURE.md, Layout) while still running the very same code.
+ */
+export interface BoardCommands {
+  ls(io: CommandIo, options: Where & { status?: Status[]; agent?: string; label?: string[] }): Promise<void>;
+  ready(io: CommandIo, options: Where & { agent?: string }): Promise<void>;
+  search(io: CommandIo, words: string[], options: Where & { all?: boolean; limit?: string }): Promise<void>;
+  lint(io: CommandIo, paths: string[], options: Where): Promise<number>;
+  log(io: CommandIo, id: string, options: Where): Promise<void>;
+  claim(io: CommandIo, id: string, options: Where & { as: string; lease: string }): Promise<void>;
+  release(io: CommandIo, id: string, options: Where & { as: string }): Promise<void>;
+  close(io: CommandIo, id: string, options: Where & { reason?: string }): Promise<void>;
+  reopen(io: CommandIo, id: string, options: Where): Promise<void>;
+  depAdd(io: CommandIo, id: string, blocker: string, options: Where): Promise<void>;
+  depRm(io: CommandIo, id: string, blocker: string, options: Where): Promise<void>;
+  newBead(io: CommandIo, title: string, options: Where & { body?: string; priority?: string; type?: string; label?: string[]; agent?: string; dep?: string[]; sensitivity?: string }): Promise<void>;
+  set(io: CommandIo, id: string, assignments: string[], options: Where): Promise<void>;
+  beadJson(bead: BeadWithBody): Record<string, unknown>;
+}
 
 export interface McpContext {
   paths: BoardPaths;
+  commands: BoardCommands;
   env: NodeJS.ProcessEnv;
   /** The claimer's name: `--as`, else the client's name from initialize (see claimerName). */
   claimer(): string;
@@ -32,12 +66,12 @@ export interface McpContext {
 /** Runs one CLI command function with output captured; returns what it printed to stdout. */
 export async function runCommand<A extends unknown[]>(
   ctx: McpContext,
-  command: (io: CliIo, ...args: A) => Promise<number | void>,
+  command: (io: CommandIo, ...args: A) => Promise<number | void>,
   args: A,
   stdin = "",
 ): Promise<{ out: string; code: number }> {
   let out = "";
-  const io: CliIo = {
+  const io: CommandIo = {
     cwd: ctx.paths.root,
     env: ctx.env,
     out: (text) => {
@@ -103,8 +137,8 @@ export function assertMayTouch(ctx: McpContext, id: string): void {
   if (existsSync(join(ctx.paths.root, beadPath(id)))) readVisibleBead(ctx, id);
 }
 
-export function beadOut(bead: BeadWithBody): Record<string, unknown> & { id: string; path: string; title: string; status: string; body: string } {
-  return beadJson(bead) as Record<string, unknown> & { id: string; path: string; title: string; status: string; body: string };
+export function beadOut(ctx: McpContext, bead: BeadWithBody): Record<string, unknown> & { id: string; path: string; title: string; status: string; body: string } {
+  return ctx.commands.beadJson(bead) as Record<string, unknown> & { id: string; path: string; title: string; status: string; body: string };
 }
 
 /** A tool's answer: the structured result, and the same as JSON text for clients that read only text. */

@@ -1,17 +1,13 @@
 /** Read-only tools: ready, list, search, show, lint, log. Each runs the CLI's command with --json. */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { Sensitivity } from "../bead/fields.js";
-import { ls } from "../cli/commands/ls.js";
-import { ready } from "../cli/commands/ready.js";
-import { lint } from "../cli/commands/lint.js";
-import { log } from "../cli/commands/log.js";
-import { search } from "../cli/commands/search.js";
 import { beadOut, guarded, readVisibleBead, runCommand, visibleInList, type McpContext } from "./context.js";
 import { toolConfig } from "./schemas.js";
 
 type BeadJson = Record<string, unknown> & { id?: unknown; sensitivity?: Sensitivity };
 
 export function registerReadTools(server: McpServer, ctx: McpContext): void {
+  const { ls, ready, lint, log, search } = ctx.commands;
   const onlyVisible = (items: BeadJson[]) => items.filter((item) => visibleInList(ctx, String(item.id), item.sensitivity ?? "internal"));
 
   server.registerTool("ready", toolConfig("ready"), async ({ agent }) =>
@@ -37,7 +33,7 @@ export function registerReadTools(server: McpServer, ctx: McpContext): void {
     }),
   );
 
-  server.registerTool("show", toolConfig("show"), async ({ id }) => guarded(async () => ({ bead: beadOut(readVisibleBead(ctx, id)) })));
+  server.registerTool("show", toolConfig("show"), async ({ id }) => guarded(async () => ({ bead: beadOut(ctx, readVisibleBead(ctx, id)) })));
 
   server.registerTool("lint", toolConfig("lint"), async () =>
     guarded(async () => {

@@ -13,7 +13,7 @@ import { claimerName, registerClaimTools } from "./claim-tools.js";
 export { validClaimerName } from "./claim-tools.js";
 export { checkMcpServer } from "./doctor-check.js";
 export { serveHttp } from "./http.js";
-import type { McpContext } from "./context.js";
+import type { BoardCommands, McpContext } from "./context.js";
 import { registerMemoryTools } from "./memory-tools.js";
 import { registerReadTools } from "./read-tools.js";
 import { registerResources } from "./resources.js";
@@ -22,6 +22,8 @@ import { registerWriteTools } from "./write-tools.js";
 export interface McpServeOptions {
   paths: BoardPaths;
   env: NodeJS.ProcessEnv;
+  /** The CLI's commands the tools run (see BoardCommands). */
+  commands: BoardCommands;
   /** `--as`: the claimer's name; else the client's name from initialize. */
   as?: string;
   /** Set for a remote client: the most sensitive level it may see (the board's policy.remote_max). */
@@ -37,6 +39,7 @@ export function buildMcpServer(options: McpServeOptions): McpServer {
   const ctx: McpContext = {
     paths: options.paths,
     env: options.env,
+    commands: options.commands,
     claimer: () => claimerName(options.as, server.server.getClientVersion()?.name),
     visibleMax: options.visibleMax,
   };

@@ -1,9 +1,5 @@
 /** Tools that change beads: create, update, close, reopen, dep_add, dep_remove. Each runs the CLI's command. */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { close, reopen } from "../cli/commands/close.js";
-import { depAdd, depRm } from "../cli/commands/dep.js";
-import { newBead } from "../cli/commands/new.js";
-import { set } from "../cli/commands/set.js";
 import { currentBranchRef, readRef } from "../git/refs.js";
 import { assertMayTouch, beadOut, guarded, readVisibleBead, runCommand, type McpContext } from "./context.js";
 import { toolConfig } from "./schemas.js";
@@ -12,13 +8,14 @@ type FieldValue = string | number | boolean | null | Array<string | number>;
 
 export function registerWriteTools(server: McpServer, ctx: McpContext): void {
   const dir = ctx.paths.root;
+  const { close, reopen, depAdd, depRm, newBead, set } = ctx.commands;
   const head = () => readRef(ctx.paths.gitdir, currentBranchRef(ctx.paths.gitdir));
   /** The CLI prints "<id>: updated" / "<id>: done" for a change and "unchanged" / "already …" for none. */
   const changedResult = (id: string, out: string, before: string | null) => {
     // The command's own words decide; HEAD only names the commit (another writer may have moved it too).
     const changed = !/unchanged|already/.test(out);
     const commit = changed ? head() : null;
-    return { id, changed: changed && commit !== before, commit, bead: beadOut(readAfterWrite(ctx, id)) };
+    return { id, changed: changed && commit !== before, commit, bead: beadOut(ctx, readAfterWrite(ctx, id)) };
   };
 
   server.registerTool("create", toolConfig("create"), async (input) =>
@@ -38,7 +35,7 @@ export function registerWriteTools(server: McpServer, ctx: McpContext): void {
       // The body goes in as the command's stdin (`--body -`), so a body that is literally "-" stays itself.
       const { out } = await runCommand(ctx, newBead, [input.title, options], input.body ?? "");
       const created = JSON.parse(out) as { id: string; path: string };
-      return { ...created, bead: beadOut(readAfterWrite(ctx, created.id)) };
+      return { ...created, bead: beadOut(ctx, readAfterWrite(ctx, created.id)) };
     }),
   );
 

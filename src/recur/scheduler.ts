@@ -6,7 +6,7 @@ import { loadBoard } from "../board/load.js";
 import { beadPath, type BoardPaths } from "../board/paths.js";
 import { createBead, type WriteContext } from "../board/write.js";
 import { instanceText } from "./instance.js";
-import { latestSlot, scheduleFrom, slotBeadId, type CronFields, type Schedule } from "./slots.js";
+import { latestSlot, scheduleFrom, slotBeadId, type CronFields, type Schedule } from "../time/slots.js";
 
 /**
  * Recurring beads while `bead up` runs: a bead with `schedule: "<cron>"` is a template, and at

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { writeFileAtomic } from "../board/atomic-write.js";
+import { writeFileAtomic } from "../os/atomic-write.js";
 import { columnsToRows, rowsToColumns, STORE_VERSION, type StoreRow } from "./store-format.js";
 
 /**

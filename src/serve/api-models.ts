@@ -1,6 +1,6 @@
 import { loadAgents } from "../agent/load.js";
 import type { BoardPaths } from "../board/paths.js";
-import { agentChecks, type Check } from "../cli/commands/doctor.js";
+import { agentChecks, type Check } from "../agent/model-check.js";
 
 /** More agents than this are not checked from the page (each check may wait 10 s on its server). */
 const MAX_AGENTS = 50;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkReply, MAX_RESULT_CHARS, replyJsonSchema, replySchema } from "../../src/agent/reply.js";
+import { checkReply, MAX_RESULT_CHARS, replyJsonSchema, replySchema } from "../../src/harness/reply.js";
 
 const valid = {
   result: "## Findings\n\nAll good.",

@@ -9,7 +9,7 @@ import { MetricsLog } from "../../src/agent/metrics.js";
 import { buildRegistry } from "../../src/agent/registry.js";
 import { BoardRouter } from "../../src/agent/route.js";
 import { readBoardConfig } from "../../src/board/config.js";
-import { syncBoard } from "../../src/git/sync.js";
+import { syncBoard } from "../../src/sync/sync.js";
 import { beadFile, startSyncRig, type Clone, type SyncRig } from "../git/sync-support.js";
 import { runGit } from "../helpers/temp-board.js";
 import { REPORTER } from "./support.js";

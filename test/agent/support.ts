@@ -17,7 +17,7 @@ import { readBoardConfig } from "../../src/board/config.js";
 import { boardPaths } from "../../src/board/paths.js";
 import { parseBeadFile } from "../../src/board/read-bead.js";
 import { writeContext } from "../../src/board/write.js";
-import { providerFor } from "../../src/model/factory.js";
+import { providerFor } from "../../src/agent/provider-for.js";
 import type { OllamaDouble, RecordedRequest } from "../helpers/ollama-double.js";
 import { gitEnv, runGit } from "../helpers/temp-board.js";
 import { LiveBoard } from "../../src/board/live-board.js";

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { replyJsonSchema } from "../../src/agent/reply.js";
+import { replyJsonSchema } from "../../src/harness/reply.js";
 import { estimateTokens } from "../../src/model/tokens.js";
 import { beadText } from "../helpers/beads.js";
 import { startOllamaDouble, type OllamaDouble } from "../helpers/ollama-double.js";

@@ -56,6 +56,8 @@ function person(board: string, busy: () => boolean): Person {
         } catch (error) {
           if (!(error instanceof GitCommandError)) throw error;
           const message = `${error.stderr}${error.stdout}`.trim();
+          // An abort that hit a lock may have got as far as dropping MERGE_HEAD: the retry finds it done.
+          if (attempt > 1 && args[0] === "merge" && args[1] === "--abort" && /There is no merge to abort/.test(message)) return "";
           const retry = TRANSIENT.test(message) || args[0] === "pull";
           if (!retry || (attempt >= 100 && !busy())) {
             me.failures.push(`git ${args.join(" ")} (attempt ${attempt}): ${message}`);

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { beadText } from "../helpers/beads.js";
 import { cleanupTempBoards } from "../helpers/temp-board.js";
 import { cliBoard } from "../cli/support.js";
-import { holderNameProblem } from "../../src/claim/holder-rules.js";
+import { holderNameProblem } from "../../src/bead/holder-rules.js";
 
 afterEach(cleanupTempBoards);
 

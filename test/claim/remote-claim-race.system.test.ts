@@ -14,7 +14,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseBead } from "../../src/bead/parse.js";
-import { syncBoard } from "../../src/git/sync.js";
+import { syncBoard } from "../../src/sync/sync.js";
 import { gitEnv, runGit } from "../helpers/temp-board.js";
 import { beadFile, startSyncRig, TOKEN, type Clone, type SyncRig } from "../git/sync-support.js";
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { checkRemote, redactUrl } from "../../src/git/remote.js";
-import { syncBoard } from "../../src/git/sync.js";
+import { checkRemote, redactUrl } from "../../src/sync/remote.js";
+import { syncBoard } from "../../src/sync/sync.js";
 import { RemoteAuthError, RemoteNotFoundError, RemoteUnreachableError, type BeadboardError } from "../../src/errors.js";
 import { runCli } from "../helpers/cli.js";
 import { beadFile, remoteFor, startSyncRig, TOKEN, type SyncRig } from "./sync-support.js";

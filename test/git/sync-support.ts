@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { boardPaths } from "../../src/board/paths.js";
 import { writeContext, type WriteContext } from "../../src/board/write.js";
-import type { Remote } from "../../src/git/remote.js";
+import type { Remote } from "../../src/sync/remote.js";
 import { startGitServer, type GitServer } from "../helpers/git-server.js";
 import { makeTempBoard, runGit } from "../helpers/temp-board.js";
 

@@ -6,7 +6,7 @@ import { createBead, editBead } from "../../src/board/write.js";
 import { setFields } from "../../src/bead/edit.js";
 import { claimAndPush, publish } from "../../src/claim/remote-claim.js";
 import { writeBack } from "../../src/claim/write-back.js";
-import { syncBoard } from "../../src/git/sync.js";
+import { syncBoard } from "../../src/sync/sync.js";
 import { UnsavedEditError } from "../../src/errors.js";
 import { runCli } from "../helpers/cli.js";
 import { runGit } from "../helpers/temp-board.js";

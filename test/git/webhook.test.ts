@@ -3,8 +3,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createBead } from "../../src/board/write.js";
 import { publish } from "../../src/claim/remote-claim.js";
 import { ConfigError } from "../../src/errors.js";
-import { syncBoard } from "../../src/git/sync.js";
-import { startWebhookServer, verifyWebhookSignature, webhookSecretFromEnv, type PushEvent, type WebhookServer } from "../../src/git/webhook.js";
+import { syncBoard } from "../../src/sync/sync.js";
+import { startWebhookServer, verifyWebhookSignature, webhookSecretFromEnv, type PushEvent, type WebhookServer } from "../../src/sync/webhook.js";
 import { beadFile, startSyncRig, type SyncRig } from "./sync-support.js";
 
 const SECRET = "s3cret-webhook";

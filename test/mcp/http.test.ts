@@ -14,6 +14,7 @@ import { runBeadProcess } from "../helpers/cli.js";
 import { assertBuilt, BEAD_BIN } from "./support.js";
 import { boardPaths } from "../../src/board/paths.js";
 import { serveHttp } from "../../src/mcp/http.js";
+import { BOARD_COMMANDS } from "../../src/cli/mcp-server.js";
 
 const TOKEN = "t0ken-for-the-http-test-0123456789";
 let board: TempBoard;
@@ -89,7 +90,7 @@ describe("bead mcp --http", () => {
     let now = 0;
     const stop = new AbortController();
     const bound = await new Promise<number>((resolve, reject) => {
-      serveHttp({ paths: boardPaths(board.dir), env: { ...gitEnv(), BEAD_HOST: "test" }, as: "idle", version: "test" }, 0, TOKEN, stop.signal, resolve, { now: () => now, idleMs: 1000 }).catch(reject);
+      serveHttp({ paths: boardPaths(board.dir), env: { ...gitEnv(), BEAD_HOST: "test" }, commands: BOARD_COMMANDS, as: "idle", version: "test" }, 0, TOKEN, stop.signal, resolve, { now: () => now, idleMs: 1000 }).catch(reject);
     });
     const local = new URL(`http://127.0.0.1:${bound}/mcp`);
     const connect = async () => {

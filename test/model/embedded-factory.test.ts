@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { parseAgent } from "../../src/agent/parse.js";
 import type { EmbeddedProvider } from "../../src/model/embedded.js";
-import { providerFor } from "../../src/model/factory.js";
+import { providerFor } from "../../src/agent/provider-for.js";
 
 function embeddedAgent(options: string) {
   const agent = parseAgent(`---\nname: tiny\nprovider: embedded\nmodel: models/tiny.gguf\noptions: ${options}\n---\nYou are tiny.\n`, "agents/tiny.md");

@@ -1,7 +1,7 @@
 import { parse } from "node-cron";
 import { describe, expect, it } from "vitest";
 import { instanceText } from "../../src/recur/instance.js";
-import { latestSlot, scheduleFrom, slotBeadId } from "../../src/recur/slots.js";
+import { latestSlot, scheduleFrom, slotBeadId } from "../../src/time/slots.js";
 
 const at = (iso: string) => Date.parse(iso);
 const weekdays9 = scheduleFrom(parse("0 9 * * 1-5"))!;

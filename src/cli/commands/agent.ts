@@ -5,7 +5,7 @@ import { json } from "../output.js";
 import { readBoardConfig } from "../../board/config.js";
 import { explainAgentLocality, type LocalityPins } from "../../agent/select.js";
 import type { AgentDefinition } from "../../agent/schema.js";
-import { providerFor } from "../../model/factory.js";
+import { providerFor } from "../../agent/provider-for.js";
 
 /** `bead agent ls`: each agent, its model, and what it holds right now. */
 export async function agentLs(io: CliIo, options: GlobalOptions): Promise<void> {

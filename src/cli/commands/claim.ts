@@ -2,7 +2,7 @@ import { pushWrite } from "../push-write.js";
 import { assertValidId } from "../../bead/ids.js";
 import { boardFor, type CliIo, type GlobalOptions } from "../io.js";
 import { claimBead, releaseBead } from "../../claim/claim.js";
-import { boardHasRemote } from "../../git/remote-config.js";
+import { boardHasRemote } from "../../sync/remote-config.js";
 import type { BoardPaths } from "../../board/paths.js";
 import type { WriteContext } from "../../board/write.js";
 import type { ClaimOptions, ClaimOutcome } from "../../claim/claim.js";
@@ -39,6 +39,6 @@ function hostOption(io: CliIo): { host?: string } {
 
 /** On a synced board a claim counts only once the remote accepted it (DESIGN §5). Loaded only there. */
 async function claimThroughRemote(paths: BoardPaths, ctx: WriteContext, id: string, options: ClaimOptions, env: NodeJS.ProcessEnv): Promise<ClaimOutcome> {
-  const [{ resolveRemote }, { claimAndPush }] = await Promise.all([import("../../git/remote.js"), import("../../claim/remote-claim.js")]);
+  const [{ resolveRemote }, { claimAndPush }] = await Promise.all([import("../../sync/remote.js"), import("../../claim/remote-claim.js")]);
   return claimAndPush(ctx, id, options, await resolveRemote(paths, env));
 }

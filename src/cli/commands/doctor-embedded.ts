@@ -5,7 +5,7 @@ import type { AgentDefinition } from "../../agent/schema.js";
 import { importEngine } from "../../model/embedded.js";
 import { formatBytes } from "../../model/download-progress.js";
 import { pullCommandFor, resolveModelFile } from "../../model/model-ref.js";
-import type { Check } from "./doctor.js";
+import type { Check } from "../../agent/model-check.js";
 
 type Llama = import("node-llama-cpp").Llama;
 

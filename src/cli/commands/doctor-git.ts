@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import { join } from "node:path";
 import git from "isomorphic-git";
 import type { BoardPaths } from "../../board/paths.js";
-import type { Check } from "./doctor.js";
+import type { Check } from "../../agent/model-check.js";
 
 /** A lock older than this is no commit in progress: ours hold it for milliseconds. */
 const STALE_LOCK_MS = 60_000;

@@ -7,8 +7,7 @@ import { boardProblems } from "../../board/lint.js";
 import { loadBoard } from "../../board/load.js";
 import type { BoardPaths } from "../../board/paths.js";
 import { isBeadboardError } from "../../errors.js";
-import { providerFor } from "../../model/factory.js";
-import { checkRemote, optionalRemote } from "../../git/remote.js";
+import { checkRemote, optionalRemote } from "../../sync/remote.js";
 import { EXIT } from "../exit-codes.js";
 import { boardFor, type CliIo, type GlobalOptions } from "../io.js";
 import { json } from "../output.js";
@@ -19,12 +18,10 @@ import { stalledBeads } from "../../agent/stalls.js";
 import { takesOf, type LocalityPins } from "../../agent/select.js";
 import { installedBin } from "../install-path.js";
 import { embeddedLoadCheck, embeddedModelCheck, engineCheck } from "./doctor-embedded.js";
+import { agentChecks, type Check } from "../../agent/model-check.js";
 
-export interface Check {
-  name: string;
-  ok: boolean;
-  detail: string;
-}
+// Kept exported from here for the callers that import them from `bead doctor`.
+export { agentChecks, type Check };
 
 /** `bead doctor`: is this board healthy, and can its agents reach their models? Exit 1 on any problem. */
 export async function doctor(io: CliIo, options: GlobalOptions & { fix?: boolean; load?: boolean }): Promise<number> {
@@ -61,7 +58,7 @@ async function boardChecks(paths: BoardPaths): Promise<Check[]> {
 
 /** `bead mcp` starts and lists its tools, as a coding agent's client would see it (a bundle of its own, loaded only here). */
 async function mcpCheck(paths: BoardPaths, env: NodeJS.ProcessEnv): Promise<Check> {
-  const { checkMcpServer } = await import("../../mcp/server.js");
+  const { checkMcpServer } = await import("../mcp-server.js");
   return { name: "bead mcp", ...(await checkMcpServer(installedBin(), paths.root, env)) };
 }
 
@@ -88,35 +85,6 @@ async function remoteChecks(paths: BoardPaths, env: NodeJS.ProcessEnv): Promise<
   } catch (error) {
     return [{ name: "remote", ok: false, detail: isBeadboardError(error) ? error.message : String(error) }];
   }
-}
-
-export async function agentChecks(agent: AgentDefinition, env: NodeJS.ProcessEnv): Promise<Check[]> {
-  const name = `agent ${agent.name}`;
-  let provider;
-  try {
-    provider = providerFor(agent, env);
-  } catch (error) {
-    return [{ name, ok: false, detail: isBeadboardError(error) ? error.message : String(error) }];
-  }
-  if (!provider) return [{ name, ok: true, detail: `builtin ${agent.fields.action ?? ""} (no model needed)` }];
-  const model = agent.fields.model ?? "";
-  let models;
-  try {
-    models = await provider.listModels(AbortSignal.timeout(10_000));
-  } catch (error) {
-    const hint = agent.fields.provider === "ollama" ? `; start it with \`ollama serve\` and \`ollama pull ${model}\`` : "";
-    return [{ name, ok: false, detail: `${provider.host} does not answer (${isBeadboardError(error) ? error.message : String(error)})${hint}` }];
-  }
-  const found = models.find((info) => info.name === model || info.name === `${model}:latest`);
-  if (!found) {
-    const hint = agent.fields.provider === "ollama" ? `run \`ollama pull ${model}\`` : "load it on the server";
-    return [{ name, ok: false, detail: `${provider.host} answers but has no model ${model}; ${hint}` }];
-  }
-  const numCtx = typeof agent.fields.options.num_ctx === "number" ? agent.fields.options.num_ctx : undefined;
-  if (numCtx !== undefined && found.contextLength !== undefined && numCtx > found.contextLength) {
-    return [{ name, ok: false, detail: `num_ctx ${numCtx} exceeds ${model}'s context length ${found.contextLength}; lower it in ${agent.path}` }];
-  }
-  return [{ name, ok: true, detail: `${provider.host} has ${model}${found.contextLength ? ` (context ${found.contextLength})` : ""}` }];
 }
 
 /** The beads no agent of this board can take, and why (issue 14, item 17). */

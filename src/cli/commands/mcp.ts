@@ -16,14 +16,14 @@ export async function mcp(io: CliIo, options: McpOptions): Promise<void> {
   const paths = boardFor(io, options);
   const config = await readBoardConfig(paths.configFile);
   // A bundle of its own in the installed CLI (scripts/bundle.js): the SDK is read only here.
-  const { serveHttp, serveStdio, validClaimerName } = await import("../../mcp/server.js");
+  const { serveHttp, serveStdio, validClaimerName, BOARD_COMMANDS } = await import("../mcp-server.js");
   if (options.as !== undefined && !validClaimerName(options.as)) throw new InvalidArgumentError(`--as ${JSON.stringify(options.as)}: a name uses letters, digits, '.', '_' and '-' (up to 64)`);
   const remote = options.remote === true || config.mcpRemote === true;
   const stop = new AbortController();
   const onSignal = () => stop.abort();
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
-  const serveOptions = { paths, env: io.env, ...(options.as ? { as: options.as } : {}), ...(remote ? { visibleMax: config.policy.remoteMax } : {}), version: "0.1.0" };
+  const serveOptions = { paths, env: io.env, commands: BOARD_COMMANDS, ...(options.as ? { as: options.as } : {}), ...(remote ? { visibleMax: config.policy.remoteMax } : {}), version: "0.1.0" };
   try {
     if (options.http !== undefined) {
       const port = Number(options.http);

@@ -1,6 +1,6 @@
 import { writeContext } from "../../board/write.js";
-import { redactUrl, resolveRemote } from "../../git/remote.js";
-import { syncBoard, type SyncResult } from "../../git/sync.js";
+import { redactUrl, resolveRemote } from "../../sync/remote.js";
+import { syncBoard, type SyncResult } from "../../sync/sync.js";
 import { boardFor, type CliIo, type GlobalOptions } from "../io.js";
 import { json } from "../output.js";
 

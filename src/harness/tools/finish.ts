@@ -3,7 +3,7 @@
  * (src/agent/reply.ts). memory and followups may be left out, as a small model often does.
  */
 import * as z from "../../schema/zod.js";
-import { MAX_RESULT_CHARS, replySchema } from "../../agent/reply.js";
+import { MAX_RESULT_CHARS, replySchema } from "../reply.js";
 import { defineTool, refused } from "./define.js";
 
 const { shape } = replySchema;

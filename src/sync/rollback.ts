@@ -6,10 +6,10 @@
 import * as fs from "node:fs";
 import git from "isomorphic-git";
 import type { WriteContext } from "../board/write.js";
-import { withIndexLock } from "./index-lock.js";
-import { compareAndSwapRef, currentBranchRef, readRef } from "./refs.js";
-import { commitTree, diffTrees, readBlobBytes } from "./tree-diff.js";
-import { updateIndexFor, writeWorktree, type WorktreeChange } from "./worktree.js";
+import { withIndexLock } from "../git/index-lock.js";
+import { compareAndSwapRef, currentBranchRef, readRef } from "../git/refs.js";
+import { commitTree, diffTrees, readBlobBytes } from "../git/tree-diff.js";
+import { updateIndexFor, writeWorktree, type WorktreeChange } from "../git/worktree.js";
 
 export interface Rollback {
   /** False when the commit is no longer the branch tip (something was committed on top): it stays. */

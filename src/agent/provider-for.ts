@@ -1,9 +1,9 @@
-import type { AgentDefinition } from "../agent/schema.js";
-import { createOllamaProvider } from "./ollama.js";
-import { createOpenAIProvider } from "./openai.js";
-import type { Provider } from "./provider.js";
-import { createEmbeddedProvider } from "./embedded.js";
-import { pullCommandFor, resolveModelFile } from "./model-ref.js";
+import type { AgentDefinition } from "./schema.js";
+import { createOllamaProvider } from "../model/ollama.js";
+import { createOpenAIProvider } from "../model/openai.js";
+import type { Provider } from "../model/provider.js";
+import { createEmbeddedProvider } from "../model/embedded.js";
+import { pullCommandFor, resolveModelFile } from "../model/model-ref.js";
 import { ConfigError } from "../errors.js";
 
 /** The provider an agent file asks for. Builtin agents have none: they do their work without a model. */

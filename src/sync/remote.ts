@@ -12,9 +12,9 @@ import http from "isomorphic-git/http/node";
 import { readBoardConfig } from "../board/config.js";
 import type { BoardPaths } from "../board/paths.js";
 import { ConfigError, RemoteAuthError, RemoteError, RemoteNotFoundError, RemoteUnreachableError } from "../errors.js";
-import { currentBranchRef, readRef } from "./refs.js";
+import { currentBranchRef, readRef } from "../git/refs.js";
 import { boardHasRemote } from "./remote-config.js";
-import type { Repo } from "./tree-diff.js";
+import type { Repo } from "../git/tree-diff.js";
 
 export interface Remote {
   /** Without credentials; a URL with `user:token@` in it works but is never printed. */

@@ -9,15 +9,15 @@ import * as fs from "node:fs";
 import git from "isomorphic-git";
 import type { WriteContext } from "../board/write.js";
 import { PushKeepsLosingError, UnsavedEditError } from "../errors.js";
-import { withBoardLock } from "./board-lock.js";
-import { commitPaths } from "./commit-paths.js";
-import type { MergeNote } from "./merge-bead.js";
-import { mergePath, type FileVersion } from "./merge-file.js";
+import { withBoardLock } from "../git/board-lock.js";
+import { commitPaths } from "../git/commit-paths.js";
+import type { MergeNote } from "../git/merge-bead.js";
+import { mergePath, type FileVersion } from "../git/merge-file.js";
 import { fetchRemote, pushBranch, redactUrl, REMOTE_NAME, type PushOutcome, type Remote } from "./remote.js";
-import { compareAndSwapRef, currentBranchRef, readRef } from "./refs.js";
-import { commitTree, diffTrees, fileAt, readBlobBytes, writeBlobBytes, type Repo, type TreeFile } from "./tree-diff.js";
-import { withIndexLock } from "./index-lock.js";
-import { unsavedEdits, updateIndexFor, writeWorktree, type WorktreeChange } from "./worktree.js";
+import { compareAndSwapRef, currentBranchRef, readRef } from "../git/refs.js";
+import { commitTree, diffTrees, fileAt, readBlobBytes, writeBlobBytes, type Repo, type TreeFile } from "../git/tree-diff.js";
+import { withIndexLock } from "../git/index-lock.js";
+import { unsavedEdits, updateIndexFor, writeWorktree, type WorktreeChange } from "../git/worktree.js";
 
 /** What happened to the local branch: nothing, a fast-forward, a merge; "ahead": only we had new commits. */
 export type SyncAction = "up-to-date" | "ahead" | "fast-forward" | "merged";
