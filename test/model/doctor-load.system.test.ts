@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadAgents } from "../../src/agent/load.js";
 import { boardPaths } from "../../src/board/paths.js";
-import { embeddedLoadCheck, engineCheck } from "../../src/cli/commands/doctor-embedded.js";
+import { embeddedLoadCheck, embeddedModelCheck, engineCheck } from "../../src/cli/commands/doctor-embedded.js";
 import { runCli } from "../helpers/cli.js";
 import { writeTinyGguf } from "../helpers/tiny-gguf.js";
 import { cleanupTempBoards, makeTempBoard } from "../helpers/temp-board.js";
@@ -47,9 +47,19 @@ describe("bead doctor --load", () => {
     expect(run.stdout).toMatch(/FAIL +agent broken: embedded model .*models\/broken\.gguf does not load: .+; fetch it again/);
     expect(run.stdout).toMatch(/FAIL +agent absent: embedded model .*someone--tiny-GGUF--Q4_K_M\.gguf is missing; run `bead models pull hf:someone\/tiny-GGUF:Q4_K_M`/);
     expect(run.code).not.toBe(0);
-    // Without --load, nothing is loaded: the broken file only counts as present.
+    // Without --load, nothing is loaded: the header alone gives the memory a model needs, and gives a broken file away.
     const plain = await runCli(["doctor", "-C", made.dir], { cwd: made.dir, env: { BEAD_MODELS_DIR: join(scratch, "models") } });
-    expect(plain.stdout).toMatch(/ok +agent broken: embedded model .*broken\.gguf present/);
+    expect(plain.stdout).toMatch(/ok +agent tiny: embedded model .*tiny\.gguf present, [\d.]+ KB; needs about [\d.]+ [KMG]?B of RAM at num_ctx 2048/);
+    expect(plain.stdout).toMatch(/FAIL +agent broken: embedded model .*broken\.gguf present, 68 B; its header does not read as a GGUF model \(.+\): fetch it again/);
+  }, 60_000);
+
+  it("a model that would need more than all of the machine's RAM fails, with the fix", async () => {
+    const made = await board();
+    const tiny = loadAgents(boardPaths(made.dir)).agents.find((a) => a.name === "tiny");
+    if (!tiny) throw new Error("agents/tiny.md did not load");
+    const { llama } = await engineCheck();
+    const check = await embeddedModelCheck(tiny, made.dir, {}, llama, 1024);
+    expect(check).toMatchObject({ ok: false, detail: expect.stringMatching(/tiny\.gguf present, .*at num_ctx 2048, more than this machine's 1.0 KB: pick a smaller model or quantization, or lower num_ctx/) });
   }, 60_000);
 
   it("a load that passes the time bound is reported as such, not waited for", async () => {

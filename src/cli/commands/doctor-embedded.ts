@@ -59,11 +59,36 @@ async function modelFile(agent: AgentDefinition, boardRoot: string, env: NodeJS.
   return { name, ok: false, detail: `embedded model ${file} is missing; ${pull ? `run \`${pull}\`` : "put the .gguf file there"}` };
 }
 
-/** Whether the agent's model file is there (its size), or the command that fetches it. */
-export async function embeddedModelCheck(agent: AgentDefinition, boardRoot: string, env: NodeJS.ProcessEnv): Promise<Check> {
+/**
+ * What the model and its context will take, from the GGUF header alone (node-llama-cpp's
+ * estimate; no load). Fails only when it exceeds all of this machine's RAM: free memory moves.
+ */
+async function memoryNeed(file: string, agent: AgentDefinition, llama: Llama | undefined, ramBytes: number): Promise<{ ok: boolean; text: string }> {
+  if (!llama) return { ok: true, text: "" };
+  try {
+    const engine = await importEngine();
+    const info = await engine.readGgufFileInfo(file, { sourceType: "filesystem", readTensorInfo: true, logWarnings: false });
+    const insights = await engine.GgufInsights.from(info, llama);
+    const gpuLayers = gpuLayersOf(agent);
+    const contextSize = typeof agent.fields.options.num_ctx === "number" ? agent.fields.options.num_ctx : 2048;
+    const model = await insights.estimateModelResourceRequirementsV2({ gpuLayers });
+    const context = await insights.estimateContextResourceRequirementsV2({ contextSize, modelGpuLayers: gpuLayers });
+    const ram = model.cpuRam + context.cpuRam;
+    const vram = model.gpuVram + context.gpuVram;
+    const text = `; needs about ${formatBytes(ram)} of RAM${vram > 0 ? ` and ${formatBytes(vram)} of VRAM` : ""} at num_ctx ${contextSize}`;
+    if (ram > ramBytes) return { ok: false, text: `${text}, more than this machine's ${formatBytes(ramBytes)}: pick a smaller model or quantization, or lower num_ctx` };
+    return { ok: true, text };
+  } catch (error) {
+    return { ok: false, text: `; its header does not read as a GGUF model (${(error as Error).message.split("\n")[0]}): fetch it again or check the file` };
+  }
+}
+
+/** Whether the agent's model file is there (its size and what it needs), or the command that fetches it. */
+export async function embeddedModelCheck(agent: AgentDefinition, boardRoot: string, env: NodeJS.ProcessEnv, llama?: Llama, ramBytes = totalmem()): Promise<Check> {
   const found = await modelFile(agent, boardRoot, env);
   if ("name" in found) return found;
-  return { name: `agent ${agent.name}`, ok: true, detail: `embedded model ${found.file} present, ${formatBytes(found.bytes)}` };
+  const need = await memoryNeed(found.file, agent, llama, ramBytes);
+  return { name: `agent ${agent.name}`, ok: need.ok, detail: `embedded model ${found.file} present, ${formatBytes(found.bytes)}${need.text}` };
 }
 
 function gpuLayersOf(agent: AgentDefinition): number {

@@ -38,7 +38,7 @@ export async function doctor(io: CliIo, options: GlobalOptions & { fix?: boolean
   const modelChecks = lastChecks(paths.stateDir);
   for (const agent of loaded.agents) {
     if (agent.fields.provider !== "embedded") checks.push(...(await agentChecks(agent, io.env)));
-    else checks.push(options.load ? await embeddedLoadCheck(agent, paths.root, io.env, engine?.llama) : await embeddedModelCheck(agent, paths.root, io.env));
+    else checks.push(options.load ? await embeddedLoadCheck(agent, paths.root, io.env, engine?.llama) : await embeddedModelCheck(agent, paths.root, io.env, engine?.llama));
     const checked = modelChecks.get(agent.name);
     if (checked) checks.push({ name: `agent ${agent.name} last models check`, ok: checked.ready, detail: summarizeCheck(checked) });
     const where = localityOf(agent, io.env, pins);
