@@ -114,7 +114,7 @@ function buildStore(beadsDir: string, beads: readonly Bead[], stamps: ReadonlyMa
   const texts: Buffer[] = [];
   const jsons: Buffer[] = [];
   const partial: Array<Omit<StoreRow, "textStart" | "beadStart">> = [];
-  // One row per bead file, in file-name order as matchesFiles lists them. A file that is not a
+  // One row per bead file, in file-name order as compareFiles lists them. A file that is not a
   // valid bead gets an empty row (no bead, no text), so that its presence still matches.
   const byName = new Map(beads.map((bead) => [`${bead.id}.md`, bead]));
   for (const name of [...stamps.keys()].sort()) {
