@@ -103,7 +103,8 @@ console.log(
 );
 await server.close();
 await stub.close();
-rmSync(work, { recursive: true, force: true });
+if (process.env.BENCH_KEEP) console.error(`kept ${work}`);
+else rmSync(work, { recursive: true, force: true });
 
 async function syncBead(dir) {
   try {

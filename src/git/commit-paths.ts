@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import { chmodSync, mkdirSync, readFileSync, unlinkSync } from "node:fs";
 import { dirname, join } from "node:path";
-import type { PromiseFsClient, TreeEntry } from "isomorphic-git";
+import type { PromiseFsClient } from "isomorphic-git";
 import { isResourceError, removeBrokenLooseObjects, resourceErrorMessage } from "./resource-error.js";
 import { writeFileAtomic } from "../os/atomic-write.js";
 import { GitError } from "../errors.js";
@@ -10,6 +10,7 @@ import { withIndexLock } from "./index-lock.js";
 import { prepareNativeCommit, type BlobChange, type BuiltCommit } from "./native-commit.js";
 import { compareAndSwapRef, currentBranchRef, readRef } from "./refs.js";
 import { assertSupportedRepository, commonDir } from "./repository.js";
+import { rewriteTree, type Blob } from "./rewrite-tree.js";
 
 type Git = (typeof import("isomorphic-git"))["default"];
 
@@ -20,8 +21,6 @@ export interface FileChange {
   content: string | Uint8Array | null;
   executable?: boolean;
 }
-
-type Blob = { oid: string; mode: "100644" | "100755" };
 
 export interface CommitRequest {
   root: string;
@@ -187,7 +186,7 @@ async function buildWithIsomorphicGit(request: CommitRequest, parent: string | n
   for (const [path, change] of changes) {
     blobs.set(path, change === null ? null : { oid: await git.writeBlob({ fs, dir, gitdir, blob: change.bytes }), mode: change.mode });
   }
-  const tree = await rewriteTree(git, dir, gitdir, cache, baseTree, "", blobs);
+  const tree = await rewriteTree(git, { dir, gitdir, cache }, baseTree, blobs);
   return {
     baseTree,
     tree,
@@ -239,59 +238,6 @@ function readOrNull(path: string): Buffer | null {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
     throw error;
   }
-}
-
-/** Rebuild only the trees on the paths that changed; every other subtree keeps its oid. */
-async function rewriteTree(
-  git: Git,
-  dir: string,
-  gitdir: string,
-  cache: object,
-  treeOid: string | null,
-  prefix: string,
-  blobs: ReadonlyMap<string, Blob | null>,
-): Promise<string | null> {
-  const entries: TreeEntry[] = treeOid ? [...(await git.readTree({ fs, dir, gitdir, oid: treeOid, cache })).tree] : [];
-  const children = new Map<string, Map<string, Blob | null>>();
-  let changed = false;
-  for (const [path, blob] of blobs) {
-    if (!path.startsWith(prefix)) continue;
-    const rest = path.slice(prefix.length);
-    const slash = rest.indexOf("/");
-    if (slash === -1) {
-      const at = entries.findIndex((entry) => entry.path === rest);
-      if (blob === null) {
-        if (at !== -1) {
-          entries.splice(at, 1);
-          changed = true;
-        }
-      } else if (at === -1) {
-        entries.push({ mode: blob.mode, path: rest, oid: blob.oid, type: "blob" });
-        changed = true;
-      } else if (entries[at]!.oid !== blob.oid || entries[at]!.type !== "blob" || entries[at]!.mode !== blob.mode) {
-        entries[at] = { mode: blob.mode, path: rest, oid: blob.oid, type: "blob" };
-        changed = true;
-      }
-    } else {
-      const name = rest.slice(0, slash);
-      if (!children.has(name)) children.set(name, new Map());
-      children.get(name)!.set(path, blob);
-    }
-  }
-  for (const [name, childBlobs] of children) {
-    const at = entries.findIndex((entry) => entry.path === name);
-    const existing = at === -1 ? null : entries[at]!;
-    if (existing && existing.type !== "tree") throw new GitError(`cannot write below ${prefix}${name}: it is a file in HEAD`, { path: prefix + name });
-    const childOid = await rewriteTree(git, dir, gitdir, cache, existing?.oid ?? null, `${prefix}${name}/`, childBlobs);
-    if (childOid === (existing?.oid ?? null)) continue;
-    changed = true;
-    if (childOid === null) entries.splice(at, 1);
-    else if (existing) entries[at] = { ...existing, oid: childOid };
-    else entries.push({ mode: "040000", path: name, oid: childOid, type: "tree" });
-  }
-  if (!changed) return treeOid;
-  if (entries.length === 0) return null;
-  return git.writeTree({ fs, dir, gitdir, tree: entries });
 }
 
 /** Index entries for the paths written, through the index lock's fs (see withIndexLock). */

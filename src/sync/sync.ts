@@ -17,11 +17,15 @@ import { fetchRemote, pauseUnlessStopped, pushBranch, redactUrl, REMOTE_NAME, st
 import { compareAndSwapRef, currentBranchRef, readRef } from "../git/refs.js";
 import { commitTree, diffTrees, fileAt, readBlobBytes, writeBlobBytes, type Repo, type TreeFile } from "../git/tree-diff.js";
 import { withIndexLock } from "../git/index-lock.js";
+import { replayOnto } from "./replay.js";
 import { freshContention, measuredFullRound, sawOthers, wonPush, yieldLeftMs, type Contention } from "./contention.js";
 import { unsavedEdits, updateIndexFor, writeWorktree, type WorktreeChange } from "../git/worktree.js";
 
-/** What happened to the local branch: nothing, a fast-forward, a merge; "ahead": only we had new commits. */
-export type SyncAction = "up-to-date" | "ahead" | "fast-forward" | "merged";
+/**
+ * What happened to the local branch: nothing, a fast-forward, our own commits replayed on the
+ * remote's tip (./replay.ts), a merge commit; "ahead": only we had new commits.
+ */
+export type SyncAction = "up-to-date" | "ahead" | "fast-forward" | "rebased" | "merged";
 
 export interface IntegrateResult {
   action: SyncAction;
@@ -52,7 +56,7 @@ export interface SyncOptions {
   retryDelayMs?: number;
 }
 
-const ACTION_RANK: Record<SyncAction, number> = { "up-to-date": 0, ahead: 1, "fast-forward": 2, merged: 3 };
+const ACTION_RANK: Record<SyncAction, number> = { "up-to-date": 0, ahead: 1, "fast-forward": 2, rebased: 3, merged: 4 };
 
 export function repoOf(ctx: WriteContext): Repo {
   return { dir: ctx.paths.root, gitdir: ctx.paths.gitdir, cache: ctx.cache };
@@ -185,6 +189,9 @@ export async function integrateLocked(ctx: WriteContext, remote: Remote): Promis
   // The remote has commits we have not: another clone is pushing.
   contention.set(ctx.paths.stateDir, sawOthers(contentionOf(ctx), Date.now()));
   if (local === null || (await isAncestor(repo, local, remoteTip))) return fastForward(ctx, ref, local, remoteTip, result);
+  // Our own commits go on top of the remote's (./replay.ts); a merge only where that would lose something.
+  const replayed = await replayOnto(repo, local, remoteTip, ctx.identity);
+  if (replayed) return fastForward(ctx, ref, local, replayed.head, { ...result, notes: replayed.notes }, "rebased");
   return mergeRemote(ctx, local, remoteTip, remote, result);
 }
 
@@ -196,7 +203,8 @@ async function versionOf(repo: Repo, file: TreeFile | null): Promise<FileVersion
   return file === null ? null : { bytes: await readBlobBytes(repo, file.oid), executable: file.mode === "100755" };
 }
 
-async function fastForward(ctx: WriteContext, ref: string, local: string | null, target: string, result: IntegrateResult): Promise<IntegrateResult> {
+/** Move the branch and the working tree from `local` to `target` (a descendant of the remote's tip). */
+async function fastForward(ctx: WriteContext, ref: string, local: string | null, target: string, result: IntegrateResult, action: "fast-forward" | "rebased" = "fast-forward"): Promise<IntegrateResult> {
   const repo = repoOf(ctx);
   const diffs = await diffTrees(repo, await commitTree(repo, local), await commitTree(repo, target));
   const changes: WorktreeChange[] = [];
@@ -212,7 +220,7 @@ async function fastForward(ctx: WriteContext, ref: string, local: string | null,
     if (unsaved.length > 0) throw new UnsavedEditError(unsaved);
     const outcome = writeWorktree(repo.dir, changes);
     try {
-      await compareAndSwapRef({ gitdir: repo.gitdir, ref, expected: local, next: target, message: `sync: fast-forward to ${target}`, committer: committer(ctx) });
+      await compareAndSwapRef({ gitdir: repo.gitdir, ref, expected: local, next: target, message: `sync: ${action === "rebased" ? "local commits replayed onto" : "fast-forward to"} ${target}`, committer: committer(ctx) });
     } catch (error) {
       // Someone moved the branch behind our back: put HEAD's versions back, then give up.
       writeWorktree(repo.dir, changes.filter((c) => outcome.written.includes(c.path)).map(reverse(await beforeVersions(repo, changes))));
@@ -221,7 +229,7 @@ async function fastForward(ctx: WriteContext, ref: string, local: string | null,
     await updateIndexFor(repo, changes, indexFs);
     return outcome;
   });
-  return { ...result, action: "fast-forward", head: target, files: written, skipped };
+  return { ...result, action, head: target, files: written, skipped };
 }
 
 async function mergeRemote(ctx: WriteContext, local: string, target: string, remote: Remote, result: IntegrateResult): Promise<IntegrateResult> {

@@ -121,7 +121,7 @@ describe("claimAndPush", () => {
     rig.server.setDown(false);
     const caughtUp = await publish(a.ctx, a.remote);
     expect(caughtUp.pushed).toBe(true);
-    expect(caughtUp.action).toBe("merged");
+    expect(caughtUp.action).toBe("rebased");
     const one = await rig.serverFile("beads/bb-1.md");
     expect(fieldsOf(one).status).toBe("done");
     expect(one).toContain("Result of one.");

@@ -93,10 +93,10 @@ describe("syncBoard", () => {
     expect(await head(a.dir)).toBe(diverged);
     expect(existsSync(join(a.dir, ".git/index.lock"))).toBe(false);
 
-    // Once the person commits, sync merges both edits.
+    // Once the person commits, sync replays it on the remote tip with both edits.
     await personCommit(a, "my thought");
     const r = await syncBoard(a.ctx, a.remote);
-    expect(r).toMatchObject({ action: "merged", pushed: true });
+    expect(r).toMatchObject({ action: "rebased", pushed: true });
     const merged = a.read("beads/bb-1.md");
     expect(merged).toContain("A person's unsaved thought.");
     expect(parseBead(merged, "beads/bb-1.md").fields.priority).toBe(1);
@@ -117,7 +117,7 @@ describe("syncBoard", () => {
     await publish(b.ctx, b.remote);
 
     const r = await syncBoard(a.ctx, a.remote);
-    expect(r.action).toBe("merged");
+    expect(r.action).toBe("rebased");
     expect(r.pushed).toBe(true);
     await syncBoard(b.ctx, b.remote);
 
@@ -189,7 +189,7 @@ describe("bead sync (CLI)", () => {
     await runCli(["sync"], { cwd: b.dir, env });
     const merged = await runCli(["sync", "--json"], { cwd: a.dir, env });
     const json = JSON.parse(merged.stdout) as { action: string; pushed: boolean; files: string[]; url: string };
-    expect(json).toMatchObject({ action: "merged", pushed: true, files: ["beads/bb-5.md"] });
+    expect(json).toMatchObject({ action: "rebased", pushed: true, files: ["beads/bb-5.md"] });
     expect(merged.stdout).not.toContain(TOKEN);
   });
 });

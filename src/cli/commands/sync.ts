@@ -34,6 +34,7 @@ export function describeSync(result: SyncResult, where: string): string {
   const lines: string[] = [];
   const files = (n: number): string => `${n} file${n === 1 ? "" : "s"}`;
   if (result.action === "fast-forward") lines.push(`fast-forward to ${short(result.head)}: ${files(result.files.length)} updated`);
+  else if (result.action === "rebased") lines.push(`local commits replayed on ${where} (now ${short(result.head)}): ${files(result.files.length)} updated`);
   else if (result.action === "merged") lines.push(`merged ${files(result.files.length)} from ${where} (merge ${short(result.head)})`);
   for (const note of result.notes) lines.push(`  ${note.path}: ${note.detail}`);
   for (const path of result.skipped) lines.push(`  ${path}: saved here while syncing; left as you have it (not committed)`);
