@@ -54,7 +54,7 @@ const exits = await Promise.all(
     (dir, c) =>
       new Promise((resolve) => {
         const child = spawn(process.execPath, [BEAD_BIN, "up", "--once", "-C", dir], {
-          env: { ...env, BEAD_TOKEN: TOKEN, BEAD_CREDENTIAL_HELPER: "0", BEAD_HOST: `host${c}`, BEAD_ACTOR: `clone${c} <clone${c}@bench>` },
+          env: { ...env, BEAD_TOKEN: TOKEN, BEAD_CREDENTIAL_HELPER: "0", BEAD_HOST: `host${c}`, ...(process.env.BEAD_TRACE_SYNC ? { BEAD_TRACE_SYNC: "1" } : {}), BEAD_ACTOR: `clone${c} <clone${c}@bench>` },
           stdio: ["ignore", "pipe", "pipe"],
         });
         let out = "";

@@ -29,7 +29,7 @@ export interface Contention {
   othersSeenAt: number;
   /** Pushes won in a row since another clone's commits last arrived. */
   wins: number;
-  /** Smoothed duration of a full round (fetch, merge, push) here. */
+  /** Smoothed duration of a round that brought in other clones' commits (fetch, replay, push): what a loser must fit in. */
   fullRoundMs: number;
   /** The next network round starts no earlier than this. */
   yieldUntil: number;

@@ -148,16 +148,18 @@ export function remoteError(error: unknown, remote: Remote, data: Record<string,
  * Fetch the remote branch into refs/remotes/origin/<branch>. Returns its tip, or null when the
  * remote repository has no such branch yet (a new, empty repository).
  */
-export async function fetchRemote(repo: Repo, remote: Remote): Promise<string | null> {
+export async function fetchRemote(repo: Repo, remote: Remote, options: { moved?: boolean } = {}): Promise<string | null> {
   const { http: client, headers, onAuth } = transport(remote);
   const tracking = `refs/remotes/${REMOTE_NAME}/${remote.branch}`;
   try {
     // Ask for the tip first (one GET): when we already have it, which is most rounds of a
-    // timed sync, there is nothing to download and no upload-pack request is needed.
-    const info = await git.getRemoteInfo2({ http: client, url: remote.url, headers: { ...headers }, protocolVersion: 1, ...(onAuth ? { onAuth } : {}) });
-    const tip = info.refs?.find((ref) => ref.ref === `refs/heads/${remote.branch}`)?.oid ?? null;
+    // timed sync, there is nothing to download and no upload-pack request is needed. Not when
+    // a push just found the branch moved: then there is something to download for sure, and
+    // the request would only widen the window in which another clone can push first.
+    const info = options.moved ? null : await git.getRemoteInfo2({ http: client, url: remote.url, headers: { ...headers }, protocolVersion: 1, ...(onAuth ? { onAuth } : {}) });
+    const tip = info === null ? undefined : (info.refs?.find((ref) => ref.ref === `refs/heads/${remote.branch}`)?.oid ?? null);
     if (tip === null) return null;
-    if (await hasCommit(repo, tip)) {
+    if (tip !== undefined && (await hasCommit(repo, tip))) {
       await git.writeRef({ fs, dir: repo.dir, gitdir: repo.gitdir, ref: tracking, value: tip, force: true });
       return tip;
     }
@@ -193,7 +195,8 @@ async function hasCommit(repo: Repo, oid: string): Promise<boolean> {
 }
 
 /** pushed: the commit now on the remote branch, or null when there was nothing to push. */
-export type PushOutcome = { ok: true; pushed: string | null } | { ok: false; reason: string };
+/** `moved`: the server named a tip other than the one we pushed on (another clone pushed first). */
+export type PushOutcome = { ok: true; pushed: string | null } | { ok: false; reason: string; moved?: boolean };
 
 /**
  * Push the local branch to the remote branch, never forced. A push that is not a fast-forward
@@ -221,10 +224,10 @@ export async function pushBranch(repo: Repo, remote: Remote, ref: string = curre
       ...(onAuth ? { onAuth } : {}),
     });
   } catch (error) {
-    if (check.moved !== null) return { ok: false, reason: check.moved };
+    if (check.moved !== null) return { ok: false, reason: check.moved, moved: true };
     const code = (error as { code?: string }).code;
     if (code === "PushRejectedError" || code === "GitPushError") {
-      return { ok: false, reason: (error as Error).message.replace(/\s+/g, " ").trim() || code };
+      return { ok: false, reason: (error as Error).message.replace(/\s+/g, " ").trim() || code, moved: true };
     }
     throw remoteError(error, remote);
   }

@@ -149,11 +149,14 @@ export async function pushLocked(ctx: WriteContext, remote: Remote): Promise<Pus
   if (fetchedAt !== undefined) state = measuredFullRound(state, now - fetchedAt);
   state = outcome.ok ? wonPush(state, now, Math.random()) : sawOthers(state, now);
   contention.set(ctx.paths.stateDir, state);
+  if (!outcome.ok && outcome.moved) branchMoved.add(ctx.paths.stateDir);
   return outcome;
 }
 
 const contention = new Map<string, Contention>();
 const fetchStartedAt = new Map<string, number>();
+/** Boards whose last push found the remote branch moved: the next fetch has something to download. */
+const branchMoved = new Set<string>();
 
 /**
  * `bead up` on a synced board: from now on this process takes turns with other clones at the
@@ -177,8 +180,9 @@ export async function integrateLocked(ctx: WriteContext, remote: Remote): Promis
   if (ctx.branchRef !== undefined && ref !== ctx.branchRef) {
     throw new GitError(`HEAD moved from ${ctx.branchRef} to ${ref}: not syncing into ${ref}; agents work only on ${ctx.branchRef.replace(/^refs\/heads\//, "")}`, { expected: ctx.branchRef, head: ref, code: "HEAD_MOVED" });
   }
-  fetchStartedAt.set(ctx.paths.stateDir, Date.now());
-  const remoteTip = await fetchRemote(repo, remote);
+  const fetchStarted = Date.now();
+  fetchStartedAt.delete(ctx.paths.stateDir);
+  const remoteTip = await fetchRemote(repo, remote, { moved: branchMoved.delete(ctx.paths.stateDir) });
   // Fetched into refs/remotes only: the branch and the working tree are untouched so far.
   stopIfAborted(remote, "a sync, after fetching");
   const local = readRef(repo.gitdir, ref);
@@ -186,8 +190,11 @@ export async function integrateLocked(ctx: WriteContext, remote: Remote): Promis
   if (remoteTip === null) return { ...result, action: local === null ? "up-to-date" : "ahead" };
   if (local === remoteTip) return result;
   if (local !== null && (await isAncestor(repo, remoteTip, local))) return { ...result, action: "ahead" };
-  // The remote has commits we have not: another clone is pushing.
+  // The remote has commits we have not: another clone is pushing. A round like this one (fetch
+  // their commits, replay ours, push) is what a clone that lost must fit between two of our
+  // pushes: the yield is sized on it (./contention.ts).
   contention.set(ctx.paths.stateDir, sawOthers(contentionOf(ctx), Date.now()));
+  fetchStartedAt.set(ctx.paths.stateDir, fetchStarted);
   if (local === null || (await isAncestor(repo, local, remoteTip))) return fastForward(ctx, ref, local, remoteTip, result);
   // Our own commits go on top of the remote's (./replay.ts); a merge only where that would lose something.
   const replayed = await replayOnto(repo, local, remoteTip, ctx.identity);

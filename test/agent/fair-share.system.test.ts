@@ -2,7 +2,8 @@
  * Fair work across clones (issue 13), with real OS processes: 3 clones of one board on the
  * smart-HTTP git server (test/helpers/git-server.ts), each running the built `bead up --once`
  * with one builtin agent over the same beads. Read from the server's own history: every bead
- * done exactly once, every result present, and every clone did a share of the work. Before
+ * done exactly once, every result present, every clone did a share of the work, and no merge
+ * commits (local results are replayed on the remote's tip). Before
  * the fix one clone did everything: every clone tried the same bead first and the others
  * stopped after a pass of lost races.
  *
@@ -67,5 +68,7 @@ describe("bead up --once on clones of one synced board", () => {
     expect(shares.reduce((a, b) => a + b, 0)).toBe(BEADS);
     // Every clone did some of the work (the issue: one clone did all of it).
     for (const share of shares) expect(share, `results per clone: ${shares.join(", ")}`).toBeGreaterThan(0);
+    // Each clone's results were replayed on the others' commits, never merged: a straight history.
+    expect(await runGit(bare, ["log", "--merges", "--format=%s", "main"])).toBe("");
   }, 240_000);
 });

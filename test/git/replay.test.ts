@@ -145,8 +145,27 @@ describe("a push to a branch that moved", () => {
     const before = rig.server.requests.length;
 
     const outcome = await pushBranch(repoOf(a.ctx), a.remote);
-    expect(outcome).toEqual({ ok: false, reason: expect.stringMatching(/^the remote branch moved to [0-9a-f]{8} \(another clone pushed first\)/) });
+    expect(outcome).toEqual({ ok: false, moved: true, reason: expect.stringMatching(/^the remote branch moved to [0-9a-f]{8} \(another clone pushed first\)/) });
     const made = rig.server.requests.slice(before).map((r) => `${r.method} ${r.path.replace(/^\/[^/]+/, "")}`);
     expect(made).toEqual(["GET /info/refs?service=git-receive-pack"]);
+  });
+
+  it("is followed by a fetch that does not ask for the tip again", async () => {
+    const a = await rig.clone("a");
+    const b = await rig.clone("b");
+    await otherClonePushes(b);
+    await editBead(a.ctx, "bb-1", (text) => setFields(text, { priority: 1 }, "beads/bb-1.md"), "set bb-1");
+    const before = rig.server.requests.length;
+
+    const r = await publish(a.ctx, a.remote);
+    expect(r).toMatchObject({ action: "rebased", pushed: true, attempts: 1 });
+    const made = rig.server.requests.slice(before).map((req) => `${req.method} ${req.path.replace(/^\/[^/]+/, "")}`);
+    expect(made).toEqual([
+      "GET /info/refs?service=git-receive-pack",
+      "GET /info/refs?service=git-upload-pack",
+      "POST /git-upload-pack",
+      "GET /info/refs?service=git-receive-pack",
+      "POST /git-receive-pack",
+    ]);
   });
 });
