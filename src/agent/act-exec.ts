@@ -17,9 +17,9 @@ import { fileTranscript, transcriptPath, type TranscriptSink } from "../harness/
 import { pushWorkBranch } from "./act-push.js";
 import { commitWorkspace, openWorkspace, removeWorkspace, type Workspace, type WorkspaceCommit } from "../workspace/workspace.js";
 import { gitText } from "../workspace/git-cli.js";
-import type { ActInput, ActOutcome } from "./act.js";
+import type { ActInput, ActOutcome } from "./worker-env.js";
 import { carryLevel } from "./derived-level.js";
-import type { WorkerEnv } from "./worker.js";
+import type { WorkerEnv } from "./worker-env.js";
 
 /** stdout kept as the result, and as the transcript's record of it. */
 export const EXEC_RESULT_MAX_BYTES = 64 * 1024;

@@ -12,7 +12,7 @@ import type { Sensitivity } from "../bead/fields.js";
 import { carryLevel } from "./derived-level.js";
 import { createFollowUp } from "./followup-bead.js";
 import { admitFollowups, countFollowups } from "./followup-limit.js";
-import type { WorkerEnv } from "./worker.js";
+import type { WorkerEnv } from "./worker-env.js";
 
 export type BeadFactory = NonNullable<ToolContext["newBead"]>;
 

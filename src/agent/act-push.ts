@@ -1,6 +1,6 @@
 import { realpathSync } from "node:fs";
 import type { Workspace } from "../workspace/workspace.js";
-import type { WorkerEnv } from "./worker.js";
+import type { WorkerEnv } from "./worker-env.js";
 
 /**
  * A synced board's work branch goes to its remote before the done commit does, so whoever sees

@@ -8,16 +8,14 @@
 import { realpathSync } from "node:fs";
 import { hostname } from "node:os";
 import * as z from "../schema/zod.js";
-import type { BeadWithBody, Sensitivity } from "../bead/fields.js";
+import type { BeadWithBody } from "../bead/fields.js";
 import type { WorkResult } from "../claim/write-back.js";
 import { agentIdentity } from "../git/author.js";
 import { runToolLoop, type FinishReply, type LoopEvent } from "../harness/loop.js";
 import { replySchema, type Reply } from "../harness/reply.js";
 import { sensitivityResultGate } from "../harness/result-gate.js";
-import type { HarnessTool } from "../harness/tool.js";
 import { HARNESS_TOOLS } from "../harness/tools/index.js";
 import { fileTranscript, nextTranscriptAttempt, transcriptPath } from "../harness/transcript.js";
-import type { ChatMessage } from "../model/provider.js";
 import { commitWorkspace, openWorkspace, removeWorkspace, type Workspace } from "../workspace/workspace.js";
 import { followupFactory } from "./act-followups.js";
 import { carriedReply, trackSeenLevel } from "./act-privacy.js";
@@ -25,21 +23,9 @@ import { carryLevel } from "./derived-level.js";
 import { workspaceRepository } from "./act-workspace.js";
 import { actWithExec } from "./act-exec.js";
 import { pushWorkBranch, sameRepository } from "./act-push.js";
-import type { WorkerEnv } from "./worker.js";
+import type { ActInput, ActOutcome, WorkerEnv } from "./worker-env.js";
 
-export interface ActInput {
-  env: WorkerEnv;
-  bead: BeadWithBody;
-  /** The gated context (system prompt, bead, deps, memory), as a text-only agent would get it. */
-  messages: ChatMessage[];
-  /** The context's level: tool results are at least this sensitive. */
-  sensitivity: Sensitivity;
-  signal: AbortSignal;
-  /** The tools by name; default the harness's (a test may pass its own). */
-  tools?: Record<string, HarnessTool>;
-}
-
-export type ActOutcome = { kind: "finish"; work: WorkResult; reply: Reply | undefined } | { kind: "failed"; reason: string };
+export type { ActInput, ActOutcome } from "./worker-env.js";
 
 export const TOOL_NOTE =
   "You work in a git worktree of the repository (paths are relative to its root). Use the tools to look, change and test; " +

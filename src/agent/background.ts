@@ -10,7 +10,7 @@ import { everyInterval, type IntervalTimer } from "../time/interval.js";
 import type { Claimer } from "./claimer.js";
 import type { MetricsLog } from "./metrics.js";
 import type { AgentRuntime } from "./runtime.js";
-import { sweepExpired } from "./runtime.js";
+import { sweepExpired } from "./expiry-sweep.js";
 import type { LiveBoard } from "../board/live-board.js";
 
 export interface BackgroundOptions {

@@ -27,7 +27,7 @@ import { decide, type GateInput } from "../policy/gate.js";
 import { askStructured } from "./ask-structured.js";
 import { childFiles, epicSummary, planProblem, planSchema, type Plan } from "./plan.js";
 import { workerAgents } from "./registry.js";
-import type { WorkerEnv } from "./worker.js";
+import type { WorkerEnv } from "./worker-env.js";
 
 export type PlanStep = { kind: "finish"; work: WorkResult } | { kind: "planned"; children: string[] };
 

@@ -1,74 +1,15 @@
 import { basename, dirname, join } from "node:path";
 import type { FSWatcher } from "chokidar";
 import PQueue from "p-queue";
-import type { BoardConfig } from "../board/config.js";
-import type { LiveBoard } from "../board/live-board.js";
 import type { BoardPaths } from "../board/paths.js";
-import type { WriteContext } from "../board/write.js";
-import { expireLeases } from "../claim/expire.js";
-import type { GatePolicy } from "../policy/gate.js";
-import type { AgentTakes } from "../policy/router.js";
-import type { Provider } from "../model/provider.js";
-import type { Claimer } from "./claimer.js";
-import type { MetricsLog } from "./metrics.js";
-import type { AgentRegistry } from "./registry.js";
-import type { AgentDefinition } from "./schema.js";
 import { beadsFor, takesOf } from "./select.js";
 import { workBead, type WorkOutcome, type WorkerEnv } from "./worker.js";
 import { writeKeptResults, type KeptWriteBackEnv } from "./kept-result.js";
 import { everyInterval, type IntervalTimer } from "../time/interval.js";
-import type { ServerGate } from "./server-gate.js";
-import type { Bead } from "../bead/fields.js";
 import { currentBranchRef, readRef } from "../git/refs.js";
+import { SYSTEM_CLOCK, type RuntimeClock, type RuntimeOptions } from "./runtime-options.js";
 
-export interface RuntimeOptions {
-  ctx: WriteContext;
-  /** The board as this process keeps it (shared by every runtime of the board): board/live-board.ts. */
-  board: LiveBoard;
-  config: BoardConfig;
-  agent: AgentDefinition;
-  everyone: AgentTakes[];
-  provider: Provider | undefined;
-  locality: "local" | "remote";
-  gatePolicy: GatePolicy;
-  claimer: Claimer;
-  metrics: MetricsLog;
-  log: (line: string) => void;
-  /** One limit shared by every agent that talks to the same model server. */
-  serverQueue: PQueue | undefined;
-  /**
-   * The model-aware gate of this agent's server (agent/server-gate.ts), shared by every agent using
-   * it; replaces serverQueue. Every ready bead is handed to it, and it keeps the agent's concurrency.
-   */
-  serverGate?: ServerGate;
-  /** Every agent of the board, resolved (shadow mode, planner, escalation). */
-  registry?: AgentRegistry;
-  /** Assign unrouted beads (commits) before looking for work: src/agent/route.ts. */
-  route?: () => Promise<unknown>;
-  /** Time for leases and back-off pauses (tests move it, and fire the wake-up, instead of waiting). */
-  clock?: RuntimeClock;
-  /**
-   * Set on a synced board (other clones claim from the same beads): the order in which this
-   * agent tries ready beads (src/agent/claim-order.ts), and `--once` goes on after a pass whose
-   * claims were all lost while other clones move the board.
-   */
-  otherClones?: { claimOrder: (beads: Bead[]) => Bead[] };
-}
-
-export interface RuntimeClock {
-  now(): number;
-  /** Call `wake` once, `ms` from now; returns the cancel. */
-  wakeAfter(ms: number, wake: () => void): () => void;
-}
-
-const SYSTEM_CLOCK: RuntimeClock = {
-  now: () => Date.now(),
-  wakeAfter: (ms, wake) => {
-    const timer = setTimeout(wake, ms);
-    timer.unref();
-    return () => clearTimeout(timer);
-  },
-};
+export type { RuntimeClock, RuntimeOptions } from "./runtime-options.js";
 
 const MAX_BACKOFF_MS = 60_000;
 /** --once on a synced board: passes in a row that won nothing, before the agent gives up. */
@@ -370,13 +311,5 @@ export class AgentRuntime {
     this.stopHearing?.();
     this.queue.clear();
     await this.queue.onIdle();
-  }
-}
-
-/** The expiry sweep, shared by every runtime of a board (one per process is enough). */
-export async function sweepExpired(ctx: WriteContext, config: BoardConfig, metrics: MetricsLog, log: (line: string) => void, board?: LiveBoard): Promise<void> {
-  for (const expired of await expireLeases(ctx, { maxAttempts: config.maxAttempts, ...(board ? { board } : {}) })) {
-    metrics.record({ event: "expire", agent: "sweep", bead: expired.id, previous: expired.previousHolder, attempts: expired.attempts, status: expired.status });
-    log(`${expired.id}: lease of ${expired.previousHolder ?? "unknown"} lapsed; now ${expired.status} (attempt ${expired.attempts})`);
   }
 }

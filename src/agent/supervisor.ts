@@ -10,7 +10,7 @@ import { readBoardConfig, type BoardConfig } from "../board/config.js";
 import type { BoardPaths } from "../board/paths.js";
 import { writeContext, type WriteContext } from "../board/write.js";
 import { agentIdentity } from "../git/author.js";
-import { AgentAlreadyRunningError, BeadboardError, GitError, NoAgentsError, NotFoundError } from "../errors.js";
+import { AgentAlreadyRunningError, GitError, NoAgentsError, NotFoundError } from "../errors.js";
 import { guardBranch, headMovedMessage } from "./branch-guard.js";
 import { providerFor } from "./provider-for.js";
 import type { GatePolicy } from "../policy/gate.js";
@@ -23,7 +23,8 @@ import { MetricsLog } from "./metrics.js";
 import { buildRegistry } from "./registry.js";
 import { LiveBoard } from "../board/live-board.js";
 import { BoardRouter } from "./route.js";
-import { AgentRuntime, sweepExpired } from "./runtime.js";
+import { AgentRuntime } from "./runtime.js";
+import { sweepExpired } from "./expiry-sweep.js";
 import { currentHolder, forgetHolder, recordHolder, removeIfHolderDead } from "../os/lock-holder.js";
 import { describeHolder } from "../os/process-identity.js";
 import { agentLocality, takesOf } from "./select.js";
@@ -82,7 +83,7 @@ export async function supervise(options: SuperviseOptions): Promise<SuperviseRes
   const remote = boardRemote && options.signal ? { ...boardRemote, signal: options.signal } : boardRemote;
   // Refused before any agent, timer or listener starts, so nothing is left running (issue 14, item 15).
   if (options.webhookPort !== undefined && remote) webhookSecretFor(env, env.BEAD_WEBHOOK_HOST ?? "0.0.0.0");
-  if (remote) takeTurnsAtRemote(ctx);
+  if (remote) takeTurnsAtRemote(ctx, host);
   const claimerOf = (writer: WriteContext): Claimer =>
     options.claimerFor ? options.claimerFor(writer, host, config) : remote ? remoteClaimer(writer, host, remote, log) : localClaimer(writer, host);
   const claimer = claimerOf(ctx);

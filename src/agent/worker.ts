@@ -1,4 +1,3 @@
-import { existsSync } from "node:fs";
 import { ConfigError, ParseError } from "../errors.js";
 import { keepPendingWriteBack, keepResult } from "./kept-result.js";
 import { readBoardFileText } from "../board/safe-read.js";
@@ -7,55 +6,27 @@ import { notesVisibleAt } from "./memory-notes-visible.js";
 import { join } from "node:path";
 import { getSection } from "../bead/edit.js";
 import type { BeadWithBody, Sensitivity } from "../bead/fields.js";
-import type { BoardConfig } from "../board/config.js";
 import { beadPath } from "../board/paths.js";
 import { parseBeadFile } from "../board/read-bead.js";
-import type { WriteContext } from "../board/write.js";
 import type { WorkResult } from "../claim/write-back.js";
 import { ClaimRefusedError, GitError, isBeadboardError, ModelError, ModelFileMissingError, ModelUnreachableError } from "../errors.js";
-import { decide, type GatePolicy } from "../policy/gate.js";
-import type { Provider } from "../model/provider.js";
+import { decide } from "../policy/gate.js";
 import { actOnBead } from "./act.js";
 import { askModel } from "./ask-model.js";
 import { admitFollowups, countFollowups } from "./followup-limit.js";
 import { createFollowUp } from "./followup-bead.js";
 import { loadBoard } from "../board/load.js";
 import { runBuiltin } from "./builtin/index.js";
-import type { Claimer } from "./claimer.js";
 import { buildContext } from "./context.js";
 import { escalateAfterFailure } from "./escalate.js";
 import { keepPrivateNotesLocal, withMemoryLevels } from "./memory-level.js";
 import { planEpic } from "./planner.js";
-import type { AgentRegistry } from "./registry.js";
 import { runShadow } from "./shadow.js";
 import { agentMemoryPath, compactMemory, readMemory, rememberNotes } from "./memory-writer.js";
-import type { MetricsLog } from "./metrics.js";
 import type { Reply } from "../harness/reply.js";
-import type { AgentDefinition } from "./schema.js";
+import type { WorkerEnv, WorkOutcome } from "./worker-env.js";
 
-export interface WorkerEnv {
-  ctx: WriteContext;
-  config: BoardConfig;
-  agent: AgentDefinition;
-  provider: Provider | undefined;
-  locality: "local" | "remote";
-  gatePolicy: GatePolicy;
-  claimer: Claimer;
-  metrics: MetricsLog;
-  log: (line: string) => void;
-  /** Called with the bead id while we hold it, so the runtime can renew the lease; returns the unregister function. */
-  holding: (id: string, abort: AbortController) => () => void;
-  /** Called before the bead is written back or released: its lease needs no more renewing. */
-  settling?: (id: string) => void;
-  /** Told why the model could not be used (outcome "unreachable"), for the runtime's one back-off log line. */
-  unreachable?: (why: { what: string; hint: string }) => void;
-  /** Every agent of the board, resolved: for shadow mode, the planner and escalation. */
-  registry?: AgentRegistry;
-  /** The environment an exec agent's harness inherits (less the board's secrets); default process.env. */
-  processEnv?: NodeJS.ProcessEnv;
-}
-
-export type WorkOutcome = "done" | "failed" | "blocked" | "released" | "skipped" | "late" | "unreachable" | "planned";
+export type { WorkerEnv, WorkOutcome } from "./worker-env.js";
 
 /** Claim one bead, work it, write it back. Never throws for a problem with the bead or the model. */
 export async function workBead(env: WorkerEnv, id: string, shutdown: AbortSignal): Promise<WorkOutcome> {

@@ -51,7 +51,7 @@ export function identityHolderName(identity: { name: string; email: string }): s
  * different `--as` is refused, so nobody claims or releases in someone else's name. The host part
  * of `name@host` is not an identity and is not compared.
  */
-export function claimantName(as: string | undefined, claimAs: "any" | "git-identity", identity: { name: string; email: string }): string {
+export function claimantName(as: string | undefined, claimAs: "any" | "git-identity", identity: { name: string; email: string }, command: "claim" | "release" = "claim"): string {
   if (claimAs === "any") {
     if (as === undefined) throw new InvalidArgumentError("--as <name> is required: who claims or holds the bead (or set claim_as: git-identity in .beadboard.yml to use your git identity)");
     return as;
@@ -61,7 +61,9 @@ export function claimantName(as: string | undefined, claimAs: "any" | "git-ident
   const name = as.split("@")[0] ?? as;
   if (name !== own) {
     throw new InvalidArgumentError(
-      `--as ${JSON.stringify(as)} refused: this board requires holder names to match the git identity (claim_as: git-identity in .beadboard.yml); you are ${own} (${identity.name} <${identity.email}>): use --as ${own} or leave --as out`,
+      `--as ${JSON.stringify(as)} refused: this board requires holder names to match the git identity (claim_as: git-identity in .beadboard.yml); you are ${own} (${identity.name} <${identity.email}>): use --as ${own} or leave --as out` +
+        // A person taking a bead back from an agent (stuck, or the wrong one) has a command for that.
+        (command === "release" ? `; to take a bead back from its holder, run bead reopen <id>` : ""),
       { as, identity: own },
     );
   }

@@ -1,7 +1,7 @@
 import { lstatSync } from "node:fs";
 import { join } from "node:path";
 import { isValidId } from "../bead/ids.js";
-import type { Board } from "./load.js";
+import type { Board } from "./board-types.js";
 import { archivedBeadPath } from "./archive-paths.js";
 import { parseBeadFile } from "./read-bead.js";
 

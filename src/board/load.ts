@@ -5,24 +5,9 @@ import type { Bead } from "../bead/fields.js";
 import { writeFileAtomic } from "../os/atomic-write.js";
 import { listBeadFiles, RACY_MS } from "./bead-files.js";
 import type { BoardPaths } from "./paths.js";
+import type { BeadFileEntry, Board, BoardProblem } from "./board-types.js";
 
-/** A file the board cannot use, reported by `bead lint` and skipped by everything else. */
-export interface BoardProblem {
-  path: string;
-  line: number;
-  reason: string;
-  fix?: string;
-  /** A warning is reported but does not fail `bead lint` (issue 17); absent means an error. */
-  severity?: "warning";
-}
-
-export interface Board {
-  paths: BoardPaths;
-  beads: Bead[];
-  byId: Map<string, Bead>;
-  /** Problems of single files (bad YAML, bad fields, bad names). Board-wide checks live in lint. */
-  problems: BoardProblem[];
-}
+export type { BeadFileEntry, Board, BoardProblem } from "./board-types.js";
 
 interface CacheEntry extends BeadFileEntry {
   key: string;
@@ -126,9 +111,6 @@ export function fileStamp(stat: { mtimeMs: number; size: number; ino: number }, 
   const key = `${stat.mtimeMs}:${stat.size}:${stat.ino}`;
   return stat.mtimeMs > readAtMs - RACY_MS ? `racy:${key}` : key;
 }
-
-/** One file's outcome: its bead, or the problem that keeps it off the board. */
-export type BeadFileEntry = { bead?: Bead; problem?: BoardProblem };
 
 /** The board from per-file entries, in the order given (undefined: no file there any more). */
 export function assemble(paths: BoardPaths, entries: ReadonlyArray<BeadFileEntry | undefined>): Board {

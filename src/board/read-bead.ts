@@ -6,7 +6,7 @@ import { checklistProgress } from "../bead/checklist.js";
 import { beadPath } from "./paths.js";
 import { readBoardFileBytes } from "./safe-read.js";
 import { idFromFileName } from "../bead/ids.js";
-import type { BeadFileEntry, BoardProblem } from "./load.js";
+import type { BeadFileEntry, BoardProblem } from "./board-types.js";
 
 /** Parse one bead file into a board entry: a bead, or the problem that keeps it off the board. */
 export function readBeadEntry(beadsDir: string, name: string, mtimeMs: number): BeadFileEntry {

@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { readBoardFileBytes } from "./safe-read.js";
 import { join } from "node:path";
 import type { BeadWithBody } from "../bead/fields.js";
-import { ConflictError, InvalidArgumentError, NotFoundError, ParseError, RefMovedError } from "../errors.js";
+import { ConflictError, NotFoundError, RefMovedError } from "../errors.js";
 import { resolveIdentity, type Identity } from "../git/author.js";
 import { withBoardLock } from "../git/board-lock.js";
 import { commitPaths, type CommitResult } from "../git/commit-paths.js";

@@ -9,8 +9,12 @@ export interface Identity {
 
 /** An agent as a commit author: `codemonkey <codemonkey@HOST.beadboard>`, so `git log --author=codemonkey` finds its work. */
 export function agentIdentity(agent: string, host: string): Identity {
-  const safeHost = host.replace(/[^A-Za-z0-9.-]/g, "-").replace(/^[.-]+|[.-]+$/g, "") || "localhost";
-  return { name: agent, email: `${agent}@${safeHost}.beadboard` };
+  return { name: agent, email: `${agent}@${agentMailDomain(host)}` };
+}
+
+/** The mail domain of every agent on `host` (`HOST.beadboard`): which machine an agent commit came from. */
+export function agentMailDomain(host: string): string {
+  return `${host.replace(/[^A-Za-z0-9.-]/g, "-").replace(/^[.-]+|[.-]+$/g, "") || "localhost"}.beadboard`;
 }
 
 /**

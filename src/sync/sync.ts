@@ -17,8 +17,10 @@ import { fetchRemote, pauseUnlessStopped, pushBranch, redactUrl, REMOTE_NAME, st
 import { compareAndSwapRef, currentBranchRef, readRef } from "../git/refs.js";
 import { commitTree, diffTrees, fileAt, readBlobBytes, writeBlobBytes, type Repo, type TreeFile } from "../git/tree-diff.js";
 import { withIndexLock } from "../git/index-lock.js";
+import { agentMailDomain } from "../git/author.js";
 import { replayOnto } from "./replay.js";
-import { freshContention, measuredFullRound, sawOthers, wonPush, yieldLeftMs, type Contention } from "./contention.js";
+import { freshContention, measuredFullRound, sawCommits, sawOthers, SHARE_WINDOW, wonPush, yieldLeftMs, type Contention } from "./contention.js";
+import { agentHostsSince } from "./recent-committers.js";
 import { unsavedEdits, updateIndexFor, writeWorktree, type WorktreeChange } from "../git/worktree.js";
 
 /**
@@ -142,6 +144,7 @@ export async function pushLocked(ctx: WriteContext, remote: Remote): Promise<Pus
   const known = readRef(ctx.paths.gitdir, `refs/remotes/${REMOTE_NAME}/${remote.branch}`);
   if (local === null || local === known) return { ok: true, pushed: null };
   const outcome = await pushBranch(repoOf(ctx), remote, ref);
+  if (outcome.ok && outcome.pushed !== null) await countTurns(ctx, outcome.pushed, known);
   const now = Date.now();
   const fetchedAt = fetchStartedAt.get(ctx.paths.stateDir);
   fetchStartedAt.delete(ctx.paths.stateDir);
@@ -162,8 +165,14 @@ const branchMoved = new Set<string>();
  * `bead up` on a synced board: from now on this process takes turns with other clones at the
  * remote (./contention.ts). One-shot commands never wait.
  */
-export function takeTurnsAtRemote(ctx: WriteContext): void {
-  contention.set(ctx.paths.stateDir, { ...contentionOf(ctx), yields: true, othersSeenAt: Date.now() });
+export function takeTurnsAtRemote(ctx: WriteContext, host: string): void {
+  contention.set(ctx.paths.stateDir, { ...contentionOf(ctx), yields: true, othersSeenAt: Date.now(), me: agentMailDomain(host) });
+}
+
+/** Which machines made the agent commits from `since` to `tip` that just arrived on the branch (./contention.ts#sawCommits). */
+async function countTurns(ctx: WriteContext, tip: string, since: string | null): Promise<void> {
+  const hosts = await agentHostsSince(repoOf(ctx), tip, since, SHARE_WINDOW);
+  contention.set(ctx.paths.stateDir, sawCommits(contentionOf(ctx), hosts));
 }
 
 function contentionOf(ctx: WriteContext): Contention {
@@ -182,7 +191,9 @@ export async function integrateLocked(ctx: WriteContext, remote: Remote): Promis
   }
   const fetchStarted = Date.now();
   fetchStartedAt.delete(ctx.paths.stateDir);
+  const tracked = readRef(repo.gitdir, `refs/remotes/${REMOTE_NAME}/${remote.branch}`);
   const remoteTip = await fetchRemote(repo, remote, { moved: branchMoved.delete(ctx.paths.stateDir) });
+  if (remoteTip !== null && remoteTip !== tracked) await countTurns(ctx, remoteTip, tracked);
   // Fetched into refs/remotes only: the branch and the working tree are untouched so far.
   stopIfAborted(remote, "a sync, after fetching");
   const local = readRef(repo.gitdir, ref);

@@ -4,7 +4,7 @@
  * category); the gate still applies after approval.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { agentFile, beadFile, chatRequests, makeRig, replyJson, type Rig } from "./policy-support.js";
+import { agentFile, beadFile, chatRequests, makeRig, type Rig } from "./policy-support.js";
 
 let rig: Rig | undefined;
 afterEach(async () => {

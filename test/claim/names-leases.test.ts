@@ -53,6 +53,7 @@ describe("holder names and leases", () => {
       const run = await b.bead(["claim", "a", "--as", as]);
       expect(run.code, as).toBe(1);
       expect(run.stderr).toMatch(/refused: this board requires holder names to match the git identity \(claim_as: git-identity in \.beadboard\.yml\); you are tester \(Bead Tester <tester@example\.test>\): use --as tester/);
+      expect(run.stderr).not.toMatch(/bead reopen/);
     }
     expect(b.head()).toBe(head);
     const derived = await b.bead(["claim", "a", "--lease", "10m"], { env: { BEAD_HOST: "vm" } });
@@ -63,6 +64,8 @@ describe("holder names and leases", () => {
     // Nobody releases in another's name either; the owner can.
     const other = await b.bead(["release", "a", "--as", "mallory"], { env: { BEAD_HOST: "vm" } });
     expect(other.code).toBe(1);
+    // A person who wants the bead back from its holder is pointed at the command for that.
+    expect(other.stderr).toMatch(/to take a bead back from its holder, run bead reopen <id>/);
     expect(b.read("beads/a.md")).toMatch(/status: claimed/);
     const own = await b.bead(["release", "a"], { env: { BEAD_HOST: "vm" } });
     expect(own.code).toBe(0);

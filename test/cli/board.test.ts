@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { renderBoard } from "../../src/cli/commands/board.js";
+import { renderBoard } from "../../src/cli/commands/board-view.js";
 import { beadText, makeBead } from "../helpers/beads.js";
 import { cleanupTempBoards } from "../helpers/temp-board.js";
 import { cliBoard } from "./support.js";

@@ -1,5 +1,7 @@
-import { describe, expect, it } from "vitest";
-import { freshContention, measuredFullRound, MAX_YIELD_MS, OTHERS_ACTIVE_MS, sawOthers, wonPush, yieldLeftMs } from "../../src/sync/contention.js";
+import { afterEach, describe, expect, it } from "vitest";
+import { freshContention, MAX_SHARE_FACTOR, measuredFullRound, MAX_YIELD_MS, OTHERS_ACTIVE_MS, sawCommits, sawOthers, shareFactor, SHARE_WINDOW, wonPush, yieldLeftMs, type Contention } from "../../src/sync/contention.js";
+import { agentHostsSince } from "../../src/sync/recent-committers.js";
+import { makeTempBoard, type TempBoard } from "../helpers/temp-board.js";
 
 /** Clock values are plain numbers: the functions are pure, no timer runs. */
 describe("taking turns at the remote (contention.ts)", () => {
@@ -46,5 +48,56 @@ describe("taking turns at the remote (contention.ts)", () => {
     const state = measuredFullRound(freshContention(0, true), 1_000);
     expect(state.fullRoundMs).toBe(400);
     expect(measuredFullRound(state, -50).fullRoundMs).toBe(300);
+  });
+});
+
+describe("turns counted from the branch's history", () => {
+  const host = (n: number) => `host${n}.beadboard`;
+  const machine = (me: string, recent: string[]): Contention => ({ ...freshContention(0, true), me, recent });
+
+  it("a machine over its share of the latest agent commits yields longer, in proportion, up to a bound", () => {
+    // Four machines; host0 made half of the last 64 agent commits: twice its share.
+    const recent = [...Array.from({ length: 32 }, () => host(0)), ...Array.from({ length: 32 }, (_, i) => host(1 + (i % 3)))];
+    expect(shareFactor(machine(host(0), recent))).toBe(2);
+    expect(shareFactor(machine(host(1), recent))).toBe(1); // under its share: the base yield
+    expect(yieldLeftMs(wonPush(machine(host(0), recent), 1_000, 0), 1_000)).toBe(400);
+    expect(yieldLeftMs(wonPush(machine(host(1), recent), 1_000, 0), 1_000)).toBe(200);
+    const hog = [...Array.from({ length: 61 }, () => host(0)), host(1), host(2), host(3)];
+    expect(shareFactor(machine(host(0), hog))).toBe(MAX_SHARE_FACTOR);
+  });
+
+  it("alone, or before anything was counted, the share changes nothing", () => {
+    expect(shareFactor(machine(host(0), []))).toBe(1);
+    expect(shareFactor(machine(host(0), [host(0), host(0)]))).toBe(1);
+  });
+
+  it("keeps the latest SHARE_WINDOW agent commits, oldest dropped first", () => {
+    let state = machine(host(0), []);
+    state = sawCommits(state, Array.from({ length: SHARE_WINDOW }, () => host(1)));
+    state = sawCommits(state, [host(0), host(2)]);
+    expect(state.recent).toHaveLength(SHARE_WINDOW);
+    expect(state.recent.slice(-3)).toEqual([host(1), host(0), host(2)]);
+  });
+
+  describe("agentHostsSince (a real repository)", () => {
+    let board: TempBoard | undefined;
+    afterEach(async () => {
+      await board?.cleanup();
+      board = undefined;
+    });
+
+    it("names the machine of each agent commit since a commit, oldest first, and skips a person's", async () => {
+      board = await makeTempBoard({ "beads/a.md": "---\ntitle: A\n---\n" });
+      const since = board.git(["rev-parse", "HEAD"]).trim();
+      for (const author of ["coder <coder@vm-1.beadboard>", "Ann <ann@example.test>", "tester <tester@vm-2.beadboard>", "coder <coder@vm-1.beadboard>"]) {
+        board.git(["commit", "-q", "--allow-empty", `--author=${author}`, "-m", `by ${author}`]);
+      }
+      const tip = board.git(["rev-parse", "HEAD"]).trim();
+      const repo = { dir: board.dir, gitdir: `${board.dir}/.git`, cache: {} };
+      expect(await agentHostsSince(repo, tip, since, 64)).toEqual(["vm-1.beadboard", "vm-2.beadboard", "vm-1.beadboard"]);
+      // Bounded: only the newest commits are looked at.
+      expect(await agentHostsSince(repo, tip, since, 2)).toEqual(["vm-2.beadboard", "vm-1.beadboard"]);
+      expect(await agentHostsSince(repo, tip, tip, 64)).toEqual([]);
+    });
   });
 });

@@ -65,6 +65,15 @@ function crossFolderImports(file: string, text: string): ImportEdge[] {
     .filter((edge) => edge.to !== edge.from);
 }
 
+/** Every relative import of one file, file to file (src/-relative, .ts), for the file-level cycle check. */
+function fileImports(file: string, text: string): ImportEdge[] {
+  const from = relative(SRC, file);
+  return ts
+    .preProcessFile(text, true, true)
+    .importedFiles.filter((imported) => imported.fileName.startsWith("."))
+    .map((imported) => ({ file: from, line: 0, from, to: relative(SRC, resolve(dirname(file), imported.fileName)).replace(/\.js$/, ".ts") }));
+}
+
 /** The imports that run against the layer order, each with the fix. Pure: the edges and the layers in, the verdicts out. */
 function layerViolations(edges: readonly ImportEdge[], layers: readonly (readonly string[])[]): Violation[] {
   const tier = new Map(layers.flatMap((units, index) => units.map((unit) => [unit, index] as const)));
@@ -156,5 +165,12 @@ describe("src/", () => {
 
   it("has no folder cycle", () => {
     expect(folderCycles(edges)).toEqual([]);
+  });
+
+  it("has no file that imports, through others or itself, a file that imports it back", () => {
+    // Inside a folder too: a type both sides need goes in a file of its own (agent/worker-env.ts).
+    const fileEdges = sourceFiles(SRC).flatMap((file) => fileImports(file, readFileSync(file, "utf8")));
+    expect(fileEdges.length).toBeGreaterThan(edges.length);
+    expect(folderCycles(fileEdges)).toEqual([]);
   });
 });

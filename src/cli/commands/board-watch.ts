@@ -1,7 +1,7 @@
 import type { BoardPaths } from "../../board/paths.js";
 import { loadBoard } from "../../board/load.js";
 import type { CliIo } from "../io.js";
-import { boardJson, renderBoard } from "./board.js";
+import { boardJson, renderBoard } from "./board-view.js";
 
 /** Long enough to fold an editor's save (temp file, rename) or a checkout into one redraw. */
 const DEBOUNCE_MS = 100;

@@ -29,7 +29,7 @@ export async function release(io: CliIo, id: string, options: GlobalOptions & { 
   const paths = boardFor(io, options);
   const ctx = writeContext(paths, io.env);
   const { claimAs } = await readBoardConfig(paths.configFile);
-  await releaseBead(ctx, id, { agent: claimantName(options.as, claimAs ?? "any", ctx.identity), ...hostOption(io) });
+  await releaseBead(ctx, id, { agent: claimantName(options.as, claimAs ?? "any", ctx.identity, "release"), ...hostOption(io) });
   await pushWrite(io, paths);
   io.out(`${id}: released\n`);
 }

@@ -1,0 +1,67 @@
+/**
+ * What an agent runtime (./runtime.ts) is given: the board, the agent, its provider and
+ * gates, the claimer, logs, and the clock it waits by (tests pass one they move by hand).
+ */
+import type PQueue from "p-queue";
+import type { Bead } from "../bead/fields.js";
+import type { BoardConfig } from "../board/config.js";
+import type { LiveBoard } from "../board/live-board.js";
+import type { WriteContext } from "../board/write.js";
+import type { Provider } from "../model/provider.js";
+import type { GatePolicy } from "../policy/gate.js";
+import type { AgentTakes } from "../policy/router.js";
+import type { Claimer } from "./claimer.js";
+import type { MetricsLog } from "./metrics.js";
+import type { AgentRegistry } from "./registry.js";
+import type { AgentDefinition } from "./schema.js";
+import type { ServerGate } from "./server-gate.js";
+
+export interface RuntimeOptions {
+  ctx: WriteContext;
+  /** The board as this process keeps it (shared by every runtime of the board): board/live-board.ts. */
+  board: LiveBoard;
+  config: BoardConfig;
+  agent: AgentDefinition;
+  everyone: AgentTakes[];
+  provider: Provider | undefined;
+  locality: "local" | "remote";
+  gatePolicy: GatePolicy;
+  claimer: Claimer;
+  metrics: MetricsLog;
+  log: (line: string) => void;
+  /** One limit shared by every agent that talks to the same model server. */
+  serverQueue: PQueue | undefined;
+  /**
+   * The model-aware gate of this agent's server (agent/server-gate.ts), shared by every agent using
+   * it; replaces serverQueue. Every ready bead is handed to it, and it keeps the agent's concurrency.
+   */
+  serverGate?: ServerGate;
+  /** Every agent of the board, resolved (shadow mode, planner, escalation). */
+  registry?: AgentRegistry;
+  /** Assign unrouted beads (commits) before looking for work: src/agent/route.ts. */
+  route?: () => Promise<unknown>;
+  /** Time for leases and back-off pauses (tests move it, and fire the wake-up, instead of waiting). */
+  clock?: RuntimeClock;
+  /**
+   * Set on a synced board (other clones claim from the same beads): the order in which this
+   * agent tries ready beads (src/agent/claim-order.ts), and `--once` goes on after a pass whose
+   * claims were all lost while other clones move the board.
+   */
+  otherClones?: { claimOrder: (beads: Bead[]) => Bead[] };
+}
+
+export interface RuntimeClock {
+  now(): number;
+  /** Call `wake` once, `ms` from now; returns the cancel. */
+  wakeAfter(ms: number, wake: () => void): () => void;
+}
+
+/** Real time: the wake-up timer does not keep the process alive. */
+export const SYSTEM_CLOCK: RuntimeClock = {
+  now: () => Date.now(),
+  wakeAfter: (ms, wake) => {
+    const timer = setTimeout(wake, ms);
+    timer.unref();
+    return () => clearTimeout(timer);
+  },
+};
