@@ -36,7 +36,13 @@ export async function loadBoard(paths: BoardPaths): Promise<Board> {
  * or a stamp that matches nothing for a file saved too recently to trust (RACY_MS). A
  * long-running process checks the files against these later (board/live-board.ts).
  */
-export async function loadBoardStamped(paths: BoardPaths): Promise<{ board: Board; stamps: Map<string, string> }> {
+/** A board with the stamp of each bead file it was read from (file name → fileStamp, or `special:<ino>`). */
+export interface StampedBoard {
+  board: Board;
+  stamps: Map<string, string>;
+}
+
+export async function loadBoardStamped(paths: BoardPaths): Promise<StampedBoard> {
   const startedMs = Date.now();
   const names = listBeadFiles(paths.beadsDir);
   const cache = readCache(paths.stateDir);
@@ -110,6 +116,11 @@ export async function withArchivedDeps(board: Board): Promise<Board> {
 export function fileStamp(stat: { mtimeMs: number; size: number; ino: number }, readAtMs: number): string {
   const key = `${stat.mtimeMs}:${stat.size}:${stat.ino}`;
   return stat.mtimeMs > readAtMs - RACY_MS ? `racy:${key}` : key;
+}
+
+/** The modification time a stamp was made from (NaN for a special file's). */
+export function stampMtimeMs(stamp: string): number {
+  return Number(stamp.replace(/^racy:/, "").split(":")[0]);
 }
 
 /** The board from per-file entries, in the order given (undefined: no file there any more). */

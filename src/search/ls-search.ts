@@ -1,5 +1,5 @@
 import type { Bead } from "../bead/fields.js";
-import { loadBoard, type Board } from "../board/load.js";
+import { loadBoardStamped, type Board } from "../board/load.js";
 import type { BoardPaths } from "../board/paths.js";
 import { parseExtraLsFilter, passesExtraLsFilter } from "./ls-filter.js";
 import { parseSearchQuery } from "./query.js";
@@ -13,8 +13,9 @@ export async function searchFilteredBeads(
   nowMs: number,
 ): Promise<Bead[]> {
   const extra = parseExtraLsFilter(options, nowMs);
-  const listed = list(await loadBoard(paths)).filter((bead) => passesExtraLsFilter(bead, extra));
+  const loaded = await loadBoardStamped(paths);
+  const listed = list(loaded.board).filter((bead) => passesExtraLsFilter(bead, extra));
   if (options.text === undefined) return listed;
-  const matching = await matchingIds(paths, parseSearchQuery(options.text));
+  const matching = await matchingIds(paths, parseSearchQuery(options.text), loaded);
   return listed.filter((bead) => matching.has(bead.id));
 }

@@ -3,10 +3,11 @@ import { join } from "node:path";
 import { splitFrontMatter } from "../bead/frontmatter.js";
 import { MAX_BEAD_BYTES } from "../bead/parse.js";
 import { archivedBeadPath, archivePaths } from "../board/archive-paths.js";
+import type { StampedBoard } from "../board/load.js";
 import type { BoardPaths } from "../board/paths.js";
 import type { SearchQuery } from "./query.js";
 import { bestLineIndex, matchAt, type SearchHit } from "./rank.js";
-import { compareHits, scanStore, type ScanHit } from "./scan.js";
+import { bestOf, compareHits, scanStore, type ScanHit } from "./scan.js";
 import { openSearchStore, storedBead, storedText, type SearchStore } from "./store.js";
 
 /** `bead search`: the store of beads/ (and of beads/archive/ with `archived`), scanned, ranked, the best `limit` shown. */
@@ -16,10 +17,10 @@ export async function runSearch(paths: BoardPaths, query: SearchQuery, options: 
   const found: Array<ScanHit & { archived: boolean; store: SearchStore; dir: string }> = [];
   for (const source of sources) {
     const store = await openSearchStore(source.paths);
-    for (const hit of scanStore(store.rows, store.data, query)) found.push({ ...hit, archived: source.archived, store, dir: source.paths.beadsDir });
+    const dir = source.paths.beadsDir;
+    for (const hit of scanStore(store.rows, store.data, query)) found.push({ row: hit.row, score: hit.score, archived: source.archived, store, dir });
   }
-  found.sort(compareHits);
-  return found.slice(0, options.limit).map((hit) => {
+  return bestOf(found, compareHits, options.limit).map((hit) => {
     const bead = storedBead(hit.store, hit.row);
     if (hit.archived) bead.path = archivedBeadPath(bead.id);
     const result: SearchHit = { bead, score: hit.score, archived: hit.archived };
@@ -43,7 +44,7 @@ function originalBodyLines(file: string): string[] {
 }
 
 /** Ids of the beads in beads/ that match (for `bead ls --text`, which keeps its own order). */
-export async function matchingIds(paths: BoardPaths, query: SearchQuery): Promise<Set<string>> {
-  const store = await openSearchStore(paths);
+export async function matchingIds(paths: BoardPaths, query: SearchQuery, loaded?: StampedBoard): Promise<Set<string>> {
+  const store = await openSearchStore(paths, loaded);
   return new Set(scanStore(store.rows, store.data, query).map((hit) => hit.row.name.slice(0, -3)));
 }

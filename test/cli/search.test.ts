@@ -127,6 +127,14 @@ describe("bead ls: --text, --priority, --type, --since", () => {
     expect(await ids(["--type", "bug"])).toEqual(["b"]);
     expect(await ids(["--since", "2026-01-01"])).toEqual(["b"]);
     expect((await b.bead(["ls", "--text", "login"])).stdout).toMatch(/Cookies[\s\S]*Fix the login page/);
+    // The store is checked against the listing's own stamps: an edit, a new file and a deleted
+    // one are all seen (the store is patched from them, not trusted as it was).
+    b.write("beads/c.md", beadText(["title: Docs", "status: done", "agent: romanov", "created: 2025-01-01T00:00:00Z"], "The login docs.\n"));
+    b.write("beads/d.md", beadText(["title: Login audit", "priority: 0", "created: 2025-01-03T00:00:00Z"], "Check it.\n"));
+    rmSync(join(b.dir, "beads/a.md"));
+    expect(await ids(["--text", "login"])).toEqual(["d", "b", "c"]);
+    expect(await ids(["--text", "login", "--priority", "0"])).toEqual(["d"]);
+    expect((JSON.parse((await b.bead(["search", "login", "--json"])).stdout) as Hit[]).map((hit) => hit.id).sort()).toEqual(["b", "c", "d"]);
   });
 
   it("refuses a bad --priority or --since with the fix", async () => {

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseSearchQuery } from "../../src/search/query.js";
 import { searchDocuments, type SearchDocument } from "../../src/search/rank.js";
-import { compareHits, scanStore } from "../../src/search/scan.js";
+import { bestOf, compareHits, scanStore } from "../../src/search/scan.js";
 import { packStore, storeEntry } from "../../src/search/store.js";
 import { makeBead } from "../helpers/beads.js";
 
@@ -82,5 +82,19 @@ describe("scanStore", () => {
     ];
     expect(viaStore(documents, "login")).toEqual([]);
     expect(viaStore(documents, "login")).toEqual(viaReference(documents, "login"));
+  });
+});
+
+describe("bestOf", () => {
+  it("gives what a stable sort and a slice give, ties in input order, for any limit", () => {
+    // Pairs compared on the first number only: many ties, told apart by where they came from.
+    const byKey = (a: [number, number], b: [number, number]) => a[0] - b[0];
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 5 }), { maxLength: 60 }), fc.integer({ min: 1, max: 70 }), (keys, limit) => {
+        const items = keys.map((key, at): [number, number] => [key, at]);
+        expect(bestOf(items, byKey, limit)).toEqual([...items].sort(byKey).slice(0, limit));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
