@@ -15,6 +15,7 @@ import { currentBranchRef, readRef } from "../git/refs.js";
 import { branchDiff } from "./branch-diff.js";
 import { renderMarkdown } from "./markdown.js";
 import { fieldsVersion, textVersion } from "./versions.js";
+import { commonDir } from "../git/repository.js";
 
 /** The column a card shows in: an open bead waiting on unfinished deps shows as blocked. */
 export function columnOf(bead: Bead, byId: ReadonlyMap<string, Bead>): string {
@@ -116,7 +117,7 @@ async function history(paths: BoardPaths, id: string): Promise<Array<{ oid: stri
   const head = readRef(paths.gitdir, currentBranchRef(paths.gitdir));
   if (!head) return [];
   try {
-    const commits = await git.log({ fs, dir: paths.root, gitdir: paths.gitdir, ref: head, filepath: beadPath(id), force: true, depth: MAX_HISTORY, cache: {} });
+    const commits = await git.log({ fs, dir: paths.root, gitdir: commonDir(paths.gitdir), ref: head, filepath: beadPath(id), force: true, depth: MAX_HISTORY, cache: {} });
     return commits.map(({ oid, commit }) => ({
       oid,
       date: new Date(commit.committer.timestamp * 1000).toISOString(),

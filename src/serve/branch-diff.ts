@@ -4,6 +4,7 @@ import { diffComm } from "node-diff3";
 import type { BoardPaths } from "../board/paths.js";
 import { currentBranchRef, readRef } from "../git/refs.js";
 import { commitTree, diffTrees, readBlobBytes, type Repo } from "../git/tree-diff.js";
+import { commonDir } from "../git/repository.js";
 
 /** Bounds: a branch an agent made may be anything; the page gets a readable part of it. */
 const MAX_FILES = 50;
@@ -32,11 +33,11 @@ export async function branchDiff(paths: BoardPaths, id: string): Promise<BranchD
   const name = `bead/${id}`;
   const head = readRef(paths.gitdir, `refs/heads/${name}`);
   if (!head) return null;
-  const repo: Repo = { dir: paths.root, gitdir: paths.gitdir, cache: {} };
+  const repo: Repo = { dir: paths.root, gitdir: commonDir(paths.gitdir), cache: {} };
   const main = readRef(paths.gitdir, currentBranchRef(paths.gitdir));
   let base: string | null = null;
   if (main) {
-    const bases = (await git.findMergeBase({ fs, dir: paths.root, gitdir: paths.gitdir, oids: [main, head], cache: repo.cache })) as string[];
+    const bases = (await git.findMergeBase({ fs, dir: paths.root, gitdir: repo.gitdir, oids: [main, head], cache: repo.cache })) as string[];
     base = bases[0] ?? null;
   }
   const changed = await diffTrees(repo, await commitTree(repo, base), await commitTree(repo, head));

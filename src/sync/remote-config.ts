@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { readBoardConfig } from "../board/config.js";
 import type { BoardPaths } from "../board/paths.js";
+import { commonDir } from "../git/repository.js";
 
 /**
  * Whether the board syncs (a `remote:` in .beadboard.yml, or a git remote `origin` with a URL),
@@ -11,7 +12,8 @@ export async function boardHasRemote(paths: BoardPaths): Promise<boolean> {
   if ((await readBoardConfig(paths.configFile)).remote) return true;
   let text: string;
   try {
-    text = readFileSync(join(paths.gitdir, "config"), "utf8");
+    // In a linked worktree the config is in the common directory.
+    text = readFileSync(join(commonDir(paths.gitdir), "config"), "utf8");
   } catch {
     return false;
   }

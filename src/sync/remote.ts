@@ -15,6 +15,7 @@ import { ConfigError, RemoteAuthError, RemoteError, RemoteNotFoundError, RemoteU
 import { currentBranchRef, readRef } from "../git/refs.js";
 import { boardHasRemote } from "./remote-config.js";
 import type { Repo } from "../git/tree-diff.js";
+import { commonDir } from "../git/repository.js";
 
 export interface Remote {
   /** Without credentials; a URL with `user:token@` in it works but is never printed. */
@@ -57,7 +58,7 @@ export async function resolveRemote(paths: BoardPaths, env: NodeJS.ProcessEnv = 
     }
     return { ...config.remote, ...base };
   }
-  const url = await git.getConfig({ fs, dir: paths.root, gitdir: paths.gitdir, path: `remote.${REMOTE_NAME}.url` });
+  const url = await git.getConfig({ fs, dir: paths.root, gitdir: commonDir(paths.gitdir), path: `remote.${REMOTE_NAME}.url` });
   if (typeof url !== "string" || url === "") {
     throw new ConfigError("this board has no remote: add `remote: { url: https://<forgejo>/<owner>/<repo>.git }` to .beadboard.yml, or run `bead init --remote <url>`");
   }
@@ -202,7 +203,7 @@ export type PushOutcome = { ok: true; pushed: string | null } | { ok: false; rea
  * Push the local branch to the remote branch, never forced. A push that is not a fast-forward
  * (someone pushed first) comes back as { ok: false }: fetch, merge and try again.
  */
-export async function pushBranch(repo: Repo, remote: Remote, ref: string = currentBranchRef(repo.gitdir)): Promise<PushOutcome> {
+export async function pushBranch(repo: Repo, remote: Remote, ref: string): Promise<PushOutcome> {
   const oid = readRef(repo.gitdir, ref);
   if (oid === null) return { ok: false, reason: "nothing to push: the branch has no commits" };
   const { http: client, headers, onAuth } = transport(remote);

@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import git from "isomorphic-git";
 import type { WriteContext } from "../board/write.js";
 import { withIndexLock } from "../git/index-lock.js";
+import { commonDir } from "../git/repository.js";
 import { compareAndSwapRef, currentBranchRef, readRef } from "../git/refs.js";
 import { commitTree, diffTrees, readBlobBytes } from "../git/tree-diff.js";
 import { updateIndexFor, writeWorktree, type WorktreeChange } from "../git/worktree.js";
@@ -19,9 +20,10 @@ export interface Rollback {
 }
 
 export async function rollbackTipLocked(ctx: WriteContext, oid: string): Promise<Rollback> {
-  const repo = { dir: ctx.paths.root, gitdir: ctx.paths.gitdir, cache: ctx.cache };
-  const ref = currentBranchRef(repo.gitdir);
-  if (readRef(repo.gitdir, ref) !== oid) return { rolledBack: false, kept: [] };
+  // Objects for isomorphic-git in the common directory; HEAD, the index and the ref through this worktree's gitdir.
+  const repo = { dir: ctx.paths.root, gitdir: commonDir(ctx.paths.gitdir), cache: ctx.cache };
+  const ref = currentBranchRef(ctx.paths.gitdir);
+  if (readRef(ctx.paths.gitdir, ref) !== oid) return { rolledBack: false, kept: [] };
   const { commit } = await git.readCommit({ fs, dir: repo.dir, gitdir: repo.gitdir, oid, cache: repo.cache });
   const parent = commit.parent[0];
   if (parent === undefined) return { rolledBack: false, kept: [] };
@@ -30,18 +32,18 @@ export async function rollbackTipLocked(ctx: WriteContext, oid: string): Promise
     const after = diff.b ? { oid: diff.b.oid, bytes: await readBlobBytes(repo, diff.b.oid), executable: diff.b.mode === "100755" } : null;
     changes.push({ path: diff.path, before: diff.a, after });
   }
-  return withIndexLock(repo.gitdir, async (indexFs) => {
+  return withIndexLock(ctx.paths.gitdir, async (indexFs) => {
     const { skipped } = writeWorktree(repo.dir, changes);
     const subject = commit.message.split("\n")[0] ?? "";
     await compareAndSwapRef({
-      gitdir: repo.gitdir,
+      gitdir: ctx.paths.gitdir,
       ref,
       expected: oid,
       next: parent,
       message: `rollback: ${subject} (not accepted by the remote)`,
       committer: `${ctx.identity.name} <${ctx.identity.email}>`,
     });
-    await updateIndexFor(repo, changes, indexFs);
+    await updateIndexFor({ ...repo, gitdir: ctx.paths.gitdir }, changes, indexFs);
     return { rolledBack: true, kept: skipped };
   });
 }

@@ -17,6 +17,7 @@ import { fetchRemote, pauseUnlessStopped, pushBranch, redactUrl, REMOTE_NAME, st
 import { compareAndSwapRef, currentBranchRef, readRef } from "../git/refs.js";
 import { commitTree, diffTrees, fileAt, readBlobBytes, writeBlobBytes, type Repo, type TreeFile } from "../git/tree-diff.js";
 import { withIndexLock } from "../git/index-lock.js";
+import { commonDir } from "../git/repository.js";
 import { agentMailDomain } from "../git/author.js";
 import { replayOnto } from "./replay.js";
 import { freshContention, measuredFullRound, sawCommits, sawOthers, SHARE_WINDOW, wonPush, yieldLeftMs, type Contention } from "./contention.js";
@@ -60,7 +61,18 @@ export interface SyncOptions {
 
 const ACTION_RANK: Record<SyncAction, number> = { "up-to-date": 0, ahead: 1, "fast-forward": 2, rebased: 3, merged: 4 };
 
+/**
+ * The repository as isomorphic-git is given it: objects and refs in the common directory. In a
+ * linked worktree (`git worktree add`) the board's own gitdir holds only HEAD and the index;
+ * isomorphic-git knows nothing of worktrees, so HEAD, the index and our compare-and-swap of the
+ * branch go through `ctx.paths.gitdir` (src/git/refs.ts places each ref) and `indexRepoOf`.
+ */
 export function repoOf(ctx: WriteContext): Repo {
+  return { dir: ctx.paths.root, gitdir: commonDir(ctx.paths.gitdir), cache: ctx.cache };
+}
+
+/** For the index of this worktree (git/worktree.ts#updateIndexFor). */
+function indexRepoOf(ctx: WriteContext): Repo {
   return { dir: ctx.paths.root, gitdir: ctx.paths.gitdir, cache: ctx.cache };
 }
 
@@ -184,19 +196,19 @@ function contentionOf(ctx: WriteContext): Contention {
 /** Fetch, then fast-forward or merge the local branch and working tree. The caller holds the board lock. */
 export async function integrateLocked(ctx: WriteContext, remote: Remote): Promise<IntegrateResult> {
   const repo = repoOf(ctx);
-  const ref = currentBranchRef(repo.gitdir);
+  const ref = currentBranchRef(ctx.paths.gitdir);
   // Merging the remote into a person's branch would put commits on it: refused, as agent commits are.
   if (ctx.branchRef !== undefined && ref !== ctx.branchRef) {
     throw new GitError(`HEAD moved from ${ctx.branchRef} to ${ref}: not syncing into ${ref}; agents work only on ${ctx.branchRef.replace(/^refs\/heads\//, "")}`, { expected: ctx.branchRef, head: ref, code: "HEAD_MOVED" });
   }
   const fetchStarted = Date.now();
   fetchStartedAt.delete(ctx.paths.stateDir);
-  const tracked = readRef(repo.gitdir, `refs/remotes/${REMOTE_NAME}/${remote.branch}`);
+  const tracked = readRef(ctx.paths.gitdir, `refs/remotes/${REMOTE_NAME}/${remote.branch}`);
   const remoteTip = await fetchRemote(repo, remote, { moved: branchMoved.delete(ctx.paths.stateDir) });
   if (remoteTip !== null && remoteTip !== tracked) await countTurns(ctx, remoteTip, tracked);
   // Fetched into refs/remotes only: the branch and the working tree are untouched so far.
   stopIfAborted(remote, "a sync, after fetching");
-  const local = readRef(repo.gitdir, ref);
+  const local = readRef(ctx.paths.gitdir, ref);
   const result: IntegrateResult = { action: "up-to-date", before: local, head: local, remote: remoteTip, files: [], skipped: [], notes: [] };
   if (remoteTip === null) return { ...result, action: local === null ? "up-to-date" : "ahead" };
   if (local === remoteTip) return result;
@@ -233,18 +245,18 @@ async function fastForward(ctx: WriteContext, ref: string, local: string | null,
   // Under index.lock, as git does: check for unsaved edits, write the files, move the ref, then
   // the index. Files go before the ref: a crash in between leaves new files under the old HEAD,
   // which the next sync recognises as already there, never old files under a new HEAD.
-  const { written, skipped } = await withIndexLock(repo.gitdir, async (indexFs) => {
+  const { written, skipped } = await withIndexLock(ctx.paths.gitdir, async (indexFs) => {
     const unsaved = unsavedEdits(repo.dir, changes);
     if (unsaved.length > 0) throw new UnsavedEditError(unsaved);
     const outcome = writeWorktree(repo.dir, changes);
     try {
-      await compareAndSwapRef({ gitdir: repo.gitdir, ref, expected: local, next: target, message: `sync: ${action === "rebased" ? "local commits replayed onto" : "fast-forward to"} ${target}`, committer: committer(ctx) });
+      await compareAndSwapRef({ gitdir: ctx.paths.gitdir, ref, expected: local, next: target, message: `sync: ${action === "rebased" ? "local commits replayed onto" : "fast-forward to"} ${target}`, committer: committer(ctx) });
     } catch (error) {
       // Someone moved the branch behind our back: put HEAD's versions back, then give up.
       writeWorktree(repo.dir, changes.filter((c) => outcome.written.includes(c.path)).map(reverse(await beforeVersions(repo, changes))));
       throw error;
     }
-    await updateIndexFor(repo, changes, indexFs);
+    await updateIndexFor(indexRepoOf(ctx), changes, indexFs);
     return outcome;
   });
   return { ...result, action, head: target, files: written, skipped };
@@ -272,7 +284,7 @@ async function mergeRemote(ctx: WriteContext, local: string, target: string, rem
   }
   const commit = await commitPaths({
     root: repo.dir,
-    gitdir: repo.gitdir,
+    gitdir: ctx.paths.gitdir,
     cache: repo.cache,
     author: ctx.identity,
     changes: changes.map((change) => ({ path: change.path, content: change.after?.bytes ?? null, executable: change.after?.executable ?? false })),

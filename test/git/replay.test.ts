@@ -144,7 +144,7 @@ describe("a push to a branch that moved", () => {
     await editBead(a.ctx, "bb-1", (text) => setFields(text, { priority: 1 }, "beads/bb-1.md"), "set bb-1");
     const before = rig.server.requests.length;
 
-    const outcome = await pushBranch(repoOf(a.ctx), a.remote);
+    const outcome = await pushBranch(repoOf(a.ctx), a.remote, "refs/heads/main");
     expect(outcome).toEqual({ ok: false, moved: true, reason: expect.stringMatching(/^the remote branch moved to [0-9a-f]{8} \(another clone pushed first\)/) });
     const made = rig.server.requests.slice(before).map((r) => `${r.method} ${r.path.replace(/^\/[^/]+/, "")}`);
     expect(made).toEqual(["GET /info/refs?service=git-receive-pack"]);

@@ -22,6 +22,7 @@ import { embeddedLoadCheck, embeddedModelCheck, engineCheck } from "./doctor-emb
 import { lastChecks, summarizeCheck } from "../../model/check-log.js";
 import { serverProfileChecks } from "./doctor-servers.js";
 import { agentChecks, type Check } from "../../agent/model-check.js";
+import { commonDir } from "../../git/repository.js";
 
 // Kept exported from here for the callers that import them from `bead doctor`.
 export { agentChecks, type Check };
@@ -71,7 +72,7 @@ async function mcpCheck(paths: BoardPaths, env: NodeJS.ProcessEnv): Promise<Chec
 }
 
 async function hookChecks(paths: BoardPaths): Promise<Check[]> {
-  const hooksPath = await git.getConfig({ fs, dir: paths.root, gitdir: paths.gitdir, path: "core.hooksPath" }).catch(() => undefined);
+  const hooksPath = await git.getConfig({ fs, dir: paths.root, gitdir: commonDir(paths.gitdir), path: "core.hooksPath" }).catch(() => undefined);
   const hook = join(paths.root, ".githooks", "pre-commit");
   let executable = false;
   try {

@@ -16,6 +16,7 @@ import { writeContext, writeFilesLocked } from "../../board/write.js";
 import { InvalidArgumentError, NotABoardError } from "../../errors.js";
 import type { CliIo, GlobalOptions } from "../io.js";
 import { embeddedAgentFile, embeddedAgentNote, engineInstalled } from "./init-embedded.js";
+import { commonDir } from "../../git/repository.js";
 
 interface InitOptions extends GlobalOptions {
   prefix?: string;
@@ -74,7 +75,7 @@ export async function init(io: CliIo, options: InitOptions): Promise<void> {
   await installHooksPath(io, paths);
   // This machine's bead for the hook, in this clone's own config (never committed).
   const bin = installedBin();
-  if (bin) await git.setConfig({ fs, dir: paths.root, gitdir: paths.gitdir, path: "beadboard.bin", value: bin });
+  if (bin) await git.setConfig({ fs, dir: paths.root, gitdir: commonDir(paths.gitdir), path: "beadboard.bin", value: bin });
   if (options.remote) await addRemote(paths, options.remote);
   io.out(written.length > 0 ? `board ready at ${paths.root} (wrote ${written.join(", ")})\n` : `board at ${paths.root} is already set up\n`);
   if (options.embedded) io.out(`${embeddedAgentNote(paths.root, io.env, engineInstalled()).join("\n")}\n`);
@@ -124,7 +125,7 @@ async function mergeInto(paths: BoardPaths, file: Wanted, existing: string): Pro
  * core.hooksPath such as husky's, or hooks in .git/hooks): then say how to add the check instead.
  */
 async function installHooksPath(io: CliIo, paths: BoardPaths): Promise<void> {
-  const current = (await git.getConfig({ fs, dir: paths.root, gitdir: paths.gitdir, path: "core.hooksPath" })) as unknown;
+  const current = (await git.getConfig({ fs, dir: paths.root, gitdir: commonDir(paths.gitdir), path: "core.hooksPath" })) as unknown;
   if (current === ".githooks") return;
   const advice = "add `bead lint --staged` to your pre-commit hook, or see .githooks/pre-commit";
   if (typeof current === "string" && current !== "") {
@@ -136,7 +137,7 @@ async function installHooksPath(io: CliIo, paths: BoardPaths): Promise<void> {
     io.err(`bead: .git/hooks has ${own.join(", ")}; core.hooksPath not set, so they keep running: ${advice}\n`);
     return;
   }
-  await git.setConfig({ fs, dir: paths.root, gitdir: paths.gitdir, path: "core.hooksPath", value: ".githooks" });
+  await git.setConfig({ fs, dir: paths.root, gitdir: commonDir(paths.gitdir), path: "core.hooksPath", value: ".githooks" });
 }
 
 /** Hooks a person installed in .git/hooks (git's own `*.sample` files do not count). */
@@ -164,6 +165,6 @@ async function openOrCreateRepo(start: string): Promise<BoardPaths> {
 }
 
 async function addRemote(paths: BoardPaths, url: string): Promise<void> {
-  const remotes = await git.listRemotes({ fs, dir: paths.root, gitdir: paths.gitdir });
-  if (!remotes.some((remote) => remote.remote === "origin")) await git.addRemote({ fs, dir: paths.root, gitdir: paths.gitdir, remote: "origin", url });
+  const remotes = await git.listRemotes({ fs, dir: paths.root, gitdir: commonDir(paths.gitdir) });
+  if (!remotes.some((remote) => remote.remote === "origin")) await git.addRemote({ fs, dir: paths.root, gitdir: commonDir(paths.gitdir), remote: "origin", url });
 }

@@ -7,6 +7,7 @@ import { readRef, currentBranchRef } from "../../git/refs.js";
 import { boardFor, type CliIo, type GlobalOptions } from "../io.js";
 import { json } from "../output.js";
 import { printTranscript, type TranscriptOptions } from "./log-transcript.js";
+import { commonDir } from "../../git/repository.js";
 
 /** The commits that touched one bead file, newest first (renames are not followed: ids never change). */
 export async function log(io: CliIo, id: string, options: GlobalOptions & TranscriptOptions & { transcript?: boolean }): Promise<void> {
@@ -17,7 +18,7 @@ export async function log(io: CliIo, id: string, options: GlobalOptions & Transc
   if (!head) throw new NotFoundError("history for bead", id, "the branch has no commits yet");
   let commits;
   try {
-    commits = await git.log({ fs, dir: paths.root, gitdir: paths.gitdir, ref: head, filepath: beadPath(id), force: true, cache: {} });
+    commits = await git.log({ fs, dir: paths.root, gitdir: commonDir(paths.gitdir), ref: head, filepath: beadPath(id), force: true, cache: {} });
   } catch (error) {
     if ((error as { code?: string }).code === "NotFoundError") throw new NotFoundError("history for bead", id, `${beadPath(id)} was never committed`);
     throw error;
