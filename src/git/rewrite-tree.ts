@@ -11,7 +11,8 @@ import { GitError } from "../errors.js";
 
 type Git = (typeof import("isomorphic-git"))["default"];
 
-export type Blob = { oid: string; mode: "100644" | "100755" };
+/** A file (plain or executable) or a symbolic link (its target as the blob). */
+export type Blob = { oid: string; mode: "100644" | "100755" | "120000" };
 
 /** Where the objects are (for a linked worktree: the common directory) and the object cache. */
 export interface TreeRepo {

@@ -95,7 +95,7 @@ async function applyChange(repo: Repo, commit: CommitObject, parentTree: string 
     const current = await fileAt(repo, tree, diff.path);
     if (sameFile(current, diff.b)) continue; // the remote has our version already
     if (sameFile(current, diff.a)) {
-      blobs.set(diff.path, diff.b && { oid: diff.b.oid, mode: diff.b.mode === "100755" ? "100755" : "100644" });
+      blobs.set(diff.path, diff.b && { oid: diff.b.oid, mode: blobMode(diff.b.mode) });
       continue;
     }
     // Both changed it: ours is the commit's version, theirs the remote's, from the commit's parent.
@@ -110,6 +110,11 @@ async function applyChange(repo: Repo, commit: CommitObject, parentTree: string 
 
 async function versionOf(repo: Repo, file: TreeFile | null): Promise<FileVersion | null> {
   return file === null ? null : { bytes: await readBlobBytes(repo, file.oid), executable: file.mode === "100755" };
+}
+
+/** The entry's mode as it was: a symbolic link stays one. */
+function blobMode(mode: string): Blob["mode"] {
+  return mode === "100755" || mode === "120000" ? mode : "100644";
 }
 
 function sameFile(a: TreeFile | null, b: TreeFile | null): boolean {

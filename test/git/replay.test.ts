@@ -1,4 +1,6 @@
 import { execFileSync } from "node:child_process";
+import { chmodSync, symlinkSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseBead } from "../../src/bead/parse.js";
 import { createBead, editBead } from "../../src/board/write.js";
@@ -82,6 +84,21 @@ describe("sync replays local commits on the remote's tip", () => {
     expect(parseBead(await rig.serverFile("beads/bb-1.md"), "beads/bb-1.md").fields).toMatchObject({ status: "done", priority: 2 });
     // The identical bb-3 became empty on top of theirs: not recorded twice.
     expect((await serverCommits()).map((c) => c.subject)).not.toContain("new bb-3 (same)");
+  });
+
+  it("keeps a symbolic link a link and an executable executable", async () => {
+    const a = await rig.clone("a");
+    const b = await rig.clone("b");
+    await otherClonePushes(b);
+    symlinkSync("../beads/bb-1.md", join(a.dir, "notes-link"));
+    a.write("run.sh", "#!/bin/sh\necho hi\n");
+    chmodSync(join(a.dir, "run.sh"), 0o755);
+    await personCommit(a, "a link and a script");
+
+    expect(await syncBoard(a.ctx, a.remote)).toMatchObject({ action: "rebased", pushed: true });
+    const tree = await runGit(rig.server.barePath(rig.repo), ["ls-tree", "main", "notes-link", "run.sh"]);
+    expect(tree).toMatch(/^120000 blob [0-9a-f]+\tnotes-link$/m);
+    expect(tree).toMatch(/^100755 blob [0-9a-f]+\trun\.sh$/m);
   });
 
   it("merges instead when a local commit is a merge (bead merge keeps the branch's history)", async () => {
