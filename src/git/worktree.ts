@@ -4,7 +4,7 @@
  * A working file may be replaced only while it still holds HEAD's version (or already the new one).
  */
 import { createHash } from "node:crypto";
-import { chmodSync, mkdirSync, readFileSync, unlinkSync } from "node:fs";
+import { chmodSync, lstatSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, unlinkSync } from "node:fs";
 import { dirname, join } from "node:path";
 import git, { type PromiseFsClient } from "isomorphic-git";
 import { writeFileAtomic } from "../os/atomic-write.js";
@@ -15,8 +15,8 @@ export interface WorktreeChange {
   path: string;
   /** HEAD's version before the change (null: absent). */
   before: TreeFile | null;
-  /** The new version (null: the path is deleted). */
-  after: { oid: string; bytes: Uint8Array; executable: boolean } | null;
+  /** The new version (null: the path is deleted); `link`: a symbolic link whose target is `bytes`. */
+  after: { oid: string; bytes: Uint8Array; executable: boolean; link?: boolean } | null;
 }
 
 /** Refuse paths a hostile remote could use to write outside the work tree or into .git. */
@@ -32,18 +32,30 @@ export function blobOid(bytes: Uint8Array): string {
   return createHash("sha1").update(`blob ${bytes.byteLength}\0`).update(bytes).digest("hex");
 }
 
+/**
+ * The blob id of what is at `path` in the working tree, as git would record it: a file's bytes,
+ * a symbolic link's target (never followed: a link to /dev/zero or out of the board is not
+ * read). A directory, FIFO or device, or a file past MAX_COMPARED_BYTES, matches no blob, so
+ * it counts as a person's and is left alone.
+ */
 function workingOid(root: string, path: string): string | null {
-  let bytes: Buffer;
+  const full = join(root, path);
+  let stat;
   try {
-    bytes = readFileSync(join(root, path));
+    stat = lstatSync(full);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR") return null;
-    if (code === "EISDIR") return "(directory)";
     throw error;
   }
-  return blobOid(bytes);
+  if (stat.isSymbolicLink()) return blobOid(Buffer.from(readlinkSync(full, { encoding: "buffer" })));
+  if (!stat.isFile()) return "(not a file)";
+  if (stat.size > MAX_COMPARED_BYTES) return "(too large to compare)";
+  return blobOid(readFileSync(full));
 }
+
+/** Past this, a working file is not read to compare it (a bead is at most 1 MB). */
+const MAX_COMPARED_BYTES = 64 * 1024 * 1024;
 
 /** True when the working file holds neither HEAD's version nor the new one: a person's unsaved edit. */
 function isUnsaved(root: string, change: WorktreeChange): boolean {
@@ -76,14 +88,20 @@ export function writeWorktree(root: string, changes: readonly WorktreeChange[]):
       continue;
     }
     const full = join(root, change.path);
-    if (change.after === null) {
+    if (change.after === null || change.after.link) {
       try {
         unlinkSync(full);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
       }
-    } else {
+    }
+    if (change.after?.link) {
+      // As git checks one out (core.symlinks): a link, never followed by anything of ours.
       mkdirSync(dirname(full), { recursive: true });
+      symlinkSync(Buffer.from(change.after.bytes).toString("utf8"), full);
+    } else if (change.after !== null) {
+      mkdirSync(dirname(full), { recursive: true });
+      // Replaces a link at the path (rename), never writes through it.
       writeFileAtomic(full, change.after.bytes);
       chmodSync(full, change.after.executable ? 0o755 : 0o644);
     }
@@ -97,6 +115,6 @@ export async function updateIndexFor(repo: Repo, changes: readonly WorktreeChang
   for (const change of changes) {
     const base = { fs: indexFs, dir: repo.dir, gitdir: repo.gitdir, cache: repo.cache, filepath: change.path };
     if (change.after === null) await git.updateIndex({ ...base, remove: true, force: true });
-    else await git.updateIndex({ ...base, oid: change.after.oid, mode: change.after.executable ? 0o100755 : 0o100644, add: true });
+    else await git.updateIndex({ ...base, oid: change.after.oid, mode: change.after.link ? 0o120000 : change.after.executable ? 0o100755 : 0o100644, add: true });
   }
 }

@@ -29,7 +29,7 @@ export async function rollbackTipLocked(ctx: WriteContext, oid: string): Promise
   if (parent === undefined) return { rolledBack: false, kept: [] };
   const changes: WorktreeChange[] = [];
   for (const diff of await diffTrees(repo, commit.tree, await commitTree(repo, parent))) {
-    const after = diff.b ? { oid: diff.b.oid, bytes: await readBlobBytes(repo, diff.b.oid), executable: diff.b.mode === "100755" } : null;
+    const after = diff.b ? { oid: diff.b.oid, bytes: await readBlobBytes(repo, diff.b.oid), executable: diff.b.mode === "100755", link: diff.b.mode === "120000" } : null;
     changes.push({ path: diff.path, before: diff.a, after });
   }
   return withIndexLock(ctx.paths.gitdir, async (indexFs) => {

@@ -240,7 +240,7 @@ async function fastForward(ctx: WriteContext, ref: string, local: string | null,
   const changes: WorktreeChange[] = [];
   for (const diff of diffs) {
     const after = await versionOf(repo, diff.b);
-    changes.push({ path: diff.path, before: diff.a, after: after && diff.b ? { ...after, oid: diff.b.oid } : null });
+    changes.push({ path: diff.path, before: diff.a, after: after && diff.b ? { ...after, oid: diff.b.oid, link: diff.b.mode === "120000" } : null });
   }
   // Under index.lock, as git does: check for unsaved edits, write the files, move the ref, then
   // the index. Files go before the ref: a crash in between leaves new files under the old HEAD,
@@ -250,7 +250,7 @@ async function fastForward(ctx: WriteContext, ref: string, local: string | null,
     if (unsaved.length > 0) throw new UnsavedEditError(unsaved);
     const outcome = writeWorktree(repo.dir, changes);
     try {
-      await compareAndSwapRef({ gitdir: ctx.paths.gitdir, ref, expected: local, next: target, message: `sync: ${action === "rebased" ? "local commits replayed onto" : "fast-forward to"} ${target}`, committer: committer(ctx) });
+      await compareAndSwapRef({ gitdir: ctx.paths.gitdir, ref, expected: local, next: target, message: action === "rebased" ? `sync: local commits replayed onto ${result.remote ?? "the remote"}, now ${target}` : `sync: fast-forward to ${target}`, committer: committer(ctx) });
     } catch (error) {
       // Someone moved the branch behind our back: put HEAD's versions back, then give up.
       writeWorktree(repo.dir, changes.filter((c) => outcome.written.includes(c.path)).map(reverse(await beforeVersions(repo, changes))));
@@ -310,8 +310,8 @@ async function beforeVersions(repo: Repo, changes: readonly WorktreeChange[]): P
 function reverse(before: Map<string, FileVersion | null>): (change: WorktreeChange) => WorktreeChange {
   return (change) => {
     const version = before.get(change.path) ?? null;
-    const now = change.after ? { oid: change.after.oid, mode: change.after.executable ? "100755" : "100644" } : null;
-    return { path: change.path, before: now, after: version && change.before ? { ...version, oid: change.before.oid } : null };
+    const now = change.after ? { oid: change.after.oid, mode: change.after.link ? "120000" : change.after.executable ? "100755" : "100644" } : null;
+    return { path: change.path, before: now, after: version && change.before ? { ...version, oid: change.before.oid, link: change.before.mode === "120000" } : null };
   };
 }
 
