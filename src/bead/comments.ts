@@ -1,4 +1,4 @@
-import { getSection, setSection } from "./edit-section.js";
+import { getSection, setSection, splitAtSection } from "./edit-section.js";
 
 /**
  * Comments on a bead: a `## Comments` section of list items, one per comment,
@@ -54,4 +54,46 @@ export function parseComments(text: string): BeadComment[] {
   }
   for (const comment of comments) comment.text = comment.text.trimEnd();
   return comments;
+}
+
+/**
+ * Both sides of a merge changed a bead's comments (each added the first one, say): every
+ * comment either side added, each once, after the ones both had, in time order; one that
+ * either side removed stays removed. Left to a line merge, two sides that each started a
+ * `## Comments` section kept both headings, and the second section was never read. Bodies in,
+ * the merged body out; undefined when the comments need nothing special (at most one side
+ * changed them). Pure.
+ */
+export function mergeCommentBodies(base: string, ours: string, theirs: string, mergeRest: (base: string, ours: string, theirs: string) => string): string | undefined {
+  const [b, o, t] = [base, ours, theirs].map((body) => splitAtSection(body, COMMENTS_HEADING));
+  const items = (split: typeof b) => commentBlocks(split?.content ?? "");
+  const [bi, oi, ti] = [items(b), items(o), items(t)];
+  if (sameBlocks(oi, bi) || sameBlocks(ti, bi) || sameBlocks(oi, ti)) return undefined;
+  const rest = (body: string, split: typeof b) => (split ? split.before + split.after : body);
+  const merged = mergeRest(rest(base, b), rest(ours, o), rest(theirs, t));
+  const kept = bi.filter((block) => oi.includes(block) && ti.includes(block));
+  const added = [...oi.filter((block) => !bi.includes(block)), ...ti.filter((block) => !bi.includes(block) && !oi.includes(block))];
+  added.sort((x, y) => timeOf(x).localeCompare(timeOf(y)));
+  const blocks = [...kept, ...added];
+  const head = merged.trimEnd();
+  return `${head}${head === "" ? "" : "\n\n"}## ${COMMENTS_HEADING}\n${blocks.join("\n")}\n`;
+}
+
+/** A comments section as blocks: each list item with its continuation lines. */
+function commentBlocks(content: string): string[] {
+  const blocks: string[] = [];
+  for (const line of content.replace(/\r\n/g, "\n").split("\n")) {
+    if (/^- /.test(line) || blocks.length === 0) blocks.push(line);
+    else blocks[blocks.length - 1] += `\n${line}`;
+  }
+  return blocks.map((block) => block.trimEnd()).filter((block) => block !== "");
+}
+
+function sameBlocks(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((block, i) => block === b[i]);
+}
+
+/** The ISO time of a rendered comment (empty for a hand-written line: those sort first). */
+function timeOf(block: string): string {
+  return ITEM.exec(block.split("\n")[0] ?? "")?.[2] ?? "";
 }

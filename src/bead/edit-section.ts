@@ -15,6 +15,8 @@ interface BodyView {
 
 /** A `## heading` section, in body offsets. */
 interface Section {
+  /** Start of the heading's line. */
+  headingStart: number;
   /** Just after the heading line's line break (or the body's end when the heading is the last line). */
   contentStart: number;
   /** Start of the line of the next heading of depth <= 2, or the body's end. */
@@ -57,6 +59,17 @@ export function getSection(text: string, heading: string): string | undefined {
 }
 
 /**
+ * A body split around its `## <heading>` section: what comes before the heading line, the
+ * section's content, and what follows it (from the next heading of depth <= 2). Undefined when
+ * there is no such section.
+ */
+export function splitAtSection(body: string, heading: string): { before: string; content: string; after: string } | undefined {
+  const section = findSection(body, heading);
+  if (!section) return undefined;
+  return { before: body.slice(0, section.headingStart), content: body.slice(section.contentStart, section.end), after: body.slice(section.end) };
+}
+
+/**
  * Text without front-matter (a memory file, say) is all body. An unclosed front-matter is an
  * error for writers, which must not append into what may be YAML, but readers treat it as body.
  */
@@ -81,12 +94,13 @@ function findSection(body: string, heading: string): Section | undefined {
   const index = nodes.findIndex((n) => n.type === "heading" && n.depth === 2 && normaliseHeading(textOf(n)) === want);
   const found = nodes[index];
   if (!found?.position) return undefined;
+  const headingStart = body.lastIndexOf("\n", (found.position.start.offset ?? 0) - 1) + 1;
   const nl = body.indexOf("\n", found.position.end.offset ?? body.length);
   const contentStart = nl === -1 ? body.length : nl + 1;
   const next = nodes.slice(index + 1).find((n): n is Heading => n.type === "heading" && n.depth <= 2);
   const nextStart = next?.position?.start.offset;
-  if (nextStart === undefined) return { contentStart, end: body.length, hasNext: false };
-  return { contentStart, end: body.lastIndexOf("\n", nextStart - 1) + 1, hasNext: true };
+  if (nextStart === undefined) return { headingStart, contentStart, end: body.length, hasNext: false };
+  return { headingStart, contentStart, end: body.lastIndexOf("\n", nextStart - 1) + 1, hasNext: true };
 }
 
 function normaliseHeading(text: string): string {

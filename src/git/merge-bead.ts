@@ -26,6 +26,7 @@ import { splitFrontMatter } from "../bead/frontmatter.js";
 import { parseFrontMatterYaml } from "../bead/parse.js";
 import { ParseError } from "../errors.js";
 import { merge3 } from "./diff3.js";
+import { mergeCommentBodies } from "../bead/comments.js";
 
 export type MergeNoteKind = "status" | "claim" | "field" | "body" | "deleted" | "unparsed" | "conflict-file";
 
@@ -88,11 +89,13 @@ export function mergeBead({ path, base, ours, theirs }: BeadMergeInput): BeadMer
     if (!(error instanceof ParseError)) throw error;
     return mergeAsText(path, base, ours, theirs, `cannot edit the front-matter (${error.reason}); merged as plain text`);
   }
-  const body = merge3(b.body, o.body, t.body, "keep-both");
-  if (body.conflicts > 0) {
-    notes.push({ path, kind: "body", detail: `both sides changed the same lines of the body (${body.conflicts}×); kept both versions, ours first` });
-  }
-  return { text: head + body.text, notes };
+  const mergeLines = (base: string, ours: string, theirs: string): string => {
+    const body = merge3(base, ours, theirs, "keep-both");
+    if (body.conflicts > 0) notes.push({ path, kind: "body", detail: `both sides changed the same lines of the body (${body.conflicts}×); kept both versions, ours first` });
+    return body.text;
+  };
+  // Comments both sides added are merged as one list (bead/comments.ts), the rest of the body by lines.
+  return { text: head + (mergeCommentBodies(b.body, o.body, t.body, mergeLines) ?? mergeLines(b.body, o.body, t.body)), notes };
 }
 
 interface Parts {

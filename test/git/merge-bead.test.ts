@@ -318,3 +318,37 @@ describe("mergePath", () => {
     expect(fieldsOf(text(r)).status).toBe("done");
   });
 });
+
+describe("comments both sides added", () => {
+  const base = bead("title: T", "Do the thing.\n");
+  const c = (who: string, at: string, text: string) => `- **${who}** (${at}): ${text}`;
+
+  it("become one Comments section with every comment once, in time order, the rest of the body merged too", () => {
+    const ours = bead("title: T", `Do the thing.\n\n## Comments\n${c("Ann", "2026-01-02T00:00:00.000Z", "later")}\n`);
+    const theirs = bead("title: T", `Do the thing.\nAnd test it.\n\n## Comments\n${c("Bob", "2026-01-01T00:00:00.000Z", "earlier")}\n  second line\n`);
+    const merged = merge(base, ours, theirs).text!;
+    expect(merged.match(/^## Comments$/gm)).toHaveLength(1);
+    expect(merged).toContain("And test it.");
+    const body = parseBead(merged, P).body;
+    expect(body.indexOf("earlier")).toBeLessThan(body.indexOf("later"));
+    expect(body).toContain("earlier\n  second line\n");
+  });
+
+  it("keep what both had, drop what either removed, and add what each added", () => {
+    const had = `${c("Ann", "2026-01-01T00:00:00.000Z", "one")}\n${c("Ann", "2026-01-02T00:00:00.000Z", "two")}`;
+    const withComments = (items: string) => bead("title: T", `Do the thing.\n\n## Comments\n${items}\n`);
+    const ours = withComments(`${c("Ann", "2026-01-01T00:00:00.000Z", "one")}\n${c("Cy", "2026-01-04T00:00:00.000Z", "four")}`);
+    const theirs = withComments(`${had}\n${c("Bob", "2026-01-03T00:00:00.000Z", "three")}`);
+    const body = parseBead(merge(withComments(had), ours, theirs).text!, P).body;
+    expect(body).toMatch(/one[\s\S]*three[\s\S]*four/);
+    expect(body).not.toContain("two");
+  });
+
+  it("are left to the line merge when only one side changed them", () => {
+    const longer = bead("title: T", "Do the thing.\nStep two.\nStep three.\n");
+    const ours = bead("title: T", `Do the thing.\nStep two.\nStep three.\n\n## Comments\n${c("Ann", "2026-01-02T00:00:00.000Z", "hi")}\n`);
+    const theirs = bead("title: T", "Do the thing, carefully.\nStep two.\nStep three.\n");
+    const merged = merge(longer, ours, theirs).text!;
+    expect(merged).toBe(bead("title: T", `Do the thing, carefully.\nStep two.\nStep three.\n\n## Comments\n${c("Ann", "2026-01-02T00:00:00.000Z", "hi")}\n`));
+  });
+});

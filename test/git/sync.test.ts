@@ -168,6 +168,21 @@ describe("syncBoard", () => {
   });
 });
 
+describe("comments on two clones", () => {
+  it("both first comments on one bead survive a sync as one list, and bead show lists both", async () => {
+    const a = await rig.clone("a");
+    const b = await rig.clone("b");
+    const env = { BEAD_TOKEN: TOKEN, BEAD_CREDENTIAL_HELPER: "0" };
+    expect((await runCli(["comment", "bb-2", "from b"], { cwd: b.dir, env: { ...env, BEAD_ACTOR: "Bob <bob@x>" } })).stderr).toBe("");
+    expect((await runCli(["comment", "bb-2", "from a"], { cwd: a.dir, env: { ...env, BEAD_ACTOR: "Ann <ann@x>" } })).stderr).toBe("");
+    await runCli(["sync"], { cwd: b.dir, env });
+    await runCli(["sync"], { cwd: a.dir, env });
+    const shown = JSON.parse((await runCli(["show", "bb-2", "--json"], { cwd: a.dir, env })).stdout) as { comments: Array<{ author: string; text: string }> };
+    expect(shown.comments.map((comment) => `${comment.author}: ${comment.text}`).sort()).toEqual(["Ann: from a", "Bob: from b"]);
+    expect((await rig.serverFile("beads/bb-2.md")).match(/^## Comments$/gm)).toHaveLength(1);
+  });
+});
+
 describe("bead sync (CLI)", () => {
   it("prints what happened, using origin and the token from BEAD_TOKEN", async () => {
     const a = await rig.clone("a");
