@@ -38,10 +38,21 @@ export function renderComment(comment: { author: string; at: string; text: strin
   return [`- **${author}** (${comment.at}): ${first}`, ...rest.map((line) => (line.trim() === "" ? "" : `  ${line}`))].join("\n");
 }
 
-/** The comments of a bead body (or whole file text), in order. */
+/**
+ * The comments of a bead body (or whole file text), in order. Every `## Comments` section is
+ * read: a file merged before comments were merged as one list (or edited by hand) may have two.
+ */
 export function parseComments(text: string): BeadComment[] {
-  const section = getSection(text, COMMENTS_HEADING);
-  if (section === undefined || section === "") return [];
+  const first = getSection(text, COMMENTS_HEADING);
+  if (first === undefined) return [];
+  const sections = [first];
+  const body = splitAtSection(text, COMMENTS_HEADING);
+  for (let next = body && splitAtSection(body.after, COMMENTS_HEADING); next; next = splitAtSection(next.after, COMMENTS_HEADING)) sections.push(next.content.replace(/\r\n/g, "\n").trim());
+  return sections.flatMap(commentsOf);
+}
+
+function commentsOf(section: string): BeadComment[] {
+  if (section === "") return [];
   const comments: BeadComment[] = [];
   for (const line of section.split("\n")) {
     const item = ITEM.exec(line);

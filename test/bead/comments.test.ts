@@ -42,3 +42,13 @@ describe("parseComments", () => {
     expect(parseComments("---\ntitle: T\n---\nno comments\n")).toEqual([]);
   });
 });
+
+describe("parseComments with two Comments sections", () => {
+  it("reads every section, in order (a file merged before comments merged as one list)", () => {
+    const body = "Do it.\n\n## Comments\n- **Ann** (2026-01-01T00:00:00.000Z): one\n\n## Result\nDone.\n\n## Comments\n- **Bob** (2026-01-02T00:00:00.000Z): two\n  more\n";
+    expect(parseComments(body)).toEqual([
+      { author: "Ann", at: "2026-01-01T00:00:00.000Z", text: "one" },
+      { author: "Bob", at: "2026-01-02T00:00:00.000Z", text: "two\nmore" },
+    ]);
+  });
+});
