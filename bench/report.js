@@ -363,6 +363,20 @@ function renderLs(ls) {
   return out;
 }
 
+/**
+ * The new RESULTS.md: `generated` (this run's sections), then every `## ` section of the file as
+ * it was that this run did not write (fleet, search, serve, embedded, models...: each written
+ * by its own bench), in their order. Without this, `npm run bench` wiped them.
+ */
+export function keepOtherSections(previous, generated) {
+  const split = (text) => text.split(/^(?=## )/m).filter((part) => part.startsWith("## "));
+  const headingOf = (section) => section.slice(0, section.indexOf("\n") === -1 ? undefined : section.indexOf("\n")).trim();
+  const written = new Set(split(generated).map(headingOf));
+  const kept = split(previous).filter((section) => !written.has(headingOf(section)));
+  if (kept.length === 0) return generated;
+  return `${generated.trimEnd()}\n\n${kept.map((section) => section.trimEnd()).join("\n\n")}\n`;
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   process.stdout.write(renderResults(JSON.parse(readFileSync(process.argv[2] ?? new URL("./out/latest.json", import.meta.url), "utf8"))));
 }

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { generateBoard, git, shuffled } from "./gen.js";
 import { busyProcesses, machineInfo, waitForQuiet, watchOtherWork } from "./machine.js";
-import { renderResults } from "./report.js";
+import { keepOtherSections, renderResults } from "./report.js";
 import { childCpuMs, hyperfineVersion, lastCpuMs, runChecked, summarize, timeOnce, timeRepeated } from "./timing.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -460,8 +460,9 @@ async function main() {
   writeFileSync(join(outDir, `results-${stamp}.json`), `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(join(outDir, "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
   rmSync(SNAPSHOT, { recursive: true, force: true });
-  const markdown = renderResults(results);
-  writeFileSync(join(ROOT, "bench", "RESULTS.md"), markdown);
+  const resultsFile = join(ROOT, "bench", "RESULTS.md");
+  const markdown = keepOtherSections(existsSync(resultsFile) ? readFileSync(resultsFile, "utf8") : "", renderResults(results));
+  writeFileSync(resultsFile, markdown);
   process.stdout.write(markdown);
   log(`done in ${results.totalSeconds.toFixed(0)} s; bench/RESULTS.md and bench/out/results-${stamp}.json written`);
 }
