@@ -3,7 +3,8 @@ import { claimAndPush, publish } from "../claim/remote-claim.js";
 import { writeBack, type WorkResult, type WriteBackOutcome } from "../claim/write-back.js";
 import type { WriteContext } from "../board/write.js";
 import { isBeadboardError } from "../errors.js";
-import { pushRef, type Remote } from "../sync/remote.js";
+import { pushRef } from "../sync/push.js";
+import type { Remote } from "../sync/remote.js";
 import { repoOf } from "../sync/sync.js";
 
 /**

@@ -17,7 +17,7 @@ import type { GatePolicy } from "../policy/gate.js";
 import { localClaimer, remoteClaimer, type Claimer } from "./claimer.js";
 import { startBackground, syncer, type BackgroundOptions } from "./background.js";
 import { optionalRemote, type Remote } from "../sync/remote.js";
-import { takeTurnsAtRemote } from "../sync/sync.js";
+import { takeTurnsAtRemote } from "../sync/turns.js";
 import { loadAgents } from "./load.js";
 import { MetricsLog } from "./metrics.js";
 import { buildRegistry } from "./registry.js";

@@ -13,15 +13,14 @@ import { withBoardLock } from "../git/board-lock.js";
 import { commitPaths } from "../git/commit-paths.js";
 import type { MergeNote } from "../git/merge-bead.js";
 import { mergePath, type FileVersion } from "../git/merge-file.js";
-import { fetchRemote, pauseUnlessStopped, pushBranch, redactUrl, REMOTE_NAME, stopIfAborted, type PushOutcome, type Remote } from "./remote.js";
+import { fetchRemote, pauseUnlessStopped, redactUrl, REMOTE_NAME, stopIfAborted, type Remote } from "./remote.js";
+import { pushBranch, type PushOutcome } from "./push.js";
 import { compareAndSwapRef, currentBranchRef, readRef } from "../git/refs.js";
 import { commitTree, diffTrees, fileAt, readBlobBytes, writeBlobBytes, type Repo, type TreeFile } from "../git/tree-diff.js";
 import { withIndexLock } from "../git/index-lock.js";
 import { commonDir } from "../git/repository.js";
-import { agentMailDomain } from "../git/author.js";
 import { replayOnto } from "./replay.js";
-import { freshContention, measuredFullRound, sawCommits, sawOthers, SHARE_WINDOW, wonPush, yieldLeftMs, type Contention } from "./contention.js";
-import { agentHostsSince } from "./recent-committers.js";
+import { countTurns, fetchBroughtOthers, fetchStarting, pushed, yieldLeft } from "./turns.js";
 import { unsavedEdits, updateIndexFor, writeWorktree, type WorktreeChange } from "../git/worktree.js";
 
 /**
@@ -94,7 +93,7 @@ const HANDOFF_MS = 40;
 export async function withNetworkRound<T>(ctx: WriteContext, work: () => Promise<T>, remote?: Remote): Promise<T> {
   const since = Date.now() - (lastRound.get(ctx.paths.stateDir) ?? Number.NEGATIVE_INFINITY);
   // After a push that won while other clones push too, their turn first (./contention.ts).
-  const wait = Math.max(HANDOFF_MS - since, yieldLeftMs(contentionOf(ctx), Date.now()));
+  const wait = Math.max(HANDOFF_MS - since, yieldLeft(ctx.paths.stateDir, Date.now()));
   if (remote) await pauseUnlessStopped(remote, Math.max(0, wait), "a wait for the next network round");
   else if (wait > 0) await sleep(wait);
   try {
@@ -156,41 +155,9 @@ export async function pushLocked(ctx: WriteContext, remote: Remote): Promise<Pus
   const known = readRef(ctx.paths.gitdir, `refs/remotes/${REMOTE_NAME}/${remote.branch}`);
   if (local === null || local === known) return { ok: true, pushed: null };
   const outcome = await pushBranch(repoOf(ctx), remote, ref);
-  if (outcome.ok && outcome.pushed !== null) await countTurns(ctx, outcome.pushed, known);
-  const now = Date.now();
-  const fetchedAt = fetchStartedAt.get(ctx.paths.stateDir);
-  fetchStartedAt.delete(ctx.paths.stateDir);
-  let state = contentionOf(ctx);
-  if (fetchedAt !== undefined) state = measuredFullRound(state, now - fetchedAt);
-  state = outcome.ok ? wonPush(state, now, Math.random()) : sawOthers(state, now);
-  contention.set(ctx.paths.stateDir, state);
-  if (!outcome.ok && outcome.moved) branchMoved.add(ctx.paths.stateDir);
+  if (outcome.ok && outcome.pushed !== null) await countTurns(repoOf(ctx), ctx.paths.stateDir, outcome.pushed, known);
+  pushed(ctx.paths.stateDir, outcome);
   return outcome;
-}
-
-const contention = new Map<string, Contention>();
-const fetchStartedAt = new Map<string, number>();
-/** Boards whose last push found the remote branch moved: the next fetch has something to download. */
-const branchMoved = new Set<string>();
-
-/**
- * `bead up` on a synced board: from now on this process takes turns with other clones at the
- * remote (./contention.ts). One-shot commands never wait.
- */
-export function takeTurnsAtRemote(ctx: WriteContext, host: string): void {
-  contention.set(ctx.paths.stateDir, { ...contentionOf(ctx), yields: true, othersSeenAt: Date.now(), me: agentMailDomain(host) });
-}
-
-/** Which machines made the agent commits from `since` to `tip` that just arrived on the branch (./contention.ts#sawCommits). */
-async function countTurns(ctx: WriteContext, tip: string, since: string | null): Promise<void> {
-  const hosts = await agentHostsSince(repoOf(ctx), tip, since, SHARE_WINDOW);
-  contention.set(ctx.paths.stateDir, sawCommits(contentionOf(ctx), hosts));
-}
-
-function contentionOf(ctx: WriteContext): Contention {
-  let state = contention.get(ctx.paths.stateDir);
-  if (!state) contention.set(ctx.paths.stateDir, (state = freshContention(Date.now())));
-  return state;
 }
 
 /** Fetch, then fast-forward or merge the local branch and working tree. The caller holds the board lock. */
@@ -201,11 +168,10 @@ export async function integrateLocked(ctx: WriteContext, remote: Remote): Promis
   if (ctx.branchRef !== undefined && ref !== ctx.branchRef) {
     throw new GitError(`HEAD moved from ${ctx.branchRef} to ${ref}: not syncing into ${ref}; agents work only on ${ctx.branchRef.replace(/^refs\/heads\//, "")}`, { expected: ctx.branchRef, head: ref, code: "HEAD_MOVED" });
   }
-  const fetchStarted = Date.now();
-  fetchStartedAt.delete(ctx.paths.stateDir);
+  const fetch = fetchStarting(ctx.paths.stateDir);
   const tracked = readRef(ctx.paths.gitdir, `refs/remotes/${REMOTE_NAME}/${remote.branch}`);
-  const remoteTip = await fetchRemote(repo, remote, { moved: branchMoved.delete(ctx.paths.stateDir) });
-  if (remoteTip !== null && remoteTip !== tracked) await countTurns(ctx, remoteTip, tracked);
+  const remoteTip = await fetchRemote(repo, remote, { moved: fetch.moved });
+  if (remoteTip !== null && remoteTip !== tracked) await countTurns(repo, ctx.paths.stateDir, remoteTip, tracked);
   // Fetched into refs/remotes only: the branch and the working tree are untouched so far.
   stopIfAborted(remote, "a sync, after fetching");
   const local = readRef(ctx.paths.gitdir, ref);
@@ -213,11 +179,8 @@ export async function integrateLocked(ctx: WriteContext, remote: Remote): Promis
   if (remoteTip === null) return { ...result, action: local === null ? "up-to-date" : "ahead" };
   if (local === remoteTip) return result;
   if (local !== null && (await isAncestor(repo, remoteTip, local))) return { ...result, action: "ahead" };
-  // The remote has commits we have not: another clone is pushing. A round like this one (fetch
-  // their commits, replay ours, push) is what a clone that lost must fit between two of our
-  // pushes: the yield is sized on it (./contention.ts).
-  contention.set(ctx.paths.stateDir, sawOthers(contentionOf(ctx), Date.now()));
-  fetchStartedAt.set(ctx.paths.stateDir, fetchStarted);
+  // The remote has commits we have not: another clone is pushing (./turns.ts).
+  fetchBroughtOthers(ctx.paths.stateDir, fetch.startedAt);
   if (local === null || (await isAncestor(repo, local, remoteTip))) return fastForward(ctx, ref, local, remoteTip, result);
   // Our own commits go on top of the remote's (./replay.ts); a merge only where that would lose something.
   const replayed = await replayOnto(repo, local, remoteTip, ctx.identity);
