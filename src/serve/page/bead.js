@@ -107,9 +107,14 @@ function branchSection(bead, reload) {
     mergeButton(bead, reload));
 }
 
+/** Requests for a bead's page so far, and the one whose answer the page shows. */
+let asks = 0;
+let drawnAsk = 0;
+
 /** The bead's page: fields, body, deps, result, history, transcript, branch. */
 export async function renderBead(root, id, force = false) {
   const reload = () => renderBead(root, id);
+  const asked = ++asks;
   let bead;
   try {
     bead = await get(beadUrl(id));
@@ -117,8 +122,13 @@ export async function renderBead(root, id, force = false) {
     clear(root).append(el("p.error", {}, error.message), el("a", { href: "#/" }, "back to the board"));
     return;
   }
+  // An answer to an earlier request that arrives after a later one was drawn is older than what
+  // the page shows: drawing it would bring back a stale version, and the next save would be
+  // refused as a conflict (seen under load: a live update asked before an approval, answered after).
+  if (asked < drawnAsk) return;
   // A live update whose answer arrives after the person started typing must not wipe their edit.
   if (editing && !force) return;
+  drawnAsk = asked;
   editing = false;
   clear(root).append(el("div.bead", {},
     el("p", {}, el("a", { href: "#/" }, "← board")),
