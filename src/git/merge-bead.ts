@@ -28,7 +28,7 @@ import { ParseError } from "../errors.js";
 import { merge3 } from "./diff3.js";
 import { mergeCommentBodies } from "../bead/comments.js";
 
-export type MergeNoteKind = "status" | "claim" | "field" | "body" | "deleted" | "unparsed" | "conflict-file";
+export type MergeNoteKind = "status" | "claim" | "field" | "body" | "deleted" | "unparsed" | "conflict-file" | "renamed";
 
 export interface MergeNote {
   path: string;

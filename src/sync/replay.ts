@@ -91,7 +91,11 @@ async function ownCommits(repo: Repo, local: string, onto: string, maxCommits: n
 async function applyChange(repo: Repo, commit: CommitObject, parentTree: string | null, tree: string | null): Promise<{ tree: string | null; notes: MergeNote[] }> {
   const blobs = new Map<string, Blob | null>();
   const notes: MergeNote[] = [];
-  for (const diff of await diffTrees(repo, parentTree, commit.tree)) {
+  for (const change of await diffTrees(repo, parentTree, commit.tree)) {
+    // Changed here, renamed on the remote (`git mv`, content as we found it): the change goes to the new name.
+    const renamed = change.a !== null && change.b !== null ? await renamedTo(repo, tree, change.path, change.a) : null;
+    if (renamed !== null) notes.push({ path: change.path, kind: "renamed", detail: `renamed to ${renamed} on the remote; this change was made there` });
+    const diff = renamed === null ? change : { ...change, path: renamed };
     const current = await fileAt(repo, tree, diff.path);
     if (sameFile(current, diff.b)) continue; // the remote has our version already
     if (sameFile(current, diff.a)) {
@@ -106,6 +110,34 @@ async function applyChange(repo: Repo, commit: CommitObject, parentTree: string 
     }
   }
   return { tree: blobs.size === 0 ? tree : await rewriteTree(git, repo, tree, blobs), notes };
+}
+
+/**
+ * Where the remote moved `path` to: it is gone from `tree`, and exactly one other file in the
+ * same folder holds the very version (`was`) we changed. Not found, or not one: null (then the
+ * usual rule applies: a file deleted there and changed here is kept).
+ */
+async function renamedTo(repo: Repo, tree: string | null, path: string, was: TreeFile): Promise<string | null> {
+  if ((await fileAt(repo, tree, path)) !== null) return null;
+  const slash = path.lastIndexOf("/");
+  const folder = slash === -1 ? "" : path.slice(0, slash + 1);
+  const folderTree = folder === "" ? tree : await treeAt(repo, tree, folder.slice(0, -1));
+  if (folderTree === null) return null;
+  const { tree: entries } = await git.readTree({ fs, dir: repo.dir, gitdir: repo.gitdir, oid: folderTree, cache: repo.cache });
+  const same = entries.filter((entry) => entry.type === "blob" && entry.oid === was.oid);
+  return same.length === 1 ? folder + same[0]!.path : null;
+}
+
+/** The tree at folder `path` in `tree`, or null. */
+async function treeAt(repo: Repo, tree: string | null, path: string): Promise<string | null> {
+  let current = tree;
+  for (const part of path.split("/")) {
+    if (current === null) return null;
+    const { tree: entries } = await git.readTree({ fs, dir: repo.dir, gitdir: repo.gitdir, oid: current, cache: repo.cache });
+    const entry = entries.find((e) => e.path === part && e.type === "tree");
+    current = entry?.oid ?? null;
+  }
+  return current;
 }
 
 async function versionOf(repo: Repo, file: TreeFile | null): Promise<FileVersion | null> {

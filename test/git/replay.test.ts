@@ -87,6 +87,23 @@ describe("sync replays local commits on the remote's tip", () => {
     expect((await serverCommits()).map((c) => c.subject)).not.toContain("new bb-3 (same)");
   });
 
+  it("makes a change to a bead the remote renamed (git mv) under its new name, not a second bead", async () => {
+    const a = await rig.clone("a");
+    const b = await rig.clone("b");
+    await b.git(["mv", "beads/bb-2.md", "beads/bb-9.md"]);
+    await personCommit(b, "bb-2 is bb-9 now");
+    await publish(b.ctx, b.remote);
+    await editBead(a.ctx, "bb-2", (text) => setFields(text, { priority: 0 }, "beads/bb-2.md"), "set bb-2");
+    await editBead(a.ctx, "bb-2", (text) => setFields(text, { labels: ["ops"] }, "beads/bb-2.md"), "label bb-2");
+
+    const r = await syncBoard(a.ctx, a.remote);
+    expect(r).toMatchObject({ action: "rebased", pushed: true });
+    expect(r.notes).toContainEqual(expect.objectContaining({ path: "beads/bb-2.md", kind: "renamed", detail: expect.stringContaining("beads/bb-9.md") }));
+    expect(parseBead(await rig.serverFile("beads/bb-9.md"), "beads/bb-9.md").fields).toMatchObject({ priority: 0, labels: ["ops"] });
+    expect(await runGit(rig.server.barePath(rig.repo), ["ls-tree", "--name-only", "main", "beads/"])).not.toContain("bb-2.md");
+    expect(await a.git(["status", "--porcelain"])).toBe("");
+  });
+
   it("keeps a symbolic link a link and an executable executable", async () => {
     const a = await rig.clone("a");
     const b = await rig.clone("b");
