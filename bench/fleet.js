@@ -3,7 +3,7 @@
 // model stub (bench/model-stub.js: answers at once), over N beads. Reports: double claims (a bead
 // with more than one result commit), results present on the server, each clone's share of the
 // results, claims/s, merge commits per claim. Run after `npm run build`:
-//   node bench/fleet.js [clones=4] [beads=200]
+//   node bench/fleet.js [clones=4] [beads=200]   (BENCH_LIMIT_S: SIGTERM after; BENCH_KEEP=1: keep the temp dirs)
 import { spawn, execFile, execFileSync } from "node:child_process";
 import { promisify } from "node:util";
 // The git server runs in this process: anything that talks to it must not block the event loop.
@@ -54,7 +54,7 @@ const exits = await Promise.all(
     (dir, c) =>
       new Promise((resolve) => {
         const child = spawn(process.execPath, [BEAD_BIN, "up", "--once", "-C", dir], {
-          env: { ...env, BEAD_TOKEN: TOKEN, BEAD_CREDENTIAL_HELPER: "0", BEAD_HOST: `host${c}`, ...(process.env.BEAD_TRACE_SYNC ? { BEAD_TRACE_SYNC: "1" } : {}), BEAD_ACTOR: `clone${c} <clone${c}@bench>` },
+          env: { ...env, BEAD_TOKEN: TOKEN, BEAD_CREDENTIAL_HELPER: "0", BEAD_HOST: `host${c}`, BEAD_ACTOR: `clone${c} <clone${c}@bench>` },
           stdio: ["ignore", "pipe", "pipe"],
         });
         let out = "";
