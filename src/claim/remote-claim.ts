@@ -1,8 +1,8 @@
 /**
  * Claims across clones (DESIGN §5 step 3): only a claim the remote accepted counts.
  *
- * One round, under the board lock: fetch and merge what the remote has (so the claim is checked
- * against the freshest board), claim locally, push. A push that loses the race (another clone
+ * One round, under the board lock: fetch what the remote has and replay ours on it (so the
+ * claim is checked against the freshest board), claim locally, push. A push that loses the race (another clone
  * pushed first) takes the local claim back out of the branch (it never reaches the server) and
  * the next round starts again from the new remote tip: the bead is re-checked there and
  * either claimed on top of it or refused, naming whoever holds it now. Rounds are bounded and
@@ -24,7 +24,7 @@ import { rollbackTipLocked } from "../sync/rollback.js";
 import { backoffMs, integrateLocked, pushLocked, syncBoard, withNetworkRound, type SyncOptions, type SyncResult } from "../sync/sync.js";
 
 export interface RetryOptions {
-  /** Rounds of fetch-merge-claim-push before PushKeepsLosingError (default 10). */
+  /** Rounds of fetch-replay-claim-push before PushKeepsLosingError (default 10). */
   maxAttempts?: number;
   /** Base of the randomized backoff between rounds (default 25 ms). */
   retryDelayMs?: number;
@@ -62,7 +62,7 @@ export async function claimAndPush(ctx: WriteContext, id: string, options: Claim
  * The first round is optimistic: claim on the board as we have it and push at once, so the
  * window in which another clone can push first is one request wide. (If the board here says
  * the bead is not claimable, that is checked again after fetching: it may be stale.) Later
- * rounds fetch and merge first, then claim on the new tip.
+ * rounds fetch and replay first, then claim on the new tip.
  */
 async function claimRoundLocked(ctx: WriteContext, id: string, options: ClaimOptions, remote: Remote, optimistic: boolean): Promise<Round> {
   if (!optimistic) await integrateLocked(ctx, remote);

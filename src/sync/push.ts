@@ -15,7 +15,7 @@ export type PushOutcome = { ok: true; pushed: string | null } | { ok: false; rea
 
 /**
  * Push the local branch to the remote branch, never forced. A push that is not a fast-forward
- * (someone pushed first) comes back as { ok: false }: fetch, merge and try again.
+ * (someone pushed first) comes back as { ok: false }: fetch, replay and try again.
  */
 export async function pushBranch(repo: Repo, remote: Remote, ref: string): Promise<PushOutcome> {
   const oid = readRef(repo.gitdir, ref);
@@ -100,6 +100,6 @@ async function isAncestorWithin(repo: Repo, ancestor: string, oid: string): Prom
   try {
     return await git.isDescendent({ fs, dir: repo.dir, gitdir: repo.gitdir, cache: repo.cache, oid, ancestor, depth: ANCESTRY_DEPTH });
   } catch {
-    return false; // deeper than that: let a fetch and merge sort it out
+    return false; // deeper than that: let a fetch sort it out
   }
 }

@@ -1,8 +1,9 @@
 /**
- * `bead sync`: fetch, bring the local branch up to the remote (fast-forward, or a merge commit
- * built with the bead-aware merge), check the result out into the working tree without ever
- * overwriting a person's unsaved edit, and push (never forced). A push that loses the race to
- * another clone fetches, merges and tries again, a bounded number of times with jitter.
+ * `bead sync`: fetch, bring the local branch up to the remote (fast-forward, our own commits
+ * replayed on its tip (./replay.ts), or a merge commit, with the bead-aware merge), check the
+ * result out into the working tree without ever overwriting a person's unsaved edit, and push
+ * (never forced). A push that loses the race to another clone fetches, replays and tries
+ * again, a bounded number of times with jitter.
  * Everything that touches .git runs under the board lock.
  */
 import * as fs from "node:fs";
@@ -45,7 +46,7 @@ export interface IntegrateResult {
 
 export interface SyncResult extends IntegrateResult {
   pushed: boolean;
-  /** Rounds of fetch-merge-push it took (a push lost to another clone costs a round). */
+  /** Rounds of fetch-replay-push it took (a push lost to another clone costs a round). */
   attempts: number;
 }
 
@@ -85,7 +86,7 @@ const lastRound = new Map<string, number>();
 const HANDOFF_MS = 40;
 
 /**
- * Run one network round (fetch, merge, push) under the board lock. Rounds hold the lock for
+ * Run one network round (fetch, replay, push) under the board lock. Rounds hold the lock for
  * a few hundred ms, and the lock is polled, not queued: a process running rounds back to back
  * would starve the others on the same board (a publish could wait for seconds). So a round
  * that follows this process's previous round within HANDOFF_MS waits out the rest first.
@@ -160,7 +161,7 @@ export async function pushLocked(ctx: WriteContext, remote: Remote): Promise<Pus
   return outcome;
 }
 
-/** Fetch, then fast-forward or merge the local branch and working tree. The caller holds the board lock. */
+/** Fetch, then fast-forward, replay onto or merge the local branch and working tree. The caller holds the board lock. */
 export async function integrateLocked(ctx: WriteContext, remote: Remote): Promise<IntegrateResult> {
   const repo = repoOf(ctx);
   const ref = currentBranchRef(ctx.paths.gitdir);
