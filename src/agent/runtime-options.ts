@@ -4,31 +4,16 @@
  */
 import type PQueue from "p-queue";
 import type { Bead } from "../bead/fields.js";
-import type { BoardConfig } from "../board/config.js";
 import type { LiveBoard } from "../board/live-board.js";
-import type { WriteContext } from "../board/write.js";
-import type { Provider } from "../model/provider.js";
-import type { GatePolicy } from "../policy/gate.js";
 import type { AgentTakes } from "../policy/router.js";
-import type { Claimer } from "./claimer.js";
-import type { MetricsLog } from "./metrics.js";
-import type { AgentRegistry } from "./registry.js";
-import type { AgentDefinition } from "./schema.js";
 import type { ServerGate } from "./server-gate.js";
+import type { WorkerEnv } from "./worker-env.js";
 
-export interface RuntimeOptions {
-  ctx: WriteContext;
+/** What passes through to each worker unchanged (./worker-env.ts), then what the runtime itself needs. */
+export interface RuntimeOptions extends Pick<WorkerEnv, "ctx" | "config" | "agent" | "provider" | "locality" | "gatePolicy" | "claimer" | "metrics" | "log" | "registry"> {
   /** The board as this process keeps it (shared by every runtime of the board): board/live-board.ts. */
   board: LiveBoard;
-  config: BoardConfig;
-  agent: AgentDefinition;
   everyone: AgentTakes[];
-  provider: Provider | undefined;
-  locality: "local" | "remote";
-  gatePolicy: GatePolicy;
-  claimer: Claimer;
-  metrics: MetricsLog;
-  log: (line: string) => void;
   /** One limit shared by every agent that talks to the same model server. */
   serverQueue: PQueue | undefined;
   /**
@@ -36,8 +21,6 @@ export interface RuntimeOptions {
    * it; replaces serverQueue. Every ready bead is handed to it, and it keeps the agent's concurrency.
    */
   serverGate?: ServerGate;
-  /** Every agent of the board, resolved (shadow mode, planner, escalation). */
-  registry?: AgentRegistry;
   /** Assign unrouted beads (commits) before looking for work: src/agent/route.ts. */
   route?: () => Promise<unknown>;
   /** Time for leases and back-off pauses (tests move it, and fire the wake-up, instead of waiting). */

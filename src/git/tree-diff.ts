@@ -5,6 +5,7 @@
  */
 import * as fs from "node:fs";
 import git, { type TreeEntry } from "isomorphic-git";
+import type { FileVersion } from "./merge-file.js";
 
 export interface Repo {
   dir: string;
@@ -74,4 +75,14 @@ export async function readBlobBytes(repo: Repo, oid: string): Promise<Uint8Array
 
 export async function writeBlobBytes(repo: Repo, bytes: Uint8Array): Promise<string> {
   return git.writeBlob({ fs, dir: repo.dir, gitdir: repo.gitdir, blob: bytes });
+}
+
+/** The same blob with the same mode (or both absent). */
+export function sameFile(a: TreeFile | null, b: TreeFile | null): boolean {
+  return a === null || b === null ? a === b : a.oid === b.oid && a.mode === b.mode;
+}
+
+/** A tree entry's bytes and executable bit, as the three-way merge of one path takes them (git/merge-file.ts). */
+export async function fileVersion(repo: Repo, file: TreeFile | null): Promise<FileVersion | null> {
+  return file === null ? null : { bytes: await readBlobBytes(repo, file.oid), executable: file.mode === "100755" };
 }

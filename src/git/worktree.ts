@@ -9,7 +9,7 @@ import { dirname, join } from "node:path";
 import git, { type PromiseFsClient } from "isomorphic-git";
 import { writeFileAtomic } from "../os/atomic-write.js";
 import { GitError } from "../errors.js";
-import type { Repo, TreeFile } from "./tree-diff.js";
+import { diffTrees, readBlobBytes, type Repo, type TreeFile } from "./tree-diff.js";
 
 export interface WorktreeChange {
   path: string;
@@ -17,6 +17,16 @@ export interface WorktreeChange {
   before: TreeFile | null;
   /** The new version (null: the path is deleted); `link`: a symbolic link whose target is `bytes`. */
   after: { oid: string; bytes: Uint8Array; executable: boolean; link?: boolean } | null;
+}
+
+/** What the working tree needs to go from tree `from` to tree `to`, file by file (links as links). */
+export async function changesBetween(repo: Repo, from: string | null, to: string | null): Promise<WorktreeChange[]> {
+  const changes: WorktreeChange[] = [];
+  for (const diff of await diffTrees(repo, from, to)) {
+    const after = diff.b && { oid: diff.b.oid, bytes: await readBlobBytes(repo, diff.b.oid), executable: diff.b.mode === "100755", link: diff.b.mode === "120000" };
+    changes.push({ path: diff.path, before: diff.a, after });
+  }
+  return changes;
 }
 
 /** Refuse paths a hostile remote could use to write outside the work tree or into .git. */

@@ -9,8 +9,10 @@ import { readRef } from "../git/refs.js";
 import type { Repo } from "../git/tree-diff.js";
 import { hasCommit, REMOTE_NAME, remoteError, transport, type Remote } from "./remote.js";
 
-/** pushed: the commit now on the remote branch, or null when there was nothing to push. */
-/** `moved`: the server named a tip other than the one we pushed on (another clone pushed first). */
+/**
+ * `pushed`: the commit now on the remote branch, or null when there was nothing to push.
+ * `moved`: the server named a tip other than the one we pushed on (another clone pushed first).
+ */
 export type PushOutcome = { ok: true; pushed: string | null } | { ok: false; reason: string; moved?: boolean };
 
 /**
@@ -20,34 +22,10 @@ export type PushOutcome = { ok: true; pushed: string | null } | { ok: false; rea
 export async function pushBranch(repo: Repo, remote: Remote, ref: string): Promise<PushOutcome> {
   const oid = readRef(repo.gitdir, ref);
   if (oid === null) return { ok: false, reason: "nothing to push: the branch has no commits" };
-  const { http: client, headers, onAuth } = transport(remote);
   const tracking = `refs/remotes/${REMOTE_NAME}/${remote.branch}`;
-  const check = fastForwardCheck(repo, oid, readRef(repo.gitdir, tracking));
-  try {
-    await git.push({
-      fs,
-      http: client,
-      dir: repo.dir,
-      gitdir: repo.gitdir,
-      cache: repo.cache,
-      url: remote.url,
-      remote: REMOTE_NAME,
-      ref,
-      remoteRef: `refs/heads/${remote.branch}`,
-      headers,
-      onPrePush: check.hook,
-      ...(onAuth ? { onAuth } : {}),
-    });
-  } catch (error) {
-    if (check.moved !== null) return { ok: false, reason: check.moved, moved: true };
-    const code = (error as { code?: string }).code;
-    if (code === "PushRejectedError" || code === "GitPushError") {
-      return { ok: false, reason: (error as Error).message.replace(/\s+/g, " ").trim() || code, moved: true };
-    }
-    throw remoteError(error, remote);
-  }
-  await git.writeRef({ fs, dir: repo.dir, gitdir: repo.gitdir, ref: `refs/remotes/${REMOTE_NAME}/${remote.branch}`, value: oid, force: true });
-  return { ok: true, pushed: oid };
+  const outcome = await pushOid(repo, remote, { ref, remoteRef: `refs/heads/${remote.branch}`, remote: REMOTE_NAME }, oid, readRef(repo.gitdir, tracking));
+  if (outcome.ok) await git.writeRef({ fs, dir: repo.dir, gitdir: repo.gitdir, ref: tracking, value: oid, force: true });
+  return outcome;
 }
 
 /**
@@ -58,14 +36,21 @@ export async function pushBranch(repo: Repo, remote: Remote, ref: string): Promi
 export async function pushRef(repo: Repo, remote: Remote, ref: string): Promise<PushOutcome> {
   const oid = readRef(repo.gitdir, ref);
   if (oid === null) return { ok: false, reason: `nothing to push: ${ref} does not exist` };
+  return pushOid(repo, remote, { ref, remoteRef: ref }, oid, null);
+}
+
+/** One push of `oid` at `target.ref`; `tracked`: where we last saw the remote branch. */
+async function pushOid(repo: Repo, remote: Remote, target: { ref: string; remoteRef: string; remote?: string }, oid: string, tracked: string | null): Promise<PushOutcome> {
   const { http: client, headers, onAuth } = transport(remote);
-  const check = fastForwardCheck(repo, oid, null);
+  const check = fastForwardCheck(repo, oid, tracked);
   try {
-    await git.push({ fs, http: client, dir: repo.dir, gitdir: repo.gitdir, cache: repo.cache, url: remote.url, ref, remoteRef: ref, headers, onPrePush: check.hook, ...(onAuth ? { onAuth } : {}) });
+    await git.push({ fs, http: client, dir: repo.dir, gitdir: repo.gitdir, cache: repo.cache, url: remote.url, ...target, headers, onPrePush: check.hook, ...(onAuth ? { onAuth } : {}) });
   } catch (error) {
-    if (check.moved !== null) return { ok: false, reason: check.moved };
+    if (check.moved !== null) return { ok: false, reason: check.moved, moved: true };
     const code = (error as { code?: string }).code;
-    if (code === "PushRejectedError" || code === "GitPushError") return { ok: false, reason: (error as Error).message.replace(/\s+/g, " ").trim() || code };
+    if (code === "PushRejectedError" || code === "GitPushError") {
+      return { ok: false, reason: (error as Error).message.replace(/\s+/g, " ").trim() || code, moved: true };
+    }
     throw remoteError(error, remote);
   }
   return { ok: true, pushed: oid };

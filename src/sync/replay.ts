@@ -19,9 +19,9 @@
 import * as fs from "node:fs";
 import git, { type CommitObject } from "isomorphic-git";
 import type { MergeNote } from "../git/merge-bead.js";
-import { mergePath, type FileVersion } from "../git/merge-file.js";
+import { mergePath } from "../git/merge-file.js";
 import { rewriteTree, type Blob } from "../git/rewrite-tree.js";
-import { commitTree, diffTrees, fileAt, readBlobBytes, writeBlobBytes, type Repo, type TreeFile } from "../git/tree-diff.js";
+import { commitTree, diffTrees, fileAt, fileVersion, sameFile, writeBlobBytes, type Repo, type TreeFile } from "../git/tree-diff.js";
 import type { Identity } from "../git/author.js";
 
 /** More local commits than this are merged, not replayed (a person's long-lived local work). */
@@ -103,7 +103,7 @@ async function applyChange(repo: Repo, commit: CommitObject, parentTree: string 
       continue;
     }
     // Both changed it: ours is the commit's version, theirs the remote's, from the commit's parent.
-    const merged = mergePath(diff.path, await versionOf(repo, diff.a), await versionOf(repo, diff.b), await versionOf(repo, current));
+    const merged = mergePath(diff.path, await fileVersion(repo, diff.a), await fileVersion(repo, diff.b), await fileVersion(repo, current));
     notes.push(...merged.notes);
     for (const file of merged.files) {
       blobs.set(file.path, file.version && { oid: await writeBlobBytes(repo, file.version.bytes), mode: file.version.executable ? "100755" : "100644" });
@@ -140,15 +140,9 @@ async function treeAt(repo: Repo, tree: string | null, path: string): Promise<st
   return current;
 }
 
-async function versionOf(repo: Repo, file: TreeFile | null): Promise<FileVersion | null> {
-  return file === null ? null : { bytes: await readBlobBytes(repo, file.oid), executable: file.mode === "100755" };
-}
 
 /** The entry's mode as it was: a symbolic link stays one. */
 function blobMode(mode: string): Blob["mode"] {
   return mode === "100755" || mode === "120000" ? mode : "100644";
 }
 
-function sameFile(a: TreeFile | null, b: TreeFile | null): boolean {
-  return a === null || b === null ? a === b : a.oid === b.oid && a.mode === b.mode;
-}

@@ -7,10 +7,10 @@ import * as fs from "node:fs";
 import git from "isomorphic-git";
 import type { WriteContext } from "../board/write.js";
 import { withIndexLock } from "../git/index-lock.js";
-import { commonDir } from "../git/repository.js";
+import { indexRepoOf, repoOf } from "./sync.js";
 import { compareAndSwapRef, currentBranchRef, readRef } from "../git/refs.js";
-import { commitTree, diffTrees, readBlobBytes } from "../git/tree-diff.js";
-import { updateIndexFor, writeWorktree, type WorktreeChange } from "../git/worktree.js";
+import { commitTree } from "../git/tree-diff.js";
+import { changesBetween, updateIndexFor, writeWorktree } from "../git/worktree.js";
 
 export interface Rollback {
   /** False when the commit is no longer the branch tip (something was committed on top): it stays. */
@@ -21,17 +21,13 @@ export interface Rollback {
 
 export async function rollbackTipLocked(ctx: WriteContext, oid: string): Promise<Rollback> {
   // Objects for isomorphic-git in the common directory; HEAD, the index and the ref through this worktree's gitdir.
-  const repo = { dir: ctx.paths.root, gitdir: commonDir(ctx.paths.gitdir), cache: ctx.cache };
+  const repo = repoOf(ctx);
   const ref = currentBranchRef(ctx.paths.gitdir);
   if (readRef(ctx.paths.gitdir, ref) !== oid) return { rolledBack: false, kept: [] };
   const { commit } = await git.readCommit({ fs, dir: repo.dir, gitdir: repo.gitdir, oid, cache: repo.cache });
   const parent = commit.parent[0];
   if (parent === undefined) return { rolledBack: false, kept: [] };
-  const changes: WorktreeChange[] = [];
-  for (const diff of await diffTrees(repo, commit.tree, await commitTree(repo, parent))) {
-    const after = diff.b ? { oid: diff.b.oid, bytes: await readBlobBytes(repo, diff.b.oid), executable: diff.b.mode === "100755", link: diff.b.mode === "120000" } : null;
-    changes.push({ path: diff.path, before: diff.a, after });
-  }
+  const changes = await changesBetween(repo, commit.tree, await commitTree(repo, parent));
   return withIndexLock(ctx.paths.gitdir, async (indexFs) => {
     const { skipped } = writeWorktree(repo.dir, changes);
     const subject = commit.message.split("\n")[0] ?? "";
@@ -43,7 +39,7 @@ export async function rollbackTipLocked(ctx: WriteContext, oid: string): Promise
       message: `rollback: ${subject} (not accepted by the remote)`,
       committer: `${ctx.identity.name} <${ctx.identity.email}>`,
     });
-    await updateIndexFor({ ...repo, gitdir: ctx.paths.gitdir }, changes, indexFs);
+    await updateIndexFor(indexRepoOf(ctx), changes, indexFs);
     return { rolledBack: true, kept: skipped };
   });
 }

@@ -17,12 +17,12 @@ import { mergePath, type FileVersion } from "../git/merge-file.js";
 import { fetchRemote, pauseUnlessStopped, redactUrl, REMOTE_NAME, stopIfAborted, type Remote } from "./remote.js";
 import { pushBranch, type PushOutcome } from "./push.js";
 import { compareAndSwapRef, currentBranchRef, readRef } from "../git/refs.js";
-import { commitTree, diffTrees, fileAt, readBlobBytes, writeBlobBytes, type Repo, type TreeFile } from "../git/tree-diff.js";
+import { commitTree, diffTrees, fileAt, fileVersion, sameFile, writeBlobBytes, type Repo } from "../git/tree-diff.js";
 import { withIndexLock } from "../git/index-lock.js";
 import { commonDir } from "../git/repository.js";
 import { replayOnto } from "./replay.js";
 import { countTurns, fetchBroughtOthers, fetchStarting, pushed, yieldLeft } from "./turns.js";
-import { unsavedEdits, updateIndexFor, writeWorktree, type WorktreeChange } from "../git/worktree.js";
+import { changesBetween, unsavedEdits, updateIndexFor, writeWorktree, type WorktreeChange } from "../git/worktree.js";
 
 /**
  * What happened to the local branch: nothing, a fast-forward, our own commits replayed on the
@@ -72,7 +72,7 @@ export function repoOf(ctx: WriteContext): Repo {
 }
 
 /** For the index of this worktree (git/worktree.ts#updateIndexFor). */
-function indexRepoOf(ctx: WriteContext): Repo {
+export function indexRepoOf(ctx: WriteContext): Repo {
   return { dir: ctx.paths.root, gitdir: ctx.paths.gitdir, cache: ctx.cache };
 }
 
@@ -193,19 +193,11 @@ async function isAncestor(repo: Repo, ancestor: string, oid: string): Promise<bo
   return git.isDescendent({ fs, dir: repo.dir, gitdir: repo.gitdir, cache: repo.cache, oid, ancestor, depth: -1 });
 }
 
-async function versionOf(repo: Repo, file: TreeFile | null): Promise<FileVersion | null> {
-  return file === null ? null : { bytes: await readBlobBytes(repo, file.oid), executable: file.mode === "100755" };
-}
 
 /** Move the branch and the working tree from `local` to `target` (a descendant of the remote's tip). */
 async function fastForward(ctx: WriteContext, ref: string, local: string | null, target: string, result: IntegrateResult, action: "fast-forward" | "rebased" = "fast-forward"): Promise<IntegrateResult> {
   const repo = repoOf(ctx);
-  const diffs = await diffTrees(repo, await commitTree(repo, local), await commitTree(repo, target));
-  const changes: WorktreeChange[] = [];
-  for (const diff of diffs) {
-    const after = await versionOf(repo, diff.b);
-    changes.push({ path: diff.path, before: diff.a, after: after && diff.b ? { ...after, oid: diff.b.oid, link: diff.b.mode === "120000" } : null });
-  }
+  const changes = await changesBetween(repo, await commitTree(repo, local), await commitTree(repo, target));
   // Under index.lock, as git does: check for unsaved edits, write the files, move the ref, then
   // the index. Files go before the ref: a crash in between leaves new files under the old HEAD,
   // which the next sync recognises as already there, never old files under a new HEAD.
@@ -236,8 +228,8 @@ async function mergeRemote(ctx: WriteContext, local: string, target: string, rem
     const base = await fileAt(repo, baseTree, diff.path);
     if (sameFile(diff.b, base)) continue; // only we changed it: HEAD already has it
     const merged = sameFile(diff.a, base)
-      ? { files: [{ path: diff.path, version: await versionOf(repo, diff.b) }], notes: [] }
-      : mergePath(diff.path, await versionOf(repo, base), await versionOf(repo, diff.a), await versionOf(repo, diff.b));
+      ? { files: [{ path: diff.path, version: await fileVersion(repo, diff.b) }], notes: [] }
+      : mergePath(diff.path, await fileVersion(repo, base), await fileVersion(repo, diff.a), await fileVersion(repo, diff.b));
     notes.push(...merged.notes);
     for (const file of merged.files) {
       const before = file.path === diff.path ? diff.a : await fileAt(repo, oursTree, file.path);
@@ -266,7 +258,7 @@ async function mergeRemote(ctx: WriteContext, local: string, target: string, rem
 
 async function beforeVersions(repo: Repo, changes: readonly WorktreeChange[]): Promise<Map<string, FileVersion | null>> {
   const versions = new Map<string, FileVersion | null>();
-  for (const change of changes) versions.set(change.path, await versionOf(repo, change.before));
+  for (const change of changes) versions.set(change.path, await fileVersion(repo, change.before));
   return versions;
 }
 
@@ -279,9 +271,6 @@ function reverse(before: Map<string, FileVersion | null>): (change: WorktreeChan
   };
 }
 
-function sameFile(a: TreeFile | null, b: TreeFile | null): boolean {
-  return a === null || b === null ? a === b : a.oid === b.oid && a.mode === b.mode;
-}
 
 function committer(ctx: WriteContext): string {
   return `${ctx.identity.name} <${ctx.identity.email}>`;
