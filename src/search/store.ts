@@ -63,7 +63,7 @@ interface FileComparison {
   changed: string[];
 }
 
-/** The same comparison from the stamps of a board load (board/load.ts#loadBoardStamped). */
+/** Which of the listed files (name → stamp, from lstat here or from a board load) the stored rows do not match. */
 function comparisonOf(loadedStamps: ReadonlyMap<string, string>, rows: readonly StoreRow[]): FileComparison {
   const stored = new Map(rows.map((row) => [row.name, row.stamp]));
   const stamps = new Map<string, { stamp: string; mtimeMs: number }>();
@@ -77,23 +77,16 @@ function comparisonOf(loadedStamps: ReadonlyMap<string, string>, rows: readonly 
 }
 
 function compareFiles(beadsDir: string, rows: readonly StoreRow[]): FileComparison {
-  const stored = new Map(rows.map((row) => [row.name, row.stamp]));
-  const names: string[] = [];
-  const stamps = new Map<string, { stamp: string; mtimeMs: number }>();
-  const changed: string[] = [];
+  const stamps = new Map<string, string>();
   const readAtMs = Date.now();
   const prefix = `${beadsDir}/`;
   for (const name of listBeadFiles(beadsDir)) {
     const stat = lstatSync(prefix + name, { throwIfNoEntry: false });
     if (stat === undefined) continue;
     // A link or a special file is a lint problem with no text; the board's loader stamps it so too.
-    const stamp = stat.isFile() ? fileStamp(stat, readAtMs) : `special:${stat.ino}`;
-    names.push(name);
-    stamps.set(name, { stamp, mtimeMs: stat.mtimeMs });
-    const was = stored.get(name);
-    if (was === undefined || was !== stamp || was.startsWith("racy:")) changed.push(name);
+    stamps.set(name, stat.isFile() ? fileStamp(stat, readAtMs) : `special:${stat.ino}`);
   }
-  return { names, stamps, changed };
+  return comparisonOf(stamps, rows);
 }
 
 /** The stored store with the changed files re-read and appended; every other row keeps its bytes where they are. */
